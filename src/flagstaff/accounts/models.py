@@ -1,0 +1,52 @@
+"""Accounts: human users and service accounts share one table, as in Unleash."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from flagstaff.db import Base, UTCDateTime, utcnow
+from flagstaff.rbac.models import Role
+
+MAX_NAME_LENGTH = 255
+
+
+class Account(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("username IS NOT NULL OR email IS NOT NULL", name="has_login_name"),
+        # A service account has no password and no e-mail: it can never log in.
+        CheckConstraint(
+            "NOT is_service OR (password_hash IS NULL AND email IS NULL)",
+            name="service_has_no_password",
+        ),
+        CheckConstraint("login_attempts >= 0", name="login_attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH))
+    username: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH), unique=True)
+    email: Mapped[str | None] = mapped_column(String(MAX_NAME_LENGTH), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    is_service: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    root_role_id: Mapped[int] = mapped_column(
+        ForeignKey("roles.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    login_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+
+    root_role: Mapped[Role] = relationship(lazy="joined")
+
+    @property
+    def account_type(self) -> str:
+        return "Service Account" if self.is_service else "User"
+
+    @property
+    def audit_name(self) -> str:
+        """What the event log shows for this account: e-mail, else username (as Unleash)."""
+        return self.email or self.username or f"account-{self.id}"

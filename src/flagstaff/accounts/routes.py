@@ -1,0 +1,175 @@
+"""``/api/admin/user`` (the caller) and ``/api/admin/user-admin`` (Admins manage users)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from flagstaff.accounts.schemas import (
+    AccessOut,
+    AdminCountOut,
+    CreateUserIn,
+    MeOut,
+    PasswordIn,
+    UpdateUserIn,
+    UsersOut,
+    user_out,
+)
+from flagstaff.accounts.service import AccountService, NewUser, UserChanges
+from flagstaff.auth.passwords import check_strength
+from flagstaff.auth.service import count_sessions
+from flagstaff.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
+from flagstaff.errors import BadDataError, OperationDeniedError, PasswordMismatchError
+from flagstaff.rbac.grants import flat_permissions
+from flagstaff.rbac.schemas import role_out
+from flagstaff.rbac.service import RoleService
+from flagstaff.routing import TransactionalRoute
+
+router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
+
+UserId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def accounts(db: SessionDep, context: ContextDep) -> AccountService:
+    return AccountService(db, context.passwords)
+
+
+@router.get("/api/admin/user", operation_id="getMe", response_model=MeOut)
+def get_me(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    if principal.account_id is None:
+        # An admin API token is no account: describe it as Unleash does, by name.
+        user: dict[str, Any] = {
+            "id": principal.audit_user_id,
+            "username": principal.audit_name,
+            "isAPI": True,
+            "accountType": "User",
+        }
+    else:
+        account = accounts(db, context).get_account(principal.account_id)
+        user = user_out(account, active_sessions=count_sessions(db, account.id))
+    return {
+        "user": user,
+        "permissions": flat_permissions(principal.grants),
+        "feedback": [],
+        "splash": {},
+    }
+
+
+@router.post("/api/admin/user/change-password", operation_id="changeMyPassword")
+def change_my_password(
+    body: PasswordIn, principal: PrincipalDep, db: SessionDep, context: ContextDep
+) -> Response:
+    if principal.account_id is None or principal.is_service:
+        raise OperationDeniedError("Only users who log in with a password have one to change")
+    if body.confirm_password is not None and body.confirm_password != body.password:
+        raise BadDataError("The passwords do not match")
+    service = accounts(db, context)
+    account = service.get_user(principal.account_id)
+    if body.old_password is None or not context.passwords.verify(
+        account.password_hash, body.old_password
+    ):
+        raise PasswordMismatchError("The old password is not correct")
+    service.set_password(account.id, body.password)
+    return Response(status_code=200)
+
+
+@router.get("/api/admin/user-admin", operation_id="getUsers", response_model=UsersOut)
+def get_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    service = accounts(db, context)
+    return {
+        "users": [user_out(a) for a in service.list_users()],
+        "rootRoles": [role_out(r) for r in RoleService(db).root_roles()],
+    }
+
+
+@router.get("/api/admin/user-admin/search", operation_id="searchUsers")
+def search_users(
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+    q: Annotated[str, Query(max_length=255)] = "",
+) -> list[dict[str, Any]]:
+    return [user_out(a) for a in accounts(db, context).search_users(q)]
+
+
+@router.get(
+    "/api/admin/user-admin/access", operation_id="getBaseUsersAndGroups", response_model=AccessOut
+)
+def get_access(_: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    """Users and service accounts, for pickers: any account may read it (as in Unleash)."""
+    return {"users": [user_out(a) for a in accounts(db, context).list_accounts()], "groups": []}
+
+
+@router.get(
+    "/api/admin/user-admin/admin-count", operation_id="getAdminCount", response_model=AdminCountOut
+)
+def get_admin_count(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, int]:
+    return accounts(db, context).admin_count()
+
+
+@router.post("/api/admin/user-admin/validate-password", operation_id="validateUserPassword")
+def validate_password(body: PasswordIn, _: PrincipalDep) -> Response:
+    check_strength(body.password)
+    return Response(status_code=200)
+
+
+@router.get("/api/admin/user-admin/{id}", operation_id="getUser")
+def get_user(id: UserId, _: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    return user_out(accounts(db, context).get_user(id))
+
+
+@router.post("/api/admin/user-admin", operation_id="createUser", status_code=201)
+def create_user(
+    body: CreateUserIn,
+    response: Response,
+    actor: ActorDep,
+    principal: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    new = NewUser(
+        username=body.username,
+        email=str(body.email) if body.email else None,
+        name=body.name,
+        password=body.password,
+        root_role=body.root_role,
+    )
+    account = accounts(db, context).create_user(actor, principal, new)
+    response.headers["Location"] = f"/api/admin/user-admin/{account.id}"
+    return user_out(account)
+
+
+@router.put("/api/admin/user-admin/{id}", operation_id="updateUser")
+def update_user(
+    id: UserId,
+    body: UpdateUserIn,
+    actor: ActorDep,
+    principal: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    changes = UserChanges(
+        email=str(body.email) if body.email is not None else None,
+        name=body.name,
+        root_role=body.root_role,
+    )
+    return user_out(accounts(db, context).update_user(actor, principal, id, changes))
+
+
+@router.delete("/api/admin/user-admin/{id}", operation_id="deleteUser")
+def delete_user(
+    id: UserId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    if principal.account_id == id:
+        raise OperationDeniedError("You cannot delete yourself")
+    accounts(db, context).delete_user(actor, id)
+    return Response(status_code=200)
+
+
+@router.post("/api/admin/user-admin/{id}/change-password", operation_id="changeUserPassword")
+def change_user_password(
+    id: UserId, body: PasswordIn, _: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    accounts(db, context).set_password(id, body.password)
+    return Response(status_code=200)

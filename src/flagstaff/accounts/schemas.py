@@ -1,0 +1,84 @@
+"""Wire formats for users: Unleash's userSchema, createUserSchema and friends."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from pydantic import EmailStr, Field, StrictBool, StrictInt, StrictStr
+
+from flagstaff.accounts.models import Account
+from flagstaff.rbac.schemas import RoleOut
+from flagstaff.schemas import InputModel, Name, WireModel, iso
+
+RootRoleRef = Annotated[StrictInt | StrictStr, Field(description="A root role id or name")]
+
+
+class CreateUserIn(InputModel):
+    username: Name | None = None
+    email: Annotated[EmailStr, Field(max_length=255)] | None = None
+    name: Name | None = None
+    password: Annotated[StrictStr, Field(max_length=256)] | None = None
+    root_role: RootRoleRef
+    send_email: StrictBool | None = None
+
+
+class UpdateUserIn(InputModel):
+    email: Annotated[EmailStr, Field(max_length=255)] | None = None
+    name: Name | None = None
+    root_role: RootRoleRef | None = None
+
+
+class PasswordIn(InputModel):
+    password: Annotated[StrictStr, Field(max_length=256)]
+    old_password: Annotated[StrictStr, Field(max_length=256)] | None = None
+    confirm_password: Annotated[StrictStr, Field(max_length=256)] | None = None
+
+
+class UsersOut(WireModel):
+    users: list[dict[str, Any]]
+    root_roles: list[RoleOut]
+
+
+class MeOut(WireModel):
+    user: dict[str, Any]
+    permissions: list[dict[str, str]]
+    feedback: list[Any] = []
+    splash: dict[str, Any] = {}
+
+
+class AdminCountOut(WireModel):
+    password: int
+    no_password: int
+    service: int
+
+
+class AccessOut(WireModel):
+    users: list[dict[str, Any]]
+    groups: list[Any] = []
+
+
+def image_url(account: Account) -> str:
+    seed = (account.email or account.username or str(account.id)).encode()
+    return f"https://gravatar.com/avatar/{hashlib.sha256(seed).hexdigest()}?s=42&d=retro&r=g"
+
+
+def user_out(account: Account, *, active_sessions: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": account.id,
+        "name": account.name,
+        "email": account.email,
+        "username": account.username,
+        "imageUrl": image_url(account),
+        "seenAt": iso(account.seen_at),
+        "loginAttempts": account.login_attempts,
+        "createdAt": iso(account.created_at),
+        "rootRole": account.root_role_id,
+        "accountType": account.account_type,
+        "isAPI": False,
+        "inviteLink": "",
+        "emailSent": False,
+    }
+    if active_sessions is not None:
+        body["activeSessions"] = active_sessions
+    return {k: v for k, v in body.items() if v is not None or k in ("name", "seenAt")}

@@ -1,0 +1,220 @@
+"""Human users: create, update, delete, passwords. Service accounts live beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from flagstaff import revision
+from flagstaff.accounts.models import Account
+from flagstaff.auth.models import LoginSession
+from flagstaff.auth.passwords import Passwords, check_strength
+from flagstaff.auth.principal import Principal
+from flagstaff.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
+from flagstaff.events.service import Actor, EventService
+from flagstaff.rbac.roles import ADMIN_ROLE_ID
+from flagstaff.rbac.service import RoleService
+
+SEARCH_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str | None
+    email: str | None
+    name: str | None
+    password: str | None
+    root_role: int | str
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    email: str | None = None
+    name: str | None = None
+    root_role: int | str | None = None
+
+
+class AccountService:
+    def __init__(self, session: Session, passwords: Passwords) -> None:
+        self.session = session
+        self.passwords = passwords
+        self.events = EventService(session)
+        self.roles = RoleService(session)
+
+    # Reading
+
+    def list_users(self) -> list[Account]:
+        return list(
+            self.session.scalars(
+                select(Account).where(Account.is_service.is_(False)).order_by(Account.id)
+            )
+        )
+
+    def list_accounts(self) -> list[Account]:
+        return list(self.session.scalars(select(Account).order_by(Account.id)))
+
+    def search_users(self, query: str) -> list[Account]:
+        pattern = f"%{query.lower()}%"
+        return list(
+            self.session.scalars(
+                select(Account)
+                .where(
+                    Account.is_service.is_(False),
+                    or_(
+                        func.lower(func.coalesce(Account.username, "")).like(pattern),
+                        func.lower(func.coalesce(Account.email, "")).like(pattern),
+                        func.lower(func.coalesce(Account.name, "")).like(pattern),
+                    ),
+                )
+                .order_by(Account.id)
+                .limit(SEARCH_LIMIT)
+            )
+        )
+
+    def get_account(self, account_id: int) -> Account:
+        """Any account, user or service account."""
+        account = self.session.get(Account, account_id)
+        if account is None:
+            raise NotFoundError("No account found")
+        return account
+
+    def get_user(self, user_id: int) -> Account:
+        """A human user; a service account's id is "not found" here, as in Unleash."""
+        account = self.session.get(Account, user_id)
+        if account is None or account.is_service:
+            raise NotFoundError("No user found")
+        return account
+
+    def admin_count(self) -> dict[str, int]:
+        rows = self.session.execute(
+            select(Account.is_service, Account.password_hash.is_not(None), func.count())
+            .where(Account.root_role_id == ADMIN_ROLE_ID)
+            .group_by(Account.is_service, Account.password_hash.is_not(None))
+        )
+        counts = {"password": 0, "noPassword": 0, "service": 0}
+        for is_service, has_password, count in rows:
+            key = "service" if is_service else ("password" if has_password else "noPassword")
+            counts[key] += count
+        return counts
+
+    # Writing
+
+    def create_user(self, actor: Actor, principal: Principal | None, new: NewUser) -> Account:
+        username = (new.username or "").strip() or None
+        email = (new.email or "").strip().lower() or None
+        if username is None and email is None:
+            raise BadDataError("You must specify username or email")
+        role = self.roles.resolve_root_role(new.root_role)
+        if principal is not None:
+            self.roles.ensure_can_grant(principal, role)
+        password_hash = None
+        if new.password:
+            check_strength(new.password)
+            password_hash = self.passwords.hash(new.password)
+        self.ensure_login_name_free(username, email)
+        account = Account(
+            username=username,
+            email=email,
+            name=(new.name or "").strip() or None,
+            password_hash=password_hash,
+            root_role_id=role.id,
+            created_by_user_id=actor.user_id if actor.user_id and actor.user_id > 0 else None,
+        )
+        self.session.add(account)
+        self._flush_unique()
+        self.events.record(actor, "user-created", data=_user_data(account))
+        return account
+
+    def update_user(
+        self, actor: Actor, principal: Principal, user_id: int, changes: UserChanges
+    ) -> Account:
+        account = self.get_user(user_id)
+        before = _user_data(account)
+        if changes.email is not None:
+            email = changes.email.strip().lower()
+            if email != account.email:
+                self.ensure_login_name_free(None, email)
+            account.email = email or None
+            if account.email is None and account.username is None:
+                raise BadDataError("A user needs a username or an email")
+        if changes.name is not None:
+            account.name = changes.name.strip() or None
+        if changes.root_role is not None:
+            role = self.roles.resolve_root_role(changes.root_role)
+            if role.id != account.root_role_id:
+                self.roles.ensure_can_grant(principal, role)
+                if account.root_role_id == ADMIN_ROLE_ID:
+                    self._ensure_other_admin(account)
+                account.root_role_id = role.id
+                account.root_role = role
+        self._flush_unique()
+        self.events.record(actor, "user-updated", data=_user_data(account), pre_data=before)
+        return account
+
+    def delete_user(self, actor: Actor, user_id: int) -> None:
+        account = self.get_user(user_id)
+        if account.root_role_id == ADMIN_ROLE_ID:
+            self._ensure_other_admin(account)
+        before = _user_data(account)
+        self.session.delete(account)
+        self.session.flush()
+        self.events.record(actor, "user-deleted", pre_data=before)
+
+    def set_password(self, user_id: int, password: str) -> None:
+        account = self.get_user(user_id)
+        check_strength(password)
+        account.password_hash = self.passwords.hash(password)
+        account.login_attempts = 0
+        account.locked_until = None
+        # A new password ends every session of the account, everywhere.
+        self.session.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
+        self.session.flush()
+        revision.bump(self.session)
+
+    def ensure_login_name_free(self, username: str | None, email: str | None) -> None:
+        clauses = []
+        if username:
+            clauses.append(Account.username == username)
+        if email:
+            clauses.append(Account.email == email)
+        if clauses and self.session.scalars(select(Account.id).where(or_(*clauses))).first():
+            raise NameExistsError(
+                "A user or service account with that username or email already exists"
+            )
+
+    def _flush_unique(self) -> None:
+        # The unique constraints decide races that the check above cannot see.
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:
+            raise NameExistsError(
+                "A user or service account with that username or email already exists"
+            ) from None
+
+    def _ensure_other_admin(self, account: Account) -> None:
+        others = self.session.execute(
+            select(func.count()).where(
+                Account.root_role_id == ADMIN_ROLE_ID,
+                Account.is_service.is_(False),
+                Account.password_hash.is_not(None),
+                Account.id != account.id,
+            )
+        ).scalar_one()
+        if others == 0 and not account.is_service:
+            raise OperationDeniedError(
+                "This is the last admin who can log in; make someone else an Admin first"
+            )
+
+
+def _user_data(account: Account) -> dict[str, object]:
+    return {
+        "id": account.id,
+        "username": account.username,
+        "email": account.email,
+        "name": account.name,
+        "rootRole": account.root_role_id,
+    }

@@ -1,0 +1,81 @@
+"""``create_app(settings)``: routers, error handlers, middleware and the process lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from flagstaff import __version__, http_errors
+from flagstaff.accounts import routes as accounts_routes
+from flagstaff.auth import routes as auth_routes
+from flagstaff.config import Settings
+from flagstaff.context import AppContext
+from flagstaff.deps import resolve_principal
+from flagstaff.events import routes as events_routes
+from flagstaff.rbac import routes as rbac_routes
+from flagstaff.routing import ApiGuard
+
+log = logging.getLogger(__name__)
+
+JSON_API_PREFIXES = ("/api/", "/auth/")
+
+
+def public_router() -> APIRouter:
+    """The one router whose routes need no credential. Keep it short."""
+    router = APIRouter(tags=["Public"])
+
+    @router.get("/health", operation_id="getHealth")
+    def health() -> dict[str, str]:
+        return {"health": "GOOD"}
+
+    router.include_router(auth_routes.router)
+    return router
+
+
+def authenticated_router() -> APIRouter:
+    """Everything else: a credential is resolved before any route runs."""
+    router = APIRouter(dependencies=[Depends(resolve_principal)])
+    for module in (accounts_routes, rbac_routes, events_routes):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
+    settings = settings or Settings()
+    context = context or AppContext.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        context.watcher.start()
+        try:
+            yield
+        finally:
+            context.watcher.stop()
+            context.database.dispose()
+
+    app = FastAPI(
+        title="Flagstaff",
+        version=__version__,
+        description="A feature-flag server that speaks Unleash's HTTP API.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/docs/openapi.json",  # Unleash's path
+    )
+    app.state.context = context
+    http_errors.install(app)
+    app.include_router(public_router())
+    app.include_router(authenticated_router())
+    app.add_middleware(
+        ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
+    )
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory uvicorn's workers call: each process builds its own context."""
+    return create_app(Settings())

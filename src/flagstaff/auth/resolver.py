@@ -1,0 +1,118 @@
+"""Turning a request's credential into a ``Principal``: sessions now, tokens through
+pluggable authenticators. Served from the in-process cache; one indexed query on a miss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flagstaff.accounts.models import Account
+from flagstaff.auth.cache import MISS, CredentialCache
+from flagstaff.auth.keys import Keys
+from flagstaff.auth.models import LoginSession
+from flagstaff.auth.principal import CredentialKind, Principal
+from flagstaff.db import Database, utcnow
+from flagstaff.rbac.grants import load_grants
+
+SESSION_PURPOSE = "session"
+
+
+class TokenAuthenticator(Protocol):
+    """Knows one shape of token (account tokens, API tokens) and how to look it up."""
+
+    purpose: str
+
+    def matches(self, token: str) -> bool: ...
+
+    def well_formed(self, token: str) -> bool: ...
+
+    def load(self, session: Session, digest: str, now: datetime) -> Principal | None: ...
+
+
+def account_principal(
+    session: Session,
+    account: Account,
+    kind: CredentialKind,
+    *,
+    expires_at: datetime | None,
+    credential_id: int | None,
+) -> Principal:
+    return Principal(
+        kind=kind,
+        account_id=account.id,
+        audit_name=account.audit_name,
+        audit_user_id=account.id,
+        is_service=account.is_service,
+        root_role_id=account.root_role_id,
+        grants=load_grants(session, account.id, account.root_role_id),
+        expires_at=expires_at,
+        credential_id=credential_id,
+    )
+
+
+class CredentialResolver:
+    def __init__(self, database: Database, keys: Keys, cache: CredentialCache) -> None:
+        self._database = database
+        self._keys = keys
+        self._cache = cache
+        self._authenticators: list[TokenAuthenticator] = []
+
+    def register(self, authenticator: TokenAuthenticator) -> None:
+        self._authenticators.append(authenticator)
+
+    def from_token(self, token: str) -> Principal | None:
+        for authenticator in self._authenticators:
+            if authenticator.matches(token):
+                if not authenticator.well_formed(token):
+                    return None  # a typo or a forgery: refused without a lookup
+                digest = self._keys.digest(authenticator.purpose, token)
+                return self._resolve(digest, authenticator.load)
+        return None
+
+    def from_session_cookie(self, cookie: str) -> Principal | None:
+        digest = self.session_digest(cookie)
+        return self._resolve(digest, _load_session)
+
+    def session_digest(self, cookie: str) -> str:
+        return self._keys.digest(SESSION_PURPOSE, cookie)
+
+    def _resolve(
+        self, digest: str, load: Callable[[Session, str, datetime], Principal | None]
+    ) -> Principal | None:
+        now = utcnow()
+        cached = self._cache.get(digest)
+        if cached is MISS:
+            return None
+        if isinstance(cached, Principal):
+            return None if cached.expired(now) else cached
+        generation = self._cache.generation
+        with self._database.session(write=False) as session:
+            principal = load(session, digest, now)
+        self._cache.put(digest, principal, generation)
+        if principal is None or principal.expired(now):
+            return None
+        return principal
+
+
+def _load_session(session: Session, digest: str, now: datetime) -> Principal | None:
+    row = session.execute(
+        select(LoginSession, Account)
+        .join(Account, Account.id == LoginSession.account_id)
+        .where(LoginSession.digest == digest, LoginSession.expires_at > now)
+    ).first()
+    if row is None:
+        return None
+    login_session, account = row
+    if account.is_service:
+        return None
+    return account_principal(
+        session,
+        account,
+        CredentialKind.SESSION,
+        expires_at=login_session.expires_at,
+        credential_id=login_session.id,
+    )

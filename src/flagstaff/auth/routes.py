@@ -1,0 +1,60 @@
+"""Password login and logout: on the public router, since they come before a session exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from flagstaff.accounts.schemas import user_out
+from flagstaff.auth.schemas import LoginIn
+from flagstaff.auth.service import LoginService
+from flagstaff.deps import SESSION_COOKIE, ContextDep, SessionDep
+from flagstaff.errors import PasswordMismatchError
+from flagstaff.routing import TransactionalRoute
+
+router = APIRouter(route_class=TransactionalRoute, tags=["Auth"])
+
+
+def is_https(request: Request, trust_proxy: bool) -> bool:
+    if request.url.scheme == "https":
+        return True
+    return trust_proxy and request.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
+@router.post("/auth/simple/login", operation_id="login")
+def login(
+    body: LoginIn, request: Request, response: Response, db: SessionDep, context: ContextDep
+) -> dict[str, Any]:
+    service = LoginService(db, context.passwords, context.login_policy)
+    try:
+        account = service.login(body.username, body.password)
+    except PasswordMismatchError:
+        db.commit()  # keep the failed-attempt count although the request fails
+        raise
+    new = service.start_session(account, context.resolver.session_digest)
+    response.set_cookie(
+        SESSION_COOKIE,
+        new.cookie,
+        max_age=int(context.login_policy.session_ttl.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request, context.settings.trust_proxy_headers),
+        path="/",
+    )
+    return user_out(account)
+
+
+@router.post("/logout", operation_id="logout", response_model=None)
+def logout(request: Request, db: SessionDep, context: ContextDep) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        service = LoginService(db, context.passwords, context.login_policy)
+        service.end_session(context.resolver.session_digest(cookie))
+    wants_html = "text/html" in request.headers.get("accept", "")
+    response: Response = (
+        RedirectResponse("/login", status_code=303) if wants_html else Response(status_code=200)
+    )
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

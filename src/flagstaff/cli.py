@@ -1,0 +1,194 @@
+"""The ``flagstaff`` command: serve, db, users."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from flagstaff import __version__, bootstrap, migrate
+from flagstaff.accounts.service import AccountService, NewUser
+from flagstaff.auth.passwords import Passwords
+from flagstaff.config import ConfigError, Settings
+from flagstaff.db import Database
+from flagstaff.errors import FlagstaffError
+from flagstaff.events.service import SYSTEM
+
+log = logging.getLogger("flagstaff")
+
+
+def prepare(settings: Settings, *, announce: bool = True) -> None:
+    """Migrate, sync predefined roles and create the first admin, under the migration lock."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.server_secret  # noqa: B018 - create the key file now, before workers race for it
+    database = Database(settings.sqlalchemy_url)
+    try:
+        with migrate.migration_lock(database, settings.data_dir):
+            migrate.upgrade(database)
+            with database.transaction() as session:
+                bootstrap.sync_predefined_roles(session)
+                admin_password = (
+                    settings.admin_password.get_secret_value() if settings.admin_password else None
+                )
+                created = bootstrap.ensure_first_admin(session, Passwords(), admin_password)
+    finally:
+        database.dispose()
+    if created and announce:
+        _announce_admin(created)
+
+
+def _announce_admin(created: bootstrap.FirstAdmin) -> None:
+    if created.generated_password is None:
+        print(
+            f"Created the user '{created.username}' with the password "
+            "from FLAGSTAFF_ADMIN_PASSWORD."
+        )
+        return
+    # Printed once, to the console only: it is in no log file and never shown again.
+    print(
+        "\n"
+        f"  Created the first admin user: {created.username}\n"
+        f"  Password (shown only this once): {created.generated_password}\n"
+        "  Change it after you log in, or start with FLAGSTAFF_ADMIN_PASSWORD set.\n",
+        flush=True,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings()
+    started = time.monotonic()
+    prepare(settings)
+    log.info("database ready in %.2fs", time.monotonic() - started)
+    uvicorn.run(
+        "flagstaff.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=settings.trust_proxy_headers,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.sqlalchemy_url)
+    try:
+        with migrate.migration_lock(database, settings.data_dir):
+            migrate.upgrade(database, args.revision)
+    finally:
+        database.dispose()
+    print(f"Database upgraded to {args.revision}.")
+    return 0
+
+
+def cmd_db_downgrade(args: argparse.Namespace) -> int:
+    settings = Settings()
+    database = Database(settings.sqlalchemy_url)
+    try:
+        with migrate.migration_lock(database, settings.data_dir):
+            migrate.downgrade(database, args.revision)
+    finally:
+        database.dispose()
+    print(f"Database downgraded to {args.revision}.")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin.isatty():
+        raise FlagstaffError("No terminal to prompt on: pass the password with --password-stdin")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise FlagstaffError("The passwords do not match")
+    return first
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    settings = Settings()
+    prepare(settings, announce=False)
+    password = _read_password(args)
+    passwords = Passwords()
+    database = Database(settings.sqlalchemy_url)
+    try:
+        with database.transaction() as session:
+            account = AccountService(session, passwords).create_user(
+                SYSTEM,
+                None,
+                NewUser(
+                    username=args.username,
+                    email=args.email,
+                    name=args.name,
+                    password=password,
+                    root_role=args.role,
+                ),
+            )
+            account_id = account.id
+    finally:
+        database.dispose()
+    print(
+        f"Created user {args.username or args.email} (id {account_id}) with the {args.role} role."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flagstaff",
+        description="Flagstaff: a feature-flag server that speaks Unleash's HTTP API. "
+        "Configured by environment: DATABASE_URL, FLAGSTAFF_DATA_DIR, FLAGSTAFF_SECRET_KEY, "
+        "FLAGSTAFF_ADMIN_PASSWORD.",
+    )
+    parser.add_argument("--version", action="version", version=f"flagstaff {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate the database and start the server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=4242, help="port to listen on (4242)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    serve.set_defaults(handler=cmd_serve)
+
+    db = commands.add_parser("db", help="database migrations")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    up = db_commands.add_parser("upgrade", help="apply migrations (to the newest by default)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(handler=cmd_db_upgrade)
+    down = db_commands.add_parser("downgrade", help="revert migrations to a revision")
+    down.add_argument("revision")
+    down.set_defaults(handler=cmd_db_downgrade)
+
+    users = commands.add_parser("users", help="manage users")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="COMMAND")
+    create = user_commands.add_parser(
+        "create", help="create a user; the password is prompted for or read from stdin"
+    )
+    create.add_argument("--username", help="login name")
+    create.add_argument("--email", help="e-mail address (also a login name)")
+    create.add_argument("--name", help="display name")
+    create.add_argument(
+        "--role", default="Viewer", help="root role: Admin, Editor, Viewer or a custom root role"
+    )
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    create.set_defaults(handler=cmd_users_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (FlagstaffError, ConfigError) as error:
+        print(f"flagstaff: {error}", file=sys.stderr)
+        return 2

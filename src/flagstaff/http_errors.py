@@ -1,0 +1,133 @@
+"""The one handler that turns errors into Unleash's error body ``{id, name, message, details}``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from flagstaff import errors
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[errors.FlagstaffError], int] = {
+    errors.BadDataError: 400,
+    errors.RoleInUseError: 400,
+    errors.AuthenticationRequiredError: 401,
+    errors.UnauthorizedError: 401,
+    errors.PasswordMismatchError: 401,
+    errors.PermissionDeniedError: 403,
+    errors.OperationDeniedError: 403,
+    errors.WrongTokenTypeError: 403,
+    errors.NotFoundError: 404,
+    errors.NameExistsError: 409,
+    errors.PayloadTooLargeError: 413,
+    errors.ContentTypeError: 415,
+    errors.AccountLockedError: 429,
+}
+
+HTTP_NAMES = {
+    400: "BadDataError",
+    401: "UnauthorizedError",
+    403: "PermissionError",
+    404: "NotFoundError",
+    405: "MethodNotAllowedError",
+    409: "NameExistsError",
+    413: "PayloadTooLargeError",
+    415: "ContentTypeError",
+    429: "TooManyRequestsError",
+}
+
+
+def status_for(error: errors.FlagstaffError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def error_body(
+    name: str, message: str, details: Sequence[dict[str, str]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "name": name,
+        "message": message,
+        "details": list(details) if details else [{"message": message}],
+        **extra,
+    }
+
+
+def error_response(error: errors.FlagstaffError) -> JSONResponse:
+    extra: dict[str, Any] = {}
+    if isinstance(error, errors.PermissionDeniedError):
+        extra["permissions"] = error.permissions
+    body = error_body(error.name, error.message, error.details, **extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status_for(error) == 401 else None
+    return JSONResponse(body, status_code=status_for(error), headers=headers)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
+    details = []
+    for problem in exc.errors():
+        location = [str(part) for part in problem.get("loc", ())]
+        path = "/" + "/".join(location)
+        field = location[-1] if location else "body"
+        message = problem.get("msg", "is invalid")
+        if problem.get("type") == "missing":
+            message = (
+                f"The `{field}` property is required. It was not present on the data you sent."
+            )
+        elif problem.get("type") == "json_invalid":
+            message = "The request body is not valid JSON."
+        else:
+            message = f"The `{path}` property is invalid: {message}."
+        details.append({"message": message, "path": path})
+    return details
+
+
+async def handle_validation(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    body = error_body(
+        "BadDataError",
+        "Request validation failed: your request body or params contain invalid data. "
+        "Refer to the `details` list for more information.",
+        _validation_details(exc),
+    )
+    return JSONResponse(body, status_code=400)
+
+
+async def handle_domain(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.FlagstaffError)
+    return error_response(exc)
+
+
+async def handle_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    name = HTTP_NAMES.get(exc.status_code, "Error")
+    if exc.status_code == 404:
+        message = f"The path you were looking for ({request.url.path}) is not available."
+    else:
+        message = str(exc.detail)
+    return JSONResponse(error_body(name, message), status_code=exc.status_code, headers=exc.headers)
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        error_body("InternalError", "Something went wrong on our side. It has been logged."),
+        status_code=500,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, handle_validation)
+    app.add_exception_handler(errors.FlagstaffError, handle_domain)
+    app.add_exception_handler(StarletteHTTPException, handle_http)
+    app.add_exception_handler(Exception, handle_unexpected)

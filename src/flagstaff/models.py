@@ -1,0 +1,19 @@
+"""Imports every table so that Alembic and ``Base.metadata`` see the whole schema."""
+
+from flagstaff.accounts.models import Account
+from flagstaff.auth.models import LoginSession
+from flagstaff.db import Base
+from flagstaff.events.models import Event
+from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
+from flagstaff.revision import Revision
+
+__all__ = [
+    "Account",
+    "Base",
+    "Event",
+    "LoginSession",
+    "ProjectRoleAssignment",
+    "Revision",
+    "Role",
+    "RolePermission",
+]

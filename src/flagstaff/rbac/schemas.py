@@ -1,0 +1,67 @@
+"""Wire formats for roles and permissions (Unleash's roleSchema and friends)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, StrictInt, StrictStr
+
+from flagstaff.rbac.models import ANY_ENVIRONMENT, NO_ENVIRONMENT, Role, RolePermission
+from flagstaff.rbac.permissions import PERMISSIONS, parse_permission
+from flagstaff.schemas import InputModel, LongText, RequiredName, WireModel
+
+
+class RoleOut(WireModel):
+    id: int
+    type: str
+    name: str
+    description: str | None = None
+    project: str | None = None
+
+
+class PermissionIn(InputModel):
+    id: StrictInt | None = None
+    name: Annotated[StrictStr, Field(max_length=100)] | None = None
+    environment: Annotated[StrictStr, Field(max_length=100)] | None = None
+
+
+class RoleIn(InputModel):
+    name: RequiredName
+    description: LongText | None = None
+    type: Annotated[StrictStr, Field(pattern="^(root-custom|custom)$")] = "custom"
+    permissions: Annotated[list[PermissionIn], Field(max_length=500)] = []
+
+
+class ValidateRoleIn(InputModel):
+    name: RequiredName
+    role_id: StrictInt | None = None
+
+
+def role_out(role: Role) -> RoleOut:
+    return RoleOut(id=role.id, type=role.type, name=role.name, description=role.description)
+
+
+def permission_out(row: RolePermission) -> dict[str, Any]:
+    known = parse_permission(row.permission)
+    info = PERMISSIONS[known] if known else None
+    environment = None if row.environment == NO_ENVIRONMENT else row.environment
+    body: dict[str, Any] = {
+        "id": info.id if info else 0,
+        "name": row.permission,
+        "displayName": info.display_name if info else row.permission,
+        "type": (environment if environment and environment != ANY_ENVIRONMENT else None)
+        or (info.type.value if info else "root"),
+    }
+    if environment is not None:
+        body["environment"] = environment
+    return body
+
+
+def role_with_permissions(role: Role) -> dict[str, Any]:
+    return {
+        "id": role.id,
+        "type": role.type,
+        "name": role.name,
+        "description": role.description,
+        "permissions": [permission_out(p) for p in role.permissions],
+    }

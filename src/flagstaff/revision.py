@@ -1,0 +1,92 @@
+"""The revision: one counter that every change bumps and every process polls.
+
+Each process caches what it can rebuild from the database (resolved credentials, Client API
+payloads). A change writes its event and bumps the counter in the same transaction; a background
+thread in each process polls the counter and drops the caches when it moves, so a revocation made
+through one process is honoured by all of them within a poll interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy import BigInteger, Integer, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from flagstaff.db import Base, Database
+
+log = logging.getLogger(__name__)
+
+SESSION_BUMPED = "flagstaff.revision_bumped"
+
+
+class Revision(Base):
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+def bump(session: Session) -> None:
+    """Move the revision inside the caller's transaction.
+
+    The row lock this takes orders concurrent writers, so revisions become visible in commit
+    order (unlike ``max(events.id)``, which a slower transaction can fill in later).
+    """
+    session.execute(update(Revision).where(Revision.id == 1).values(value=Revision.value + 1))
+    session.info[SESSION_BUMPED] = True
+
+
+def read(session: Session) -> int:
+    return session.execute(select(Revision.value).where(Revision.id == 1)).scalar_one()
+
+
+Listener = Callable[[int], None]
+
+
+class RevisionWatcher:
+    """Polls the revision and tells listeners when it moves."""
+
+    def __init__(self, database: Database, interval: float) -> None:
+        self._database = database
+        self._interval = interval
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.current = -1
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def check_now(self) -> int:
+        """Read the revision once; listeners run if it moved. Safe from any thread."""
+        with self._database.session(write=False) as session:
+            value = read(session)
+        with self._lock:
+            moved = value != self.current
+            self.current = value
+        if moved:
+            for listener in self._listeners:
+                listener(value)
+        return value
+
+    def start(self) -> None:
+        self.check_now()
+        self._thread = threading.Thread(target=self._run, name="revision-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.check_now()
+            except Exception:
+                # A database blip must not kill the watcher; the next poll tries again.
+                log.exception("revision poll failed")

@@ -1,0 +1,117 @@
+"""One transaction per request, and the guards every API request passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from flagstaff import revision
+from flagstaff.errors import ContentTypeError, FlagstaffError, PayloadTooLargeError
+from flagstaff.http_errors import error_response
+
+
+class TransactionalRoute(APIRoute):
+    """Commits the request's session after the endpoint returns, before the response is sent;
+    rolls it back on any error. A change the client was told about is always committed."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except BaseException:
+                await run_in_threadpool(_finish, request, commit=False)
+                raise
+            await run_in_threadpool(_finish, request, commit=True)
+            return response
+
+        return run
+
+
+def _finish(request: Request, *, commit: bool) -> None:
+    session: Session | None = getattr(request.state, "db", None)
+    if session is None:
+        return
+    request.state.db = None
+    try:
+        bumped = session.info.pop(revision.SESSION_BUMPED, False)
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+    if commit and bumped:
+        # Our own caches learn of the change now; other processes at their next poll.
+        request.app.state.context.watcher.check_now()
+
+
+JSON_TYPES = ("application/json",)
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class ApiGuard:
+    """Refuses oversized bodies (413) and non-JSON bodies on the JSON APIs (415), in Unleash's
+    error shape, before any route runs."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, json_prefixes: tuple[str, ...]):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.json_prefixes = json_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        error = self._precheck(scope["path"], headers)
+        if error is not None:
+            await error_response(error)(scope, receive, send)
+            return
+        await self.app(scope, self._limited(receive), send)
+
+    def _precheck(self, path: str, headers: dict[str, str]) -> FlagstaffError | None:
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            return _too_large(self.max_body_bytes)
+        if not path.startswith(self.json_prefixes):
+            return None
+        has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if has_body and content_type not in JSON_TYPES:
+            shown = content_type or "none"
+            return ContentTypeError(
+                f"We do not accept the content-type you provided ({shown}). Try using one of the "
+                "content-types we do accept instead (application/json) and make sure the body is "
+                "in the corresponding format."
+            )
+        return None
+
+    def _limited(self, receive: Receive) -> Receive:
+        seen = 0
+        limit = self.max_body_bytes
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    # An HTTPException passes FastAPI's body parsing untouched (others become
+                    # a generic 400); the error handler renders it in Unleash's shape.
+                    raise HTTPException(413, _too_large(limit).message)
+            return message
+
+        return limited
+
+
+def _too_large(limit: int) -> PayloadTooLargeError:
+    return PayloadTooLargeError(f"The request body is larger than the limit of {limit} bytes.")
