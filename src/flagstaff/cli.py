@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
     up = db_commands.add_parser("upgrade", help="apply migrations (to the newest by default)")
-    up.add_argument("revision", nargs="?", default="head")
+    up.add_argument("revision", nargs="?", default="heads")
     up.set_defaults(handler=cmd_db_upgrade)
     down = db_commands.add_parser("downgrade", help="revert migrations to a revision")
     down.add_argument("revision")

@@ -23,7 +23,6 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
         config.attributes["connection"] = connection
-        config.set_main_option("sqlalchemy.url", connection.engine.url.render_as_string(False))
     return config
 
 
@@ -49,7 +48,7 @@ def migration_lock(database: Database, lock_dir: Path) -> Iterator[None]:
             connection.commit()
 
 
-def upgrade(database: Database, revision: str = "head") -> None:
+def upgrade(database: Database, revision: str = "heads") -> None:
     with database.engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 

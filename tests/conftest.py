@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from flagstaff.app import create_app
+from flagstaff.auth.passwords import Passwords
+from flagstaff.config import Settings
+from flagstaff.context import AppContext
+from tests.db import TemplateDatabase
+from tests.factories import PASSWORD, UserHandle, login, make_user
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# Cheap argon2 parameters: the algorithm is the same, the work factor is not what is tested.
+FAST_PASSWORDS = Passwords(time_cost=1, memory_kib=1024, parallelism=1)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> TemplateDatabase:
+    return TemplateDatabase(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, template_db: TemplateDatabase) -> Settings:
+    return Settings(
+        data_dir=tmp_path,
+        database_url=template_db.fresh(tmp_path),
+        secret_key=TEST_SECRET,
+        revision_poll_seconds=0.05,
+    )
+
+
+@pytest.fixture
+def context(settings: Settings) -> Iterator[AppContext]:
+    ctx = AppContext.build(settings, passwords=FAST_PASSWORDS)
+    yield ctx
+    ctx.database.dispose()
+
+
+@pytest.fixture
+def app(context: AppContext) -> FastAPI:
+    return create_app(context.settings, context)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """An anonymous client; entering it runs the app's lifespan (the revision watcher)."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def new_client(app: FastAPI, client: TestClient) -> Callable[[], TestClient]:
+    """More clients on the same running app, each with its own cookie jar."""
+
+    def make() -> TestClient:
+        return TestClient(app)
+
+    return make
+
+
+@pytest.fixture
+def admin(context: AppContext) -> UserHandle:
+    return make_user(context, role="Admin", username="admin")
+
+
+@pytest.fixture
+def admin_client(client: TestClient, admin: UserHandle) -> TestClient:
+    return login(client, admin.username, PASSWORD)
+
+
+@pytest.fixture
+def user_client(
+    context: AppContext, new_client: Callable[[], TestClient]
+) -> Callable[..., TestClient]:
+    """``user_client(role="Editor")``: a new user with that root role, logged in."""
+
+    def make(role: int | str = "Viewer", **kwargs: object) -> TestClient:
+        user = make_user(context, role=role, **kwargs)  # type: ignore[arg-type]
+        return login(new_client(), user.username, user.password)
+
+    return make
