@@ -17,6 +17,8 @@ from flagstaff.deps import resolve_principal
 from flagstaff.events import routes as events_routes
 from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
+from flagstaff.service_accounts import routes as service_accounts_routes
+from flagstaff.tokens import routes as tokens_routes
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,13 @@ def public_router() -> APIRouter:
 def authenticated_router() -> APIRouter:
     """Everything else: a credential is resolved before any route runs."""
     router = APIRouter(dependencies=[Depends(resolve_principal)])
-    for module in (accounts_routes, rbac_routes, events_routes):
+    for module in (
+        accounts_routes,
+        rbac_routes,
+        events_routes,
+        tokens_routes,
+        service_accounts_routes,
+    ):
         router.include_router(module.router)
     return router
 
@@ -50,9 +58,11 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.watcher.start()
+        context.seen.start()
         try:
             yield
         finally:
+            context.seen.stop()
             context.watcher.stop()
             context.database.dispose()
 

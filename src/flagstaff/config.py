@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     max_tokens_per_account: int = 10
     max_body_bytes: int = 1_048_576
     revision_poll_seconds: float = 0.25
+    seen_flush_seconds: float = 60.0
     # Only honour X-Forwarded-Proto when a proxy we trust sets it.
     trust_proxy_headers: bool = False
     log_level: str = "INFO"

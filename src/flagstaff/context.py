@@ -8,11 +8,15 @@ from datetime import timedelta
 from flagstaff.auth.cache import CredentialCache
 from flagstaff.auth.keys import Keys
 from flagstaff.auth.passwords import Passwords
+from flagstaff.auth.principal import CredentialKind
 from flagstaff.auth.resolver import CredentialResolver
+from flagstaff.auth.seen import SeenTracker
 from flagstaff.auth.service import LoginPolicy
 from flagstaff.config import Settings
 from flagstaff.db import Database
 from flagstaff.revision import RevisionWatcher
+from flagstaff.tokens.authenticator import AccountTokenAuthenticator
+from flagstaff.tokens.service import flush_seen as flush_account_tokens_seen
 
 
 @dataclass
@@ -24,6 +28,7 @@ class AppContext:
     credentials: CredentialCache
     resolver: CredentialResolver
     watcher: RevisionWatcher
+    seen: SeenTracker
     login_policy: LoginPolicy
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -34,17 +39,26 @@ class AppContext:
         credentials = CredentialCache()
         watcher = RevisionWatcher(database, settings.revision_poll_seconds)
         watcher.subscribe(credentials.clear)
-        return cls(
+        seen = SeenTracker(database, settings.seen_flush_seconds)
+        context = cls(
             settings=settings,
             database=database,
             passwords=passwords or Passwords(),
             keys=keys,
             credentials=credentials,
-            resolver=CredentialResolver(database, keys, credentials),
+            resolver=CredentialResolver(database, keys, credentials, seen),
             watcher=watcher,
+            seen=seen,
             login_policy=LoginPolicy(
                 max_attempts=settings.max_login_attempts,
                 lockout=timedelta(minutes=settings.lockout_minutes),
                 session_ttl=timedelta(hours=settings.session_ttl_hours),
             ),
         )
+        context.install_account_tokens()
+        return context
+
+    def install_account_tokens(self) -> None:
+        self.resolver.register(AccountTokenAuthenticator())
+        self.seen.register(CredentialKind.PERSONAL_TOKEN, flush_account_tokens_seen)
+        self.seen.register(CredentialKind.SERVICE_ACCOUNT_TOKEN, flush_account_tokens_seen)

@@ -15,6 +15,7 @@ from flagstaff.auth.cache import MISS, CredentialCache
 from flagstaff.auth.keys import Keys
 from flagstaff.auth.models import LoginSession
 from flagstaff.auth.principal import CredentialKind, Principal
+from flagstaff.auth.seen import SeenTracker
 from flagstaff.db import Database, utcnow
 from flagstaff.rbac.grants import load_grants
 
@@ -55,10 +56,13 @@ def account_principal(
 
 
 class CredentialResolver:
-    def __init__(self, database: Database, keys: Keys, cache: CredentialCache) -> None:
+    def __init__(
+        self, database: Database, keys: Keys, cache: CredentialCache, seen: SeenTracker
+    ) -> None:
         self._database = database
         self._keys = keys
         self._cache = cache
+        self._seen = seen
         self._authenticators: list[TokenAuthenticator] = []
 
     def register(self, authenticator: TokenAuthenticator) -> None:
@@ -70,7 +74,10 @@ class CredentialResolver:
                 if not authenticator.well_formed(token):
                     return None  # a typo or a forgery: refused without a lookup
                 digest = self._keys.digest(authenticator.purpose, token)
-                return self._resolve(digest, authenticator.load)
+                principal = self._resolve(digest, authenticator.load)
+                if principal is not None and principal.credential_id is not None:
+                    self._seen.mark(principal.kind, principal.credential_id)
+                return principal
         return None
 
     def from_session_cookie(self, cookie: str) -> Principal | None:

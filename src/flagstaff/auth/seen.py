@@ -1,0 +1,69 @@
+"""``seenAt`` for tokens: marked in memory on each use, written in one batched UPDATE per kind
+every interval (never one write per request)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from flagstaff.auth.principal import CredentialKind
+from flagstaff.db import Database, utcnow
+
+log = logging.getLogger(__name__)
+
+Flusher = Callable[[Session, set[int], datetime], None]
+
+
+class SeenTracker:
+    def __init__(self, database: Database, interval_seconds: float) -> None:
+        self._database = database
+        self._interval = interval_seconds
+        self._pending: dict[CredentialKind, set[int]] = {}
+        self._flushers: dict[CredentialKind, Flusher] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def register(self, kind: CredentialKind, flusher: Flusher) -> None:
+        self._flushers[kind] = flusher
+
+    def mark(self, kind: CredentialKind, credential_id: int) -> None:
+        if kind in self._flushers:
+            with self._lock:
+                self._pending.setdefault(kind, set()).add(credential_id)
+
+    def flush(self) -> int:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return 0
+        now = utcnow()
+        with self._database.transaction() as session:
+            for kind, ids in pending.items():
+                self._flushers[kind](session, ids, now)
+        return sum(len(ids) for ids in pending.values())
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="seen-flusher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._safe_flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._safe_flush()
+
+    def _safe_flush(self) -> None:
+        try:
+            self.flush()
+        except Exception:
+            # Last-seen times are advisory: a failed flush is logged, not fatal.
+            log.exception("seen-at flush failed")

@@ -1,0 +1,142 @@
+"""``/api/admin/service-account``: service accounts and their tokens. Admins only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from flagstaff.auth.principal import CredentialKind
+from flagstaff.auth.resolver import account_principal
+from flagstaff.deps import ActorDep, AdminDep, ContextDep, SessionDep
+from flagstaff.rbac.overview import access_overview
+from flagstaff.rbac.roles import ROOT_ROLE_PROJECT
+from flagstaff.rbac.schemas import role_out
+from flagstaff.routing import TransactionalRoute
+from flagstaff.service_accounts.schemas import (
+    CreateServiceAccountIn,
+    UpdateServiceAccountIn,
+    service_account_out,
+)
+from flagstaff.service_accounts.service import ServiceAccountChanges, ServiceAccountService
+from flagstaff.tokens.schemas import CreateTokenIn, token_out
+from flagstaff.tokens.service import AccountTokenService
+
+router = APIRouter(route_class=TransactionalRoute, tags=["Service accounts"])
+
+AccountId = Annotated[int, Path(alias="id", ge=1, le=2_147_483_647)]
+TokenId = Annotated[int, Path(alias="tokenId", ge=1, le=2_147_483_647)]
+BASE = "/api/admin/service-account"
+
+
+def _services(db: SessionDep, context: ContextDep) -> ServiceAccountService:
+    tokens = AccountTokenService(db, context.keys, context.settings.max_tokens_per_account)
+    return ServiceAccountService(db, context.passwords, tokens)
+
+
+@router.get(BASE, operation_id="getServiceAccounts")
+def get_service_accounts(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    service = _services(db, context)
+    accounts = service.list()
+    tokens = service.tokens.tokens_by_account([a.id for a in accounts])
+    return {
+        "serviceAccounts": [service_account_out(a, tokens[a.id]) for a in accounts],
+        "rootRoles": [role_out(r).model_dump(by_alias=True) for r in service.roles.root_roles()],
+    }
+
+
+@router.post(BASE, operation_id="createServiceAccount", status_code=201)
+def create_service_account(
+    body: CreateServiceAccountIn,
+    response: Response,
+    actor: ActorDep,
+    principal: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    account = _services(db, context).create(
+        actor, principal, body.username, body.name, body.root_role
+    )
+    response.headers["Location"] = f"{BASE}/{account.id}"
+    return service_account_out(account, [])
+
+
+@router.put(f"{BASE}/{{id}}", operation_id="updateServiceAccount")
+def update_service_account(
+    account_id: AccountId,
+    body: UpdateServiceAccountIn,
+    actor: ActorDep,
+    principal: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    service = _services(db, context)
+    changes = ServiceAccountChanges(body.name, body.root_role, body.username)
+    account = service.update(actor, principal, account_id, changes)
+    return service_account_out(account, service.tokens.list_for(account.id))
+
+
+@router.delete(f"{BASE}/{{id}}", operation_id="deleteServiceAccount")
+def delete_service_account(
+    account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    _services(db, context).delete(actor, principal, account_id)
+    return Response(status_code=200)
+
+
+@router.get(f"{BASE}/{{id}}/token", operation_id="getServiceAccountTokens")
+def get_tokens(
+    account_id: AccountId, _: AdminDep, db: SessionDep, context: ContextDep
+) -> dict[str, Any]:
+    service = _services(db, context)
+    service.get(account_id)
+    return {"pats": [token_out(t) for t in service.tokens.list_for(account_id)]}
+
+
+@router.post(f"{BASE}/{{id}}/token", operation_id="createServiceAccountToken", status_code=201)
+def create_token(
+    account_id: AccountId,
+    body: CreateTokenIn,
+    response: Response,
+    actor: ActorDep,
+    principal: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    issued = _services(db, context).issue_token(
+        actor, principal, account_id, body.description, body.expires_at
+    )
+    response.headers["Location"] = f"{BASE}/{account_id}/token/{issued.token.id}"
+    return token_out(issued.token, secret=issued.secret)
+
+
+@router.delete(f"{BASE}/{{id}}/token/{{tokenId}}", operation_id="deleteServiceAccountToken")
+def delete_token(
+    account_id: AccountId,
+    token_id: TokenId,
+    actor: ActorDep,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Response:
+    _services(db, context).revoke_token(actor, account_id, token_id)
+    return Response(status_code=200)
+
+
+@router.get(f"{BASE}/{{id}}/permissions", operation_id="getServiceAccountPermissions")
+def get_permissions(
+    account_id: AccountId,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+    project: Annotated[str, Query(max_length=100)] = ROOT_ROLE_PROJECT,
+    environment: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    service = _services(db, context)
+    account = service.get(account_id)
+    principal = account_principal(
+        db, account, CredentialKind.SERVICE_ACCOUNT_TOKEN, expires_at=None, credential_id=None
+    )
+    overview = access_overview(db, principal, project, environment)
+    overview["serviceAccount"] = service_account_out(account, service.tokens.list_for(account.id))
+    return overview

@@ -1,0 +1,47 @@
+"""Wire formats of service accounts (Unleash's hosted serviceAccountSchema and friends)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, StrictInt, StrictStr
+
+from flagstaff.accounts.models import Account
+from flagstaff.accounts.schemas import image_url
+from flagstaff.schemas import InputModel, RequiredName, iso
+from flagstaff.tokens.models import AccountToken
+from flagstaff.tokens.schemas import token_out
+
+# Usernames are identifiers in the event log and in URLs people paste: keep them plain.
+Username = Annotated[
+    StrictStr, Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+]
+
+
+class CreateServiceAccountIn(InputModel):
+    username: Username
+    name: RequiredName
+    root_role: StrictInt | StrictStr
+
+
+class UpdateServiceAccountIn(InputModel):
+    name: RequiredName | None = None
+    root_role: StrictInt | StrictStr | None = None
+    # The UI sends the username back; it may not change.
+    username: Annotated[StrictStr, Field(max_length=255)] | None = None
+
+
+def service_account_out(account: Account, tokens: list[AccountToken]) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "name": account.name,
+        "username": account.username,
+        "imageUrl": image_url(account),
+        "rootRole": account.root_role_id,
+        "createdAt": iso(account.created_at),
+        # Deprecated in Unleash and always null there; the tokens carry seenAt.
+        "seenAt": None,
+        "isAPI": False,
+        "accountType": account.account_type,
+        "tokens": [token_out(t) for t in tokens],
+    }

@@ -1,0 +1,131 @@
+"""Service accounts: user-like identities for integrations, with no password and no UI login.
+
+A service account is a row of the accounts table with ``is_service``; it holds a root role and
+project roles exactly as a user does, and reaches the Admin API through tokens admins manage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from flagstaff.accounts.models import Account
+from flagstaff.accounts.service import AccountService
+from flagstaff.auth.passwords import Passwords
+from flagstaff.auth.principal import Principal
+from flagstaff.errors import BadDataError, NotFoundError, OperationDeniedError
+from flagstaff.events.service import Actor, EventService
+from flagstaff.rbac.service import RoleService
+from flagstaff.tokens.service import AccountTokenService, IssuedToken, TokenOwnerKind
+
+
+@dataclass(frozen=True)
+class ServiceAccountChanges:
+    name: str | None = None
+    root_role: int | str | None = None
+    username: str | None = None
+
+
+class ServiceAccountService:
+    def __init__(self, session: Session, passwords: Passwords, tokens: AccountTokenService) -> None:
+        self.session = session
+        self.accounts = AccountService(session, passwords)
+        self.roles = RoleService(session)
+        self.tokens = tokens
+        self.events = EventService(session)
+
+    def list(self) -> list[Account]:
+        return list(
+            self.session.scalars(
+                select(Account).where(Account.is_service.is_(True)).order_by(Account.id)
+            )
+        )
+
+    def get(self, account_id: int) -> Account:
+        account = self.session.get(Account, account_id)
+        if account is None or not account.is_service:
+            raise NotFoundError(f"Could not find a service account with id {account_id}")
+        return account
+
+    def create(
+        self, actor: Actor, principal: Principal, username: str, name: str, root_role: int | str
+    ) -> Account:
+        role = self.roles.resolve_root_role(root_role)
+        self.roles.ensure_can_grant(principal, role)
+        self.accounts.ensure_login_name_free(username, None)
+        account = Account(
+            username=username,
+            name=name,
+            is_service=True,
+            root_role_id=role.id,
+            created_by_user_id=principal.account_id,
+        )
+        self.session.add(account)
+        self.accounts.flush_unique()
+        self.events.record(actor, "service-account-created", data=_audit(account))
+        return account
+
+    def update(
+        self, actor: Actor, principal: Principal, account_id: int, changes: ServiceAccountChanges
+    ) -> Account:
+        account = self.get(account_id)
+        if changes.username is not None and changes.username != account.username:
+            raise BadDataError("The username of a service account cannot be changed")
+        before = _audit(account)
+        if changes.root_role is not None:
+            role = self.roles.resolve_root_role(changes.root_role)
+            if role.id != account.root_role_id:
+                self._not_self(principal, account, "change its own role")
+                self.roles.ensure_can_grant(principal, role)
+                account.root_role_id = role.id
+                account.root_role = role
+        if changes.name is not None:
+            account.name = changes.name
+        self.session.flush()
+        self.events.record(actor, "service-account-updated", data=_audit(account), pre_data=before)
+        return account
+
+    def delete(self, actor: Actor, principal: Principal, account_id: int) -> None:
+        account = self.get(account_id)
+        self._not_self(principal, account, "delete itself")
+        before = _audit(account)
+        # Its tokens, sessions and project roles go with it (ON DELETE CASCADE); the revision
+        # bump in the event makes every process forget them within a poll interval.
+        self.session.delete(account)
+        self.session.flush()
+        self.events.record(actor, "service-account-deleted", pre_data=before)
+
+    def issue_token(
+        self,
+        actor: Actor,
+        principal: Principal,
+        account_id: int,
+        description: str,
+        expires_at: datetime,
+    ) -> IssuedToken:
+        account = self.get(account_id)
+        self._not_self(principal, account, "create tokens for itself")
+        return self.tokens.create(
+            actor, account, TokenOwnerKind.SERVICE_ACCOUNT, description, expires_at
+        )
+
+    def revoke_token(self, actor: Actor, account_id: int, token_id: int) -> None:
+        self.get(account_id)
+        self.tokens.delete(actor, account_id, token_id, TokenOwnerKind.SERVICE_ACCOUNT)
+
+    @staticmethod
+    def _not_self(principal: Principal, account: Account, what: str) -> None:
+        if principal.account_id == account.id:
+            raise OperationDeniedError(f"A service account cannot {what}")
+
+
+def _audit(account: Account) -> dict[str, object]:
+    return {
+        "id": account.id,
+        "name": account.name,
+        "username": account.username,
+        "rootRole": account.root_role_id,
+    }
