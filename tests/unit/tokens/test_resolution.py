@@ -1,0 +1,125 @@
+"""Token resolution through the real resolver, cache and database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from flagstaff import revision
+from flagstaff.accounts.models import Account
+from flagstaff.auth.principal import CredentialKind
+from flagstaff.context import AppContext
+from flagstaff.db import utcnow
+from flagstaff.events.service import SYSTEM
+from flagstaff.tokens import format
+from flagstaff.tokens.models import AccountToken
+from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
+from tests.factories import make_user
+
+
+def _issue(context: AppContext, account_id: int, days: float = 30) -> str:
+    with context.database.transaction() as session:
+        owner = session.get_one(Account, account_id)
+        service = AccountTokenService(session, context.keys, 10)
+        issued = service.create(
+            SYSTEM, owner, TokenOwnerKind.PERSONAL, "t", utcnow() + timedelta(days=days)
+        )
+        return issued.secret
+
+
+class CountingDatabase:
+    """Counts sessions opened on the real database, to prove the cache serves hits."""
+
+    def __init__(self, context: AppContext) -> None:
+        self.opened = 0
+        original = context.database.session
+
+        def counting(*, write: bool):  # type: ignore[no-untyped-def]
+            self.opened += 1
+            return original(write=write)
+
+        context.database.session = counting  # type: ignore[method-assign]
+
+
+def test_resolve__valid_token__principal_of_owner(context: AppContext) -> None:
+    user = make_user(context, role="Editor")
+    secret = _issue(context, user.id)
+    principal = context.resolver.from_token(secret)
+    assert principal is not None
+    assert principal.account_id == user.id
+    assert principal.kind == CredentialKind.PERSONAL_TOKEN
+    assert principal.audit_name == user.username
+
+
+def test_resolve__second_use__served_from_cache_without_database(context: AppContext) -> None:
+    user = make_user(context)
+    secret = _issue(context, user.id)
+    assert context.resolver.from_token(secret) is not None
+    counter = CountingDatabase(context)
+    for _ in range(100):
+        assert context.resolver.from_token(secret) is not None
+    assert counter.opened == 0
+
+
+def test_resolve__unknown_well_formed_token__negatively_cached(context: AppContext) -> None:
+    unknown = format.generate()
+    counter = CountingDatabase(context)
+    for _ in range(50):
+        assert context.resolver.from_token(unknown) is None
+    assert counter.opened == 1
+
+
+def test_resolve__malformed_token__refused_without_lookup(context: AppContext) -> None:
+    counter = CountingDatabase(context)
+    valid = format.generate()
+    typo = valid[:-1] + ("a" if valid[-1] != "a" else "b")
+    assert context.resolver.from_token(typo) is None
+    assert context.resolver.from_token("user:not-a-flagstaff-token") is None
+    assert counter.opened == 0
+
+
+def test_resolve__after_revision_moves__reloaded_and_revocation_honoured(
+    context: AppContext,
+) -> None:
+    user = make_user(context)
+    secret = _issue(context, user.id)
+    assert context.resolver.from_token(secret) is not None
+    with context.database.transaction() as session:
+        session.execute(AccountToken.__table__.delete())
+        revision.bump(session)
+    context.watcher.check_now()
+    assert context.resolver.from_token(secret) is None
+
+
+def test_resolve__expired_token__refused_even_from_cache(context: AppContext) -> None:
+    user = make_user(context)
+    secret = _issue(context, user.id, days=1)
+    assert context.resolver.from_token(secret) is not None
+    with context.database.transaction() as session:
+        session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    context.credentials.clear()
+    assert context.resolver.from_token(secret) is None
+
+
+def test_database__holds_no_usable_secret(context: AppContext) -> None:
+    user = make_user(context)
+    secret = _issue(context, user.id)
+    random_part = secret[len("user:fsa_") :]
+    with context.database.session(write=False) as session:
+        row = session.scalars(select(AccountToken)).one()
+        values = [str(getattr(row, c.key)) for c in AccountToken.__table__.columns]
+    assert not any(secret in v or random_part[4:] in v for v in values)
+
+
+def test_seen__marked_then_flushed__one_batched_update(context: AppContext) -> None:
+    user = make_user(context)
+    secret = _issue(context, user.id)
+    for _ in range(20):
+        context.resolver.from_token(secret)
+    with context.database.session(write=False) as session:
+        assert session.scalar(select(AccountToken.seen_at)) is None
+    assert context.seen.flush() == 1
+    with context.database.session(write=False) as session:
+        assert session.scalar(select(func.count()).where(AccountToken.seen_at.is_not(None))) == 1
+    assert context.seen.flush() == 0
