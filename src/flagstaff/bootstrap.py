@@ -12,6 +12,7 @@ from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService, NewUser
 from flagstaff.auth.passwords import Passwords, generate_password
 from flagstaff.events.service import SYSTEM
+from flagstaff.flags.seed import seed_flag_defaults
 from flagstaff.rbac.models import Role, RolePermission
 from flagstaff.rbac.roles import ADMIN_ROLE_ID, PREDEFINED_ROLES
 
@@ -42,6 +43,9 @@ def sync_predefined_roles(session: Session) -> None:
                 RolePermission(permission=p, environment=e) for p, e in sorted(wanted)
             ]
     session.flush()
+    # The flag built-ins (default project, environments, strategy definitions) are kept present
+    # the same way, at every start and after tests truncate the tables.
+    seed_flag_defaults(session)
 
 
 def ensure_first_admin(

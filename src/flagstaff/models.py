@@ -4,16 +4,42 @@ from flagstaff.accounts.models import Account
 from flagstaff.auth.models import LoginSession
 from flagstaff.db import Base
 from flagstaff.events.models import Event
+from flagstaff.flags.models import (
+    Environment,
+    Feature,
+    FeatureDependency,
+    FeatureEnvironment,
+    FeatureStrategy,
+    FeatureStrategySegment,
+    FeatureTag,
+    Project,
+    ProjectEnvironment,
+    Segment,
+    StrategyDefinition,
+    TagType,
+)
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
 from flagstaff.revision import Revision
 
 __all__ = [
     "Account",
     "Base",
+    "Environment",
     "Event",
+    "Feature",
+    "FeatureDependency",
+    "FeatureEnvironment",
+    "FeatureStrategy",
+    "FeatureStrategySegment",
+    "FeatureTag",
     "LoginSession",
+    "Project",
+    "ProjectEnvironment",
     "ProjectRoleAssignment",
     "Revision",
     "Role",
     "RolePermission",
+    "Segment",
+    "StrategyDefinition",
+    "TagType",
 ]

@@ -72,7 +72,10 @@ class ProjectRoleAssignment(Base):
     account_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    project: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # The projects table belongs to flagstaff.flags; access ends with the project.
+    project: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
     # RESTRICT: a role in use cannot disappear from under the accounts that hold it.
     role_id: Mapped[int] = mapped_column(
         ForeignKey("roles.id", ondelete="RESTRICT"), primary_key=True, index=True

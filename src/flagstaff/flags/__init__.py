@@ -1,0 +1,1 @@
+"""Projects, environments, feature flags, strategies, segments and everything on them."""
