@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from flagstaff.deps import PrincipalDep, SessionDep
-from flagstaff.events.schemas import date_bound, event_out, filter_values, single
+from flagstaff.deps import AdminDep, PrincipalDep, SessionDep
+from flagstaff.events.schemas import (
+    checked_text,
+    creators,
+    date_bound,
+    event_ids,
+    event_out,
+    filter_values,
+)
 from flagstaff.events.service import EventFilter, EventService
+from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.policy import is_allowed
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Events"])
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+# What Unleash's unpaged event lists return.
+LIST_LIMIT = 100
 Filter = Annotated[str | None, Query(max_length=1000)]
 
 
 @router.get("/api/admin/events", operation_id="getEvents")
 def get_events(
-    _: PrincipalDep, db: SessionDep, project: Annotated[str | None, Query(max_length=100)] = None
+    _: AdminDep, db: SessionDep, project: Annotated[str | None, Query(max_length=100)] = None
 ) -> dict[str, Any]:
-    events, total = EventService(db).search(EventFilter(project=project), 0, 100)
+    project = checked_text(project, "project")
+    criteria = EventFilter(projects=(project,) if project else ())
+    events, total = EventService(db).search(criteria, 0, LIST_LIMIT)
     return {"version": 1, "events": [event_out(e) for e in events], "totalEvents": total}
 
 
@@ -33,7 +45,8 @@ def get_feature_events(
     _: PrincipalDep,
     db: SessionDep,
 ) -> dict[str, Any]:
-    events, total = EventService(db).search(EventFilter(feature=feature_name), 0, 100)
+    checked_text(feature_name, "featureName")
+    events, total = EventService(db).search(EventFilter(features=(feature_name,)), 0, LIST_LIMIT)
     return {
         "version": 1,
         "toggleName": feature_name,
@@ -44,7 +57,7 @@ def get_feature_events(
 
 @router.get("/api/admin/search/events", operation_id="searchEvents")
 def search_events(
-    _: PrincipalDep,
+    principal: PrincipalDep,
     db: SessionDep,
     query: Filter = None,
     id: Filter = None,
@@ -58,23 +71,19 @@ def search_events(
     offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    actor = single(created_by, "createdBy")
-    event_id = single(id, "id")
-    until = date_bound(to, "to")
-    if until is not None and len(single(to, "to") or "") <= len("2024-01-31"):
-        until += timedelta(days=1)  # a bare date includes that whole day
+    user_ids, names = creators(created_by)
     criteria = EventFilter(
-        types=filter_values(type),
-        # Unleash filters createdBy by user id; a name works here too.
-        created_by_user_id=int(actor) if actor and actor.lstrip("-").isdigit() else None,
-        created_by=actor if actor and not actor.lstrip("-").isdigit() else None,
-        project=single(project, "project"),
-        environment=single(environment, "environment"),
-        feature=single(feature, "feature"),
-        since=date_bound(from_, "from"),
-        until=until,
-        query=query,
-        event_id=int(event_id) if event_id and event_id.isdigit() else None,
+        types=filter_values(type, "type"),
+        created_by=names,
+        created_by_user_ids=user_ids,
+        projects=filter_values(project, "project"),
+        environments=filter_values(environment, "environment"),
+        features=filter_values(feature, "feature"),
+        event_ids=event_ids(id),
+        since=date_bound(from_, "from", end=False),
+        until=date_bound(to, "to", end=True),
+        query=(checked_text(query, "query") or "").strip() or None,
+        project_events_only=not is_allowed(principal, Permission.ADMIN),
     )
     events, total = EventService(db).search(criteria, offset, limit)
     return {"events": [event_out(e) for e in events], "total": total}

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flagstaff.errors import BadDataError
 from flagstaff.events.models import Event
 from flagstaff.schemas import iso
+
+MAX_DB_INT = 2_147_483_647
+MIN_DB_INT = -2_147_483_648
+# Unleash's search operators; the event search understands the first two.
+SUPPORTED_OPERATORS = ("IS", "IS_ANY_OF")
+OTHER_OPERATORS = (
+    "IS_NOT",
+    "IS_NONE_OF",
+    "INCLUDE",
+    "DO_NOT_INCLUDE",
+    "INCLUDE_ALL_OF",
+    "INCLUDE_ANY_OF",
+    "EXCLUDE_IF_ANY_OF",
+    "EXCLUDE_ALL",
+    "IS_BEFORE",
+    "IS_ON_OR_AFTER",
+)
+_OPERATOR = re.compile(r"^([A-Z_]+):")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def event_out(event: Event) -> dict[str, Any]:
@@ -27,36 +47,78 @@ def event_out(event: Event) -> dict[str, Any]:
     }
 
 
-FILTER_OPERATORS = ("IS:", "IS_ANY_OF:")
+def checked_text(raw: str | None, field: str) -> str | None:
+    """A query string as given; NUL cannot be stored or compared by PostgreSQL."""
+    if raw is not None and "\x00" in raw:
+        raise BadDataError(f"The {field} parameter must not contain NUL characters")
+    return raw
 
 
-def filter_values(raw: str | None) -> tuple[str, ...]:
+def filter_values(raw: str | None, field: str) -> tuple[str, ...]:
     """Unleash's search filters read ``IS:value`` or ``IS_ANY_OF:a,b``; a bare value means IS."""
-    if raw is None or raw == "":
+    raw = checked_text(raw, field)
+    if not raw:
         return ()
-    if raw.startswith("IS_ANY_OF:"):
+    operator = _OPERATOR.match(raw)
+    if operator and operator.group(1) in OTHER_OPERATORS:
+        raise BadDataError(
+            f"The {field} filter supports the operators IS and IS_ANY_OF, not {operator.group(1)}"
+        )
+    if operator and operator.group(1) == "IS_ANY_OF":
         values = raw[len("IS_ANY_OF:") :].split(",")
-    elif raw.startswith("IS:"):
+    elif operator and operator.group(1) == "IS":
         values = [raw[len("IS:") :]]
     else:
         values = [raw]
-    return tuple(v.strip() for v in values if v.strip())
+    return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
 def single(raw: str | None, field: str) -> str | None:
-    values = filter_values(raw)
+    values = filter_values(raw, field)
     if len(values) > 1:
         raise BadDataError(f"The {field} filter takes one value")
     return values[0] if values else None
 
 
-def date_bound(raw: str | None, field: str) -> datetime | None:
-    """``from``/``to``: a date (``2024-01-31``) or a timestamp, as ``IS:`` filters or bare."""
+def event_ids(raw: str | None) -> tuple[int, ...]:
+    ids = []
+    for value in filter_values(raw, "id"):
+        if not value.isdigit() or not 1 <= int(value) <= MAX_DB_INT:
+            raise BadDataError(f"The id filter takes event ids (positive integers), not {value!r}")
+        ids.append(int(value))
+    return tuple(ids)
+
+
+def creators(raw: str | None) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """``createdBy``: user ids as Unleash takes them; names (e-mail or username) work too."""
+    ids: list[int] = []
+    names: list[str] = []
+    for value in filter_values(raw, "createdBy"):
+        if re.fullmatch(r"-?\d+", value):
+            if not MIN_DB_INT <= int(value) <= MAX_DB_INT:
+                raise BadDataError(f"The createdBy filter's user id {value} is out of range")
+            ids.append(int(value))
+        else:
+            names.append(value)
+    return tuple(ids), tuple(names)
+
+
+def date_bound(raw: str | None, field: str, *, end: bool) -> datetime | None:
+    """``from``/``to``: a date (``2024-01-31``) or a timestamp, as an ``IS:`` filter or bare.
+
+    The bound is what the query compares with: ``from`` is inclusive; ``to`` is exclusive, and a
+    bare date as ``to`` means the end of that day (so ``from=to=`` a date selects that day)."""
     value = single(raw, field)
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadDataError(f"The {field} filter must be a date like 2024-01-31") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        if _DATE_ONLY.match(value):
+            day = datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+            return day + timedelta(days=1) if end else day
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise BadDataError(
+            f"The {field} filter must be a date like 2024-01-31 or an ISO 8601 timestamp"
+        ) from None

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff import revision
 from flagstaff.auth.principal import SYSTEM_USER_ID, SYSTEM_USER_NAME, Principal
 from flagstaff.events.models import Event
 
-# Keys that must never reach the event log, whatever a caller passes in.
+# Keys that must never reach the event log, whatever a caller passes in. Compared after
+# lower-casing and dropping "_" and "-", so ``passwordHash``, ``password_hash`` and
+# ``Password-Hash`` are one key; any key ending in "password" or "secret" goes too. Keys that
+# merely describe a secret (``tokenName``, ``tokens`` as a list of metadata) stay.
 SECRET_KEYS = frozenset(
-    {"password", "passwordHash", "password_hash", "secret", "token", "digest", "verifier"}
+    {
+        "password",
+        "passwordhash",
+        "secret",
+        "token",
+        "digest",
+        "verifier",
+        "accesstoken",
+        "refreshtoken",
+        "apikey",
+        "authorization",
+        "cookie",
+        "sessionid",
+        "privatekey",
+    }
 )
+SECRET_SUFFIXES = ("password", "secret")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,26 +57,37 @@ S = TypeVar("S", bound=Select[Any])
 SYSTEM = Actor(SYSTEM_USER_NAME, SYSTEM_USER_ID)
 
 
+def is_secret_key(key: object) -> bool:
+    normal = str(key).lower().replace("_", "").replace("-", "")
+    return normal in SECRET_KEYS or normal.endswith(SECRET_SUFFIXES)
+
+
 def scrub(payload: Any) -> Any:
+    """A copy of ``payload`` without secret-bearing keys, at any depth."""
     if isinstance(payload, Mapping):
-        return {k: scrub(v) for k, v in payload.items() if k not in SECRET_KEYS}
-    if isinstance(payload, list):
+        return {k: scrub(v) for k, v in payload.items() if not is_secret_key(k)}
+    if isinstance(payload, list | tuple):
         return [scrub(item) for item in payload]
     return payload
 
 
 @dataclass(frozen=True, slots=True)
 class EventFilter:
+    """What a search asks for. Each tuple matches any of its values; empty means "any"."""
+
     types: tuple[str, ...] = ()
-    created_by: str | None = None
-    created_by_user_id: int | None = None
-    project: str | None = None
-    environment: str | None = None
-    feature: str | None = None
+    created_by: tuple[str, ...] = ()
+    created_by_user_ids: tuple[int, ...] = ()
+    projects: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    event_ids: tuple[int, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None
-    event_id: int | None = None
+    # Unleash shows callers without ADMIN only events that belong to a project: account and
+    # role events name people and e-mail addresses.
+    project_events_only: bool = False
 
 
 class EventService:
@@ -95,43 +125,68 @@ class EventService:
         return event
 
     def search(self, criteria: EventFilter, offset: int, limit: int) -> tuple[list[Event], int]:
-        statement = self._filtered(select(Event), criteria)
-        total = self.session.execute(
-            self._filtered(select(func.count(Event.id)), criteria)
-        ).scalar_one()
+        """One page of matching events, newest first, and how many match in all."""
+        total = self.session.execute(_filtered(select(func.count(Event.id)), criteria)).scalar_one()
         rows = self.session.scalars(
-            statement.order_by(Event.id.desc()).offset(offset).limit(limit)
+            _filtered(select(Event), criteria).order_by(Event.id.desc()).offset(offset).limit(limit)
         ).all()
         return list(rows), total
 
-    @staticmethod
-    def _filtered(statement: S, criteria: EventFilter) -> S:
-        if criteria.types:
-            statement = statement.where(Event.type.in_(criteria.types))
-        if criteria.created_by is not None:
-            statement = statement.where(Event.created_by == criteria.created_by)
-        if criteria.created_by_user_id is not None:
-            statement = statement.where(Event.created_by_user_id == criteria.created_by_user_id)
-        if criteria.project is not None:
-            statement = statement.where(Event.project == criteria.project)
-        if criteria.environment is not None:
-            statement = statement.where(Event.environment == criteria.environment)
-        if criteria.feature is not None:
-            statement = statement.where(Event.feature_name == criteria.feature)
-        if criteria.since is not None:
-            statement = statement.where(Event.created_at >= criteria.since)
-        if criteria.until is not None:
-            statement = statement.where(Event.created_at < criteria.until)
-        if criteria.event_id is not None:
-            statement = statement.where(Event.id == criteria.event_id)
-        if criteria.query:
-            pattern = f"%{criteria.query.lower()}%"
-            statement = statement.where(
-                or_(
-                    func.lower(Event.type).like(pattern),
-                    func.lower(Event.created_by).like(pattern),
-                    func.lower(func.coalesce(Event.feature_name, "")).like(pattern),
-                    func.lower(func.coalesce(Event.project, "")).like(pattern),
-                )
+
+def _filtered(statement: S, criteria: EventFilter) -> S:
+    matches: list[tuple[Any, tuple[Any, ...]]] = [
+        (Event.type, criteria.types),
+        (Event.project, criteria.projects),
+        (Event.environment, criteria.environments),
+        (Event.feature_name, criteria.features),
+        (Event.id, criteria.event_ids),
+    ]
+    for column, values in matches:
+        if values:
+            statement = statement.where(column.in_(values))
+    if criteria.created_by or criteria.created_by_user_ids:
+        statement = statement.where(
+            or_(
+                Event.created_by.in_(criteria.created_by),
+                Event.created_by_user_id.in_(criteria.created_by_user_ids),
             )
-        return statement
+        )
+    if criteria.since is not None:
+        statement = statement.where(Event.created_at >= criteria.since)
+    if criteria.until is not None:
+        statement = statement.where(Event.created_at < criteria.until)
+    if criteria.project_events_only:
+        statement = statement.where(Event.project.is_not(None))
+    if criteria.query:
+        statement = statement.where(_text_match(criteria.query))
+    return statement
+
+
+def _text_match(query: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match over the payloads (as Unleash) and the named columns.
+
+    JSON is searched as text; SQLite's copy escapes non-ASCII characters and quotes as JSON
+    does, so the JSON-escaped form of the query is tried as well."""
+    patterns = {_like_pattern(query), _like_pattern(json.dumps(query)[1:-1])}
+    columns = [
+        cast(Event.data, Text),
+        cast(Event.pre_data, Text),
+        cast(Event.tags, Text),
+        Event.type,
+        Event.created_by,
+        Event.feature_name,
+        Event.project,
+        Event.environment,
+    ]
+    return or_(
+        *(
+            func.coalesce(column, "").ilike(pattern, escape="\\")
+            for column in columns
+            for pattern in patterns
+        )
+    )
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

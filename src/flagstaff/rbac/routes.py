@@ -8,13 +8,19 @@ from fastapi import APIRouter, Path, Response
 
 from flagstaff.deps import ActorDep, AdminDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
-from flagstaff.rbac.schemas import RoleIn, ValidateRoleIn, role_out, role_with_permissions
+from flagstaff.rbac.schemas import (
+    MAX_ID,
+    RoleIn,
+    ValidateRoleIn,
+    role_out,
+    role_with_permissions,
+)
 from flagstaff.rbac.service import PermissionRef, RoleService
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Roles"])
 
-RoleId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+RoleId = Annotated[int, Path(alias="roleId", ge=1, le=MAX_ID)]
 
 
 def _refs(body: RoleIn) -> list[PermissionRef]:
@@ -28,9 +34,7 @@ def get_roles(_: PrincipalDep, db: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/api/admin/roles/{roleId}", operation_id="getRoleById")
-def get_role(
-    role_id: Annotated[int, Path(alias="roleId", ge=1)], _: PrincipalDep, db: SessionDep
-) -> dict[str, Any]:
+def get_role(role_id: RoleId, _: PrincipalDep, db: SessionDep) -> dict[str, Any]:
     return role_with_permissions(RoleService(db).get(role_id))
 
 
@@ -41,12 +45,12 @@ def create_role(
     role = RoleService(db).create(
         actor, principal, body.name, body.description or "", body.type, _refs(body)
     )
-    return {"version": 1, "roles": role_with_permissions(role)}
+    return {"version": 1, "roles": role_out(role).model_dump(by_alias=True)}
 
 
 @router.put("/api/admin/roles/{roleId}", operation_id="updateRole")
 def update_role(
-    role_id: Annotated[int, Path(alias="roleId", ge=1)],
+    role_id: RoleId,
     body: RoleIn,
     actor: ActorDep,
     principal: AdminDep,
@@ -55,12 +59,12 @@ def update_role(
     role = RoleService(db).update(
         actor, principal, role_id, body.name, body.description or "", body.type, _refs(body)
     )
-    return {"version": 1, "roles": role_with_permissions(role)}
+    return {"version": 1, "roles": role_out(role).model_dump(by_alias=True)}
 
 
 @router.delete("/api/admin/roles/{roleId}", operation_id="deleteRole")
 def delete_role(
-    role_id: Annotated[int, Path(alias="roleId", ge=1)],
+    role_id: RoleId,
     actor: ActorDep,
     _: AdminDep,
     db: SessionDep,
@@ -71,7 +75,7 @@ def delete_role(
 
 @router.post("/api/admin/roles/validate", operation_id="validateRole")
 def validate_role(body: ValidateRoleIn, _: AdminDep, db: SessionDep) -> Response:
-    RoleService(db).validate_name(body.name, body.role_id)
+    RoleService(db).validate(body.name, body.role_id, body.type, _refs(body))
     return Response(status_code=200)
 
 

@@ -10,6 +10,8 @@ from flagstaff.rbac.models import ANY_ENVIRONMENT, NO_ENVIRONMENT, Role, RolePer
 from flagstaff.rbac.permissions import PERMISSIONS, parse_permission
 from flagstaff.schemas import InputModel, LongText, RequiredName, WireModel
 
+MAX_ID = 2_147_483_647
+
 
 class RoleOut(WireModel):
     id: int
@@ -20,21 +22,25 @@ class RoleOut(WireModel):
 
 
 class PermissionIn(InputModel):
+    """One permission of a role, by ``name`` or by ``id`` (Unleash's UI sends ids)."""
+
     id: StrictInt | None = None
     name: Annotated[StrictStr, Field(max_length=100)] | None = None
     environment: Annotated[StrictStr, Field(max_length=100)] | None = None
 
 
 class RoleIn(InputModel):
+    """Unleash's createRoleWithPermissionsSchema. Without ``type``, create makes a custom
+    project role and update keeps the role's type."""
+
     name: RequiredName
     description: LongText | None = None
-    type: Annotated[StrictStr, Field(pattern="^(root-custom|custom)$")] = "custom"
+    type: Annotated[StrictStr, Field(pattern="^(root-custom|custom)$")] | None = None
     permissions: Annotated[list[PermissionIn], Field(max_length=500)] = []
 
 
-class ValidateRoleIn(InputModel):
-    name: RequiredName
-    role_id: StrictInt | None = None
+class ValidateRoleIn(RoleIn):
+    role_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)] | None = None
 
 
 def role_out(role: Role) -> RoleOut:

@@ -48,11 +48,12 @@ class PermissionRef:
 class RoleHolders:
     users: list[Account]
     service_accounts: list[Account]
-    project_assignments: int
+    # project -> how many accounts hold the role there
+    projects: dict[str, int]
 
     @property
     def empty(self) -> bool:
-        return not (self.users or self.service_accounts or self.project_assignments)
+        return not (self.users or self.service_accounts or self.projects)
 
 
 class RoleService:
@@ -92,13 +93,14 @@ class RoleService:
         principal: Principal,
         name: str,
         description: str,
-        type_: str,
+        type_: str | None,
         permissions: list[PermissionRef],
     ) -> Role:
-        self._ensure_name_free(name)
-        rows = self._permission_rows(type_, permissions)
+        # Unleash assumes a custom project role when no type is given.
+        type_ = type_ or RoleType.CUSTOM
+        self._ensure_name_free(name, None)
         role = Role(name=name, description=description, type=type_)
-        role.permissions = [RolePermission(permission=p, environment=e) for p, e in rows]
+        role.permissions = self._permission_objects(type_, permissions)
         self.ensure_can_grant(principal, role)
         self.session.add(role)
         self._flush_unique(name)
@@ -112,20 +114,21 @@ class RoleService:
         role_id: int,
         name: str,
         description: str,
-        type_: str,
+        type_: str | None,
         permissions: list[PermissionRef],
     ) -> Role:
         role = self.get(role_id)
         if role.is_predefined:
-            raise BadDataError("You cannot change a predefined role")
-        if type_ != role.type:
-            raise BadDataError("A role's type cannot change")
-        if name != role.name:
-            self._ensure_name_free(name)
+            raise BadDataError("You cannot change built in roles.")
+        if type_ is not None and type_ != role.type:
+            raise BadDataError(
+                f"A role's type cannot change: this role is {role.type!r}, not {type_!r}"
+            )
+        self._ensure_name_free(name, role.id)
         before = _role_data(role)
-        rows = self._permission_rows(type_, permissions)
+        new_permissions = self._permission_objects(role.type, permissions)
         role.name, role.description = name, description
-        role.permissions = [RolePermission(permission=p, environment=e) for p, e in rows]
+        role.permissions = new_permissions
         self.ensure_can_grant(principal, role)
         self._flush_unique(name)
         self.events.record(actor, "role-updated", data=_role_data(role), pre_data=before)
@@ -134,18 +137,41 @@ class RoleService:
     def delete(self, actor: Actor, role_id: int) -> None:
         role = self.get(role_id)
         if role.is_predefined:
-            raise BadDataError("You cannot delete a predefined role")
+            raise BadDataError("You cannot delete built in roles.")
         holders = self.holders(role)
         if not holders.empty:
             raise RoleInUseError(_in_use_message(role, holders), details=_in_use_details(holders))
         before = _role_data(role)
-        self.session.delete(role)
-        self.session.flush()
+        try:
+            with self.session.begin_nested():
+                self.session.delete(role)
+                self.session.flush()
+        except IntegrityError:
+            # Someone was given the role after the check above; the foreign key refused.
+            raise RoleInUseError(
+                f'Role "{before["name"]}" was just assigned to someone; it is in use.'
+            ) from None
         self.events.record(actor, "role-deleted", pre_data=before)
 
-    def validate_name(self, name: str, role_id: int | None) -> None:
-        existing = self.session.scalars(select(Role).where(Role.name == name)).first()
-        if existing is not None and existing.id != role_id:
+    def validate(
+        self,
+        name: str,
+        role_id: int | None,
+        type_: str | None,
+        permissions: list[PermissionRef],
+    ) -> None:
+        """What create (or, with ``role_id``, update) would refuse, without changing anything."""
+        if role_id is not None:
+            role = self.get(role_id)
+            if role.is_predefined:
+                raise BadDataError("You cannot change built in roles.")
+            type_ = type_ or role.type
+        self._permission_objects(type_ or RoleType.CUSTOM, permissions)
+        self._ensure_name_free(name, role_id)
+
+    def _ensure_name_free(self, name: str, role_id: int | None) -> None:
+        existing = self.session.scalars(select(Role.id).where(Role.name == name)).first()
+        if existing is not None and existing != role_id:
             raise NameExistsError(f'There already exists a role with the name "{name}"')
 
     def holders(self, role: Role) -> RoleHolders:
@@ -154,13 +180,16 @@ class RoleService:
                 select(Account).where(Account.root_role_id == role.id).order_by(Account.id)
             )
         )
-        assignments = self.session.execute(
-            select(func.count()).where(ProjectRoleAssignment.role_id == role.id)
-        ).scalar_one()
+        per_project = self.session.execute(
+            select(ProjectRoleAssignment.project, func.count())
+            .where(ProjectRoleAssignment.role_id == role.id)
+            .group_by(ProjectRoleAssignment.project)
+            .order_by(ProjectRoleAssignment.project)
+        )
         return RoleHolders(
             users=[a for a in accounts if not a.is_service],
             service_accounts=[a for a in accounts if a.is_service],
-            project_assignments=assignments,
+            projects=dict(per_project.all()),
         )
 
     def ensure_can_grant(self, principal: Principal, role: Role) -> None:
@@ -175,9 +204,6 @@ class RoleService:
                     f"You cannot grant the {permission.value} permission: you do not hold it"
                 )
 
-    def _ensure_name_free(self, name: str) -> None:
-        self.validate_name(name, None)
-
     def _flush_unique(self, name: str) -> None:
         try:
             with self.session.begin_nested():
@@ -186,32 +212,32 @@ class RoleService:
             raise NameExistsError(f'There already exists a role with the name "{name}"') from None
 
     @staticmethod
-    def _permission_rows(type_: str, refs: list[PermissionRef]) -> list[tuple[str, str]]:
-        rows: set[tuple[str, str]] = set()
-        for ref in refs:
-            permission = _lookup_permission(ref)
-            kind = PERMISSIONS[permission].type
-            if kind == PermissionType.SPECIAL:
-                raise BadDataError(
-                    f"The {permission.value} permission cannot be part of a custom role"
-                )
-            if type_ == RoleType.ROOT_CUSTOM and kind != PermissionType.ROOT:
-                raise BadDataError(
-                    f"{permission.value} is a {kind.value} permission; a custom root role may "
-                    "only hold root permissions"
-                )
-            if type_ == RoleType.CUSTOM and kind == PermissionType.ROOT:
-                raise BadDataError(
-                    f"{permission.value} is a root permission; a custom project role may only "
-                    "hold project and environment permissions"
-                )
-            environment = NO_ENVIRONMENT
-            if kind == PermissionType.ENVIRONMENT:
-                environment = (ref.environment or "").strip()
-                if not environment:
-                    raise BadDataError(f"{permission.value} needs an environment")
-            rows.add((permission.value, environment))
-        return sorted(rows)
+    def _permission_objects(type_: str, refs: list[PermissionRef]) -> list[RolePermission]:
+        rows = {_permission_row(type_, ref) for ref in refs}
+        return [RolePermission(permission=p, environment=e) for p, e in sorted(rows)]
+
+
+def _permission_row(type_: str, ref: PermissionRef) -> tuple[str, str]:
+    permission = _lookup_permission(ref)
+    kind = PERMISSIONS[permission].type
+    if kind == PermissionType.SPECIAL:
+        raise BadDataError(f"The {permission.value} permission cannot be part of a custom role")
+    if type_ == RoleType.ROOT_CUSTOM and kind != PermissionType.ROOT:
+        raise BadDataError(
+            f"{permission.value} is a {kind.value} permission; a custom root role may only hold "
+            "root permissions"
+        )
+    if type_ == RoleType.CUSTOM and kind == PermissionType.ROOT:
+        raise BadDataError(
+            f"{permission.value} is a root permission; a custom project role may only hold "
+            "project and environment permissions"
+        )
+    if kind != PermissionType.ENVIRONMENT:
+        return permission.value, NO_ENVIRONMENT
+    environment = (ref.environment or "").strip()
+    if not environment:
+        raise BadDataError(f"{permission.value} is an environment permission: name an environment")
+    return permission.value, environment
 
 
 def _lookup_permission(ref: PermissionRef) -> Permission:
@@ -226,19 +252,23 @@ def _lookup_permission(ref: PermissionRef) -> Permission:
 
 
 def _holds(principal: Principal, permission: Permission, project: str | None, env: str) -> bool:
-    kind = PERMISSIONS[permission].type
-    if kind == PermissionType.ROOT:
-        return is_allowed(principal, permission)
-    if Permission.ADMIN in principal.grants.root:
+    """Whether ``principal`` holds ``permission`` wherever a role would hand it out.
+
+    A root role's project and environment permissions apply to the project "default"; a project
+    role can be assigned in any project, so only ADMIN holds all of it everywhere."""
+    grants = principal.grants
+    if Permission.ADMIN in grants.root:
         return True
+    kind = PERMISSIONS[permission].type
+    if kind in (PermissionType.ROOT, PermissionType.SPECIAL):
+        return permission in grants.root
+    if project is None:
+        return False
     if kind == PermissionType.PROJECT:
-        # A project role can be held in any project: the granter must hold it everywhere it
-        # could be assigned, which only ADMIN guarantees; a root role's scope is "default".
-        return project is not None and is_allowed(principal, permission, project)
+        return is_allowed(principal, permission, project)
     if env == ANY_ENVIRONMENT:
-        held = principal.grants.environments.get(project or "", frozenset())
-        return (permission.value, ANY_ENVIRONMENT) in held
-    return project is not None and is_allowed(principal, permission, project, env)
+        return (permission.value, ANY_ENVIRONMENT) in grants.environments.get(project, frozenset())
+    return is_allowed(principal, permission, project, env)
 
 
 def _role_data(role: Role) -> dict[str, object]:
@@ -259,8 +289,8 @@ def _in_use_message(role: Role, holders: RoleHolders) -> str:
         parts.append(f"{len(holders.users)} user(s)")
     if holders.service_accounts:
         parts.append(f"{len(holders.service_accounts)} service account(s)")
-    if holders.project_assignments:
-        parts.append(f"{holders.project_assignments} project assignment(s)")
+    if holders.projects:
+        parts.append(f"{sum(holders.projects.values())} project assignment(s)")
     return (
         f'Role "{role.name}" is in use by {", ".join(parts)}. '
         "Reassign them to another role before deleting it."
@@ -276,11 +306,12 @@ def _in_use_details(holders: RoleHolders) -> list[dict[str, str]]:
         {"message": f"Service account: {a.username}", "kind": "serviceAccount", "id": str(a.id)}
         for a in holders.service_accounts
     ]
-    if holders.project_assignments:
-        details.append(
-            {
-                "message": f"{holders.project_assignments} project role assignment(s)",
-                "kind": "project",
-            }
-        )
+    details += [
+        {
+            "message": f"Project {project}: held by {count} account(s)",
+            "kind": "project",
+            "project": project,
+        }
+        for project, count in holders.projects.items()
+    ]
     return details
