@@ -28,6 +28,12 @@ class NameExistsError(FlagstaffError):
     name = "NameExistsError"
 
 
+class ConflictError(FlagstaffError):
+    """The request conflicts with the current state, such as deleting something in use."""
+
+    name = "ConflictError"
+
+
 class OperationDeniedError(FlagstaffError):
     name = "OperationDeniedError"
 

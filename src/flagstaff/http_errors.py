@@ -27,6 +27,7 @@ STATUS_BY_ERROR: dict[type[errors.FlagstaffError], int] = {
     errors.WrongTokenTypeError: 403,
     errors.NotFoundError: 404,
     errors.NameExistsError: 409,
+    errors.ConflictError: 409,
     errors.PayloadTooLargeError: 413,
     errors.ContentTypeError: 415,
     errors.AccountLockedError: 429,
