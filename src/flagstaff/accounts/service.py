@@ -19,6 +19,7 @@ from flagstaff.rbac.roles import ADMIN_ROLE_ID
 from flagstaff.rbac.service import RoleService
 
 SEARCH_LIMIT = 100
+LIKE_ESCAPE = "\\"
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,18 @@ class AccountService:
         return list(self.session.scalars(select(Account).order_by(Account.id)))
 
     def search_users(self, query: str) -> list[Account]:
-        pattern = f"%{query.lower()}%"
+        pattern = f"%{_escape_like(query.lower())}%"
+        columns = (Account.username, Account.email, Account.name)
         return list(
             self.session.scalars(
                 select(Account)
                 .where(
                     Account.is_service.is_(False),
                     or_(
-                        func.lower(func.coalesce(Account.username, "")).like(pattern),
-                        func.lower(func.coalesce(Account.email, "")).like(pattern),
-                        func.lower(func.coalesce(Account.name, "")).like(pattern),
+                        *(
+                            func.lower(func.coalesce(c, "")).like(pattern, escape=LIKE_ESCAPE)
+                            for c in columns
+                        )
                     ),
                 )
                 .order_by(Account.id)
@@ -124,7 +127,7 @@ class AccountService:
             created_by_user_id=actor.user_id if actor.user_id and actor.user_id > 0 else None,
         )
         self.session.add(account)
-        self._flush_unique()
+        self.flush_unique()
         self.events.record(actor, "user-created", data=_user_data(account))
         return account
 
@@ -150,7 +153,7 @@ class AccountService:
                     self._ensure_other_admin(account)
                 account.root_role_id = role.id
                 account.root_role = role
-        self._flush_unique()
+        self.flush_unique()
         self.events.record(actor, "user-updated", data=_user_data(account), pre_data=before)
         return account
 
@@ -185,7 +188,7 @@ class AccountService:
                 "A user or service account with that username or email already exists"
             )
 
-    def _flush_unique(self) -> None:
+    def flush_unique(self) -> None:
         # The unique constraints decide races that the check above cannot see.
         try:
             with self.session.begin_nested():
@@ -208,6 +211,13 @@ class AccountService:
             raise OperationDeniedError(
                 "This is the last admin who can log in; make someone else an Admin first"
             )
+
+
+def _escape_like(text: str) -> str:
+    """Search text is literal: ``%`` and ``_`` are not wildcards to the caller."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text
 
 
 def _user_data(account: Account) -> dict[str, object]:

@@ -1,0 +1,99 @@
+"""Helpers for account and login tests: read and poke the database directly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from flagstaff.accounts.models import Account
+from flagstaff.auth.models import LoginSession
+from flagstaff.context import AppContext
+from flagstaff.events.models import Event
+from flagstaff.rbac.roles import VIEWER_ROLE_ID
+
+MAX_ID = 2_147_483_647
+
+
+@dataclass(frozen=True)
+class Counts:
+    users: int
+    events: int
+    sessions: int
+
+
+def counts(context: AppContext) -> Counts:
+    """How many accounts, events and sessions exist: compare before and after a failing write."""
+    with context.database.session(write=False) as session:
+
+        def count(model: type[Any]) -> int:
+            return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+        return Counts(count(Account), count(Event), count(LoginSession))
+
+
+def make_service_account(
+    context: AppContext, username: str = "sa-robot", role_id: int = VIEWER_ROLE_ID
+) -> int:
+    with context.database.transaction() as session:
+        account = Account(username=username, name="Robot", is_service=True, root_role_id=role_id)
+        session.add(account)
+        session.flush()
+        return account.id
+
+
+def load_account(context: AppContext, account_id: int) -> Account | None:
+    with context.database.session(write=False) as session:
+        return session.get(Account, account_id)
+
+
+def set_account(context: AppContext, account_id: int, **values: Any) -> None:
+    with context.database.transaction() as session:
+        session.execute(update(Account).where(Account.id == account_id).values(**values))
+
+
+def expire_sessions(context: AppContext, account_id: int, when: datetime) -> None:
+    with context.database.transaction() as session:
+        session.execute(
+            update(LoginSession)
+            .where(LoginSession.account_id == account_id)
+            .values(expires_at=when)
+        )
+
+
+def session_count(context: AppContext, account_id: int) -> int:
+    with context.database.session(write=False) as session:
+        return session.execute(
+            select(func.count()).where(LoginSession.account_id == account_id)
+        ).scalar_one()
+
+
+def events_of(context: AppContext, type_: str) -> list[Event]:
+    with context.database.session(write=False) as session:
+        return list(session.scalars(select(Event).where(Event.type == type_).order_by(Event.id)))
+
+
+def all_events_json(context: AppContext) -> str:
+    with context.database.session(write=False) as session:
+        rows = session.scalars(select(Event)).all()
+        return json.dumps(
+            [
+                {"type": e.type, "data": e.data, "preData": e.pre_data, "by": e.created_by}
+                for e in rows
+            ]
+        )
+
+
+def assert_error(body: dict[str, Any], name: str) -> None:
+    """Unleash's error body: ``{id, name, message, details: [{message}]}``."""
+    assert body["name"] == name, body
+    assert isinstance(body["id"], str)
+    assert body["id"]
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert isinstance(body["details"], list)
+    assert body["details"]
+    assert all(isinstance(d.get("message"), str) for d in body["details"])
