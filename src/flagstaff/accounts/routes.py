@@ -18,6 +18,7 @@ from flagstaff.accounts.schemas import (
 )
 from flagstaff.accounts.service import AccountService, NewUser, UserChanges
 from flagstaff.auth.passwords import check_strength
+from flagstaff.auth.principal import CredentialKind
 from flagstaff.auth.service import count_sessions
 from flagstaff.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.errors import BadDataError, OperationDeniedError, PasswordMismatchError
@@ -29,6 +30,10 @@ from flagstaff.routing import TransactionalRoute
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 
 UserId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+OLD_PASSWORD_WRONG = (
+    "The old password you provided is invalid. If you have forgotten your password, get in "
+    "touch with your instance administrator."
+)
 
 
 def accounts(db: SessionDep, context: ContextDep) -> AccountService:
@@ -62,15 +67,16 @@ def change_my_password(
 ) -> Response:
     if principal.account_id is None or principal.is_service:
         raise OperationDeniedError("Only users who log in with a password have one to change")
-    if body.confirm_password is not None and body.confirm_password != body.password:
-        raise BadDataError("The passwords do not match")
+    if body.old_password is None:
+        raise BadDataError("The old password (oldPassword) is required")
+    if body.confirm_password != body.password:
+        raise BadDataError("The new password and its confirmation (confirmPassword) differ")
     service = accounts(db, context)
     account = service.get_user(principal.account_id)
-    if body.old_password is None or not context.passwords.verify(
-        account.password_hash, body.old_password
-    ):
-        raise PasswordMismatchError("The old password is not correct")
-    service.set_password(account.id, body.password)
+    if not context.passwords.verify(account.password_hash, body.old_password):
+        raise PasswordMismatchError(OLD_PASSWORD_WRONG)
+    current = principal.credential_id if principal.kind == CredentialKind.SESSION else None
+    service.set_password(account.id, body.password, keep_session_id=current)
     return Response(status_code=200)
 
 

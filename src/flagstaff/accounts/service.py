@@ -166,14 +166,20 @@ class AccountService:
         self.session.flush()
         self.events.record(actor, "user-deleted", pre_data=before)
 
-    def set_password(self, user_id: int, password: str) -> None:
+    def set_password(
+        self, user_id: int, password: str, *, keep_session_id: int | None = None
+    ) -> None:
+        """Set a new password and end the account's sessions everywhere; a user changing their
+        own password keeps the session they did it from."""
         account = self.get_user(user_id)
         check_strength(password)
         account.password_hash = self.passwords.hash(password)
         account.login_attempts = 0
         account.locked_until = None
-        # A new password ends every session of the account, everywhere.
-        self.session.execute(delete(LoginSession).where(LoginSession.account_id == account.id))
+        ended = delete(LoginSession).where(LoginSession.account_id == account.id)
+        if keep_session_id is not None:
+            ended = ended.where(LoginSession.id != keep_session_id)
+        self.session.execute(ended)
         self.session.flush()
         revision.bump(self.session)
 
