@@ -20,8 +20,10 @@ FAST_PASSWORDS = Passwords(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> TemplateDatabase:
-    return TemplateDatabase(tmp_path_factory.mktemp("template"))
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateDatabase]:
+    template = TemplateDatabase(tmp_path_factory.mktemp("template"))
+    yield template
+    template.close()
 
 
 @pytest.fixture

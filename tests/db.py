@@ -24,7 +24,15 @@ def on_postgres() -> bool:
 
 
 def worker_schema() -> str:
-    return "fs_test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The pid keeps concurrent test runs (two developers, or CI beside a developer) apart.
+    return f"fs_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+
+
+def drop_schema(schema: str) -> None:
+    engine = create_engine(postgres_url("public"))
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
 
 
 def postgres_url(schema: str) -> str:
@@ -61,6 +69,10 @@ class TemplateDatabase:
         with database.transaction() as session:
             bootstrap.sync_predefined_roles(session)
         database.dispose()
+
+    def close(self) -> None:
+        if on_postgres():
+            drop_schema(self.schema)
 
     def fresh(self, target_dir: Path) -> str:
         if not on_postgres():
