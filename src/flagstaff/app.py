@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from flagstaff import __version__, http_errors
 from flagstaff.accounts import routes as accounts_routes
+from flagstaff.api_tokens import routes as api_tokens_routes
 from flagstaff.auth import routes as auth_routes
 from flagstaff.config import Settings
 from flagstaff.context import AppContext
@@ -46,6 +47,7 @@ def authenticated_router() -> APIRouter:
         events_routes,
         tokens_routes,
         service_accounts_routes,
+        api_tokens_routes,
     ):
         router.include_router(module.router)
     return router

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from flagstaff import __version__, bootstrap, migrate
 from flagstaff.accounts.service import AccountService, NewUser
+from flagstaff.api_tokens.initial import ensure_initial_api_tokens
 from flagstaff.auth.passwords import Passwords
 from flagstaff.config import ConfigError, Settings
 from flagstaff.db import Database
@@ -34,6 +35,7 @@ def prepare(settings: Settings, *, announce: bool = True) -> None:
                     settings.admin_password.get_secret_value() if settings.admin_password else None
                 )
                 created = bootstrap.ensure_first_admin(session, Passwords(), admin_password)
+                ensure_initial_api_tokens(session, settings)
     finally:
         database.dispose()
     if created and announce:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flagstaff.api_tokens.plugin import install_api_tokens
 from flagstaff.auth.cache import CredentialCache
 from flagstaff.auth.keys import Keys
 from flagstaff.auth.passwords import Passwords
@@ -56,6 +57,7 @@ class AppContext:
             ),
         )
         context.install_account_tokens()
+        install_api_tokens(context.resolver, context.seen)
         return context
 
     def install_account_tokens(self) -> None:

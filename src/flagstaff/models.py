@@ -1,7 +1,9 @@
 """Imports every table so that Alembic and ``Base.metadata`` see the whole schema."""
 
 from flagstaff.accounts.models import Account
+from flagstaff.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.auth.models import LoginSession
+from flagstaff.client_api.models import ClientInstance, ClientMetric, ClientMetricVariant
 from flagstaff.db import Base
 from flagstaff.events.models import Event
 from flagstaff.flags.models import (
@@ -23,7 +25,12 @@ from flagstaff.revision import Revision
 
 __all__ = [
     "Account",
+    "ApiToken",
+    "ApiTokenProject",
     "Base",
+    "ClientInstance",
+    "ClientMetric",
+    "ClientMetricVariant",
     "Environment",
     "Event",
     "Feature",

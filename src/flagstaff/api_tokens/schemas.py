@@ -1,0 +1,100 @@
+"""Wire formats: Unleash's createApiTokenSchema, createProjectApiTokenSchema,
+updateApiTokenSchema and apiTokenSchema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from flagstaff.api_tokens.models import ApiToken
+from flagstaff.flags.models import ID_LENGTH
+from flagstaff.schemas import InputModel, RequiredName, iso
+
+DATE_HINT = "must be a date-time string like 2030-01-31T12:00:00Z"
+SDK_TYPES = r"^(?i:client|backend|frontend)$"
+ANY_TYPE = r"^(?i:client|backend|frontend|admin)$"
+DEFAULT_ENVIRONMENT = "development"
+
+ScopeName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=ID_LENGTH)]
+
+
+def parse_datetime(value: Any, field: str) -> datetime:
+    # Strict mode refuses strings for datetimes; JSON has no other way to send one.
+    if not isinstance(value, str):
+        raise ValueError(f"{field} {DATE_HINT}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{field} {DATE_HINT}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class _TokenIn(InputModel):
+    token_name: RequiredName
+    environment: ScopeName | None = None
+    expires_at: datetime | None = None
+
+    @field_validator("expires_at", mode="before")
+    @classmethod
+    def _parse_expiry(cls, value: Any) -> datetime | None:
+        return None if value is None else parse_datetime(value, "expiresAt")
+
+
+class CreateApiTokenIn(_TokenIn):
+    type: Annotated[str, StringConstraints(strict=True, pattern=ANY_TYPE)]
+    project: ScopeName | None = None
+    projects: Annotated[list[ScopeName], Field(min_length=1, max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _one_project_field(self) -> CreateApiTokenIn:
+        both = self.project is not None and self.projects is not None
+        if both and [self.project] != self.projects:
+            raise ValueError("give either `project` or `projects`, not both")
+        return self
+
+    def scope_projects(self) -> list[str]:
+        if self.projects is not None:
+            return self.projects
+        return [self.project] if self.project is not None else ["*"]
+
+    def scope_environment(self) -> str:
+        if self.environment is not None:
+            return self.environment
+        return "*" if self.type.lower() == "admin" else DEFAULT_ENVIRONMENT
+
+
+class CreateProjectApiTokenIn(_TokenIn):
+    type: Annotated[str, StringConstraints(strict=True, pattern=SDK_TYPES)]
+
+    def scope_environment(self) -> str:
+        return self.environment if self.environment is not None else DEFAULT_ENVIRONMENT
+
+
+class UpdateApiTokenIn(InputModel):
+    expires_at: datetime
+
+    @field_validator("expires_at", mode="before")
+    @classmethod
+    def _parse_expiry(cls, value: Any) -> datetime:
+        return parse_datetime(value, "expiresAt")
+
+
+def api_token_out(token: ApiToken, *, secret: str | None = None) -> dict[str, Any]:
+    """``secret`` is the token itself only in the create response; lists carry the token's
+    selector there (marked ``secure``), as Unleash's hashed storage does."""
+    projects = token.projects
+    return {
+        "secret": secret if secret is not None else token.selector,
+        "tokenName": token.name,
+        "type": token.type,
+        "environment": token.environment_name,
+        "project": ",".join(projects),
+        "projects": projects,
+        "expiresAt": iso(token.expires_at),
+        "createdAt": iso(token.created_at),
+        "seenAt": iso(token.seen_at),
+        "alias": None,
+        "secure": True,
+    }
