@@ -92,6 +92,9 @@ class TemplateDatabase:
             bootstrap.sync_predefined_roles(session)
         with database.engine.begin() as connection:
             connection.execute(
-                text("SELECT setval(pg_get_serial_sequence('roles', 'id'), (SELECT max(id) FROM roles))")
+                text(
+                    "SELECT setval(pg_get_serial_sequence('roles', 'id'), "
+                    "(SELECT max(id) FROM roles))"
+                )
             )
         database.dispose()

@@ -1,4 +1,4 @@
-"""Every endpoint of the service-account feature × every kind of caller: the exact status.
+"""Each service-account endpoint, crossed with each kind of caller: the exact status.
 
 Callers differ in root role (Admin, Editor, Viewer, a custom root role, a Viewer whose only
 rights come from a project role) and in credential (session cookie, personal access token,
