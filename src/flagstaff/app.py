@@ -16,6 +16,8 @@ from flagstaff.config import Settings
 from flagstaff.context import AppContext
 from flagstaff.deps import resolve_principal
 from flagstaff.events import routes as events_routes
+from flagstaff.flags.paths import EncodedSlashes
+from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
 from flagstaff.service_accounts import routes as service_accounts_routes
@@ -50,6 +52,8 @@ def authenticated_router() -> APIRouter:
         api_tokens_routes,
     ):
         router.include_router(module.router)
+    for flag_router in FLAG_ROUTERS:
+        router.include_router(flag_router)
     return router
 
 
@@ -84,6 +88,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.add_middleware(
         ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
     )
+    # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
+    app.add_middleware(EncodedSlashes)
 
     return app
 
