@@ -7,49 +7,60 @@ import getpass
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from flagstaff import __version__, bootstrap, migrate
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from flagstaff import __version__, bootstrap, logs, migrate
 from flagstaff.accounts.service import AccountService, NewUser
 from flagstaff.api_tokens.initial import ensure_initial_api_tokens
-from flagstaff.auth.passwords import Passwords
-from flagstaff.config import ConfigError, Settings
+from flagstaff.auth.passwords import Passwords, check_strength
+from flagstaff.config import ConfigError, Settings, load_settings
 from flagstaff.db import Database
 from flagstaff.errors import FlagstaffError
 from flagstaff.events.service import SYSTEM
 
 log = logging.getLogger("flagstaff")
 
+Handler = Callable[[argparse.Namespace, Settings], int]
 
-def prepare(settings: Settings, *, announce: bool = True) -> None:
-    """Migrate, sync predefined roles and create the first admin, under the migration lock."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+def prepare(
+    settings: Settings, then: Callable[[Session], None] | None = None
+) -> bootstrap.FirstAdmin | None:
+    """Migrate, sync predefined roles and create the first admin, under the migration lock, so
+    that processes starting together do this once. ``then`` runs in the same transaction: if it
+    fails, nothing of the transaction is kept. Returns the admin if one was created."""
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     settings.server_secret  # noqa: B018 - create the key file now, before workers race for it
+    admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
     database = Database(settings.sqlalchemy_url)
     try:
         with migrate.migration_lock(database, settings.data_dir):
             migrate.upgrade(database)
             with database.transaction() as session:
                 bootstrap.sync_predefined_roles(session)
-                admin_password = (
-                    settings.admin_password.get_secret_value() if settings.admin_password else None
-                )
                 created = bootstrap.ensure_first_admin(session, Passwords(), admin_password)
                 ensure_initial_api_tokens(session, settings)
+                if then is not None:
+                    then(session)
     finally:
         database.dispose()
-    if created and announce:
-        _announce_admin(created)
+    return created
 
 
-def _announce_admin(created: bootstrap.FirstAdmin) -> None:
+def announce_admin(created: bootstrap.FirstAdmin | None) -> None:
+    if created is None:
+        return
     if created.generated_password is None:
         print(
             f"Created the user '{created.username}' with the password "
-            "from FLAGSTAFF_ADMIN_PASSWORD."
+            "from FLAGSTAFF_ADMIN_PASSWORD.",
+            flush=True,
         )
         return
-    # Printed once, to the console only: it is in no log file and never shown again.
+    # Printed once, to the console only: it is in no log and never shown again.
     print(
         "\n"
         f"  Created the first admin user: {created.username}\n"
@@ -59,54 +70,56 @@ def _announce_admin(created: bootstrap.FirstAdmin) -> None:
     )
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def shown_url(settings: Settings) -> str:
+    return make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    settings = Settings()
     started = time.monotonic()
-    prepare(settings)
-    log.info("database ready in %.2fs", time.monotonic() - started)
+    announce_admin(prepare(settings))
+    log.info("database %s ready in %.2fs", shown_url(settings), time.monotonic() - started)
     uvicorn.run(
         "flagstaff.app:create_app_from_env",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_level=settings.log_level.lower(),
+        log_config=logs.logging_config(settings.log_level, settings.log_format),
+        log_level=settings.log_level,
         proxy_headers=settings.trust_proxy_headers,
         server_header=False,
     )
     return 0
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     database = Database(settings.sqlalchemy_url)
     try:
         with migrate.migration_lock(database, settings.data_dir):
             migrate.upgrade(database, args.revision)
     finally:
         database.dispose()
-    print(f"Database upgraded to {args.revision}.")
+    print(f"Database {shown_url(settings)} upgraded to {args.revision}.")
     return 0
 
 
-def cmd_db_downgrade(args: argparse.Namespace) -> int:
-    settings = Settings()
+def cmd_db_downgrade(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.sqlalchemy_url)
     try:
         with migrate.migration_lock(database, settings.data_dir):
             migrate.downgrade(database, args.revision)
     finally:
         database.dispose()
-    print(f"Database downgraded to {args.revision}.")
+    print(f"Database {shown_url(settings)} downgraded to {args.revision}.")
     return 0
 
 
-def _read_password(args: argparse.Namespace) -> str:
+def read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
         raise FlagstaffError("No terminal to prompt on: pass the password with --password-stdin")
     first = getpass.getpass("Password: ")
@@ -115,32 +128,46 @@ def _read_password(args: argparse.Namespace) -> str:
     return first
 
 
-def cmd_users_create(args: argparse.Namespace) -> int:
-    settings = Settings()
-    prepare(settings, announce=False)
-    password = _read_password(args)
-    passwords = Passwords()
-    database = Database(settings.sqlalchemy_url)
-    try:
-        with database.transaction() as session:
-            account = AccountService(session, passwords).create_user(
-                SYSTEM,
-                None,
-                NewUser(
-                    username=args.username,
-                    email=args.email,
-                    name=args.name,
-                    password=password,
-                    root_role=args.role,
-                ),
-            )
-            account_id = account.id
-    finally:
-        database.dispose()
+def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    password = read_password(args)
+    # Checked before anything is touched, so a weak password leaves no trace at all.
+    check_strength(password)
+    created_ids: list[int] = []
+
+    def create_user(session: Session) -> None:
+        account = AccountService(session, Passwords()).create_user(
+            SYSTEM,
+            None,
+            NewUser(
+                username=args.username,
+                email=args.email,
+                name=args.name,
+                password=password,
+                root_role=args.role,
+            ),
+        )
+        created_ids.append(account.id)
+
+    announce_admin(prepare(settings, then=create_user))
     print(
-        f"Created user {args.username or args.email} (id {account_id}) with the {args.role} role."
+        f"Created user {args.username or args.email} (id {created_ids[0]}) "
+        f"with the {args.role} role."
     )
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,24 +175,24 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flagstaff",
         description="Flagstaff: a feature-flag server that speaks Unleash's HTTP API. "
         "Configured by environment: DATABASE_URL, FLAGSTAFF_DATA_DIR, FLAGSTAFF_SECRET_KEY, "
-        "FLAGSTAFF_ADMIN_PASSWORD.",
+        "FLAGSTAFF_ADMIN_PASSWORD, FLAGSTAFF_LOG_LEVEL, FLAGSTAFF_LOG_FORMAT (json or logfmt).",
     )
     parser.add_argument("--version", action="version", version=f"flagstaff {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="migrate the database and start the server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=4242, help="port to listen on (4242)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    serve.add_argument("--port", type=_port, default=4242, help="port to listen on (4242)")
+    serve.add_argument("--workers", type=_positive, default=1, help="worker processes (1)")
     serve.set_defaults(handler=cmd_serve)
 
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
     up = db_commands.add_parser("upgrade", help="apply migrations (to the newest by default)")
-    up.add_argument("revision", nargs="?", default="heads")
+    up.add_argument("revision", nargs="?", default="heads", help="target revision (heads)")
     up.set_defaults(handler=cmd_db_upgrade)
     down = db_commands.add_parser("downgrade", help="revert migrations to a revision")
-    down.add_argument("revision")
+    down.add_argument("revision", help="target revision, or base to remove every table")
     down.set_defaults(handler=cmd_db_downgrade)
 
     users = commands.add_parser("users", help="manage users")
@@ -187,10 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
     try:
-        return int(args.handler(args))
-    except (FlagstaffError, ConfigError) as error:
+        settings = load_settings()
+        logs.configure(settings.log_level, settings.log_format)
+        return handler(args, settings)
+    except (FlagstaffError, ConfigError, migrate.MigrationError) as error:
         print(f"flagstaff: {error}", file=sys.stderr)
         return 2

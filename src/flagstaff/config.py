@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-import time
+import stat
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
 MIN_SECRET_KEY_LENGTH = 32
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 class ConfigError(Exception):
@@ -38,7 +44,26 @@ class Settings(BaseSettings):
     seen_flush_seconds: float = 60.0
     # Only honour X-Forwarded-Proto when a proxy we trust sets it.
     trust_proxy_headers: bool = False
-    log_level: str = "INFO"
+    log_level: str = "info"
+    log_format: Literal["json", "logfmt"] = "json"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        # A short key makes every token hash and session digest guessable: refuse to start.
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"FLAGSTAFF_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long; "
+                "unset it to have one generated into the data directory"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        if value.lower() not in LOG_LEVELS:
+            raise ValueError(f"FLAGSTAFF_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        return value.lower()
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -59,32 +84,57 @@ class Settings(BaseSettings):
     def server_secret(self) -> bytes:
         """The key for token hashes and session digests, shared by every process."""
         if self.secret_key is not None:
-            value = self.secret_key.get_secret_value()
-            if len(value) < MIN_SECRET_KEY_LENGTH:
-                raise ConfigError(
-                    f"FLAGSTAFF_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters"
-                )
-            return value.encode()
-        return _load_or_create_secret(self.data_dir / SECRET_KEY_FILE)
+            return self.secret_key.get_secret_value().encode()
+        return load_or_create_secret(self.data_dir / SECRET_KEY_FILE)
 
 
-def _load_or_create_secret(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def load_settings() -> Settings:
+    """Settings from the environment, or a ``ConfigError`` that names what is wrong.
+
+    Pydantic's own message quotes the rejected input, which may be a secret: it is not shown.
+    """
     try:
-        # O_EXCL: when several workers start at once exactly one creates the key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_secret(path)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(_describe(e) for e in error.errors(include_input=False))
+        raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+def _describe(error: ErrorDetails) -> str:
+    message = error["msg"].removeprefix("Value error, ")
+    field = ".".join(str(part) for part in error["loc"]).upper()
+    variable = field if field.startswith("DATABASE_URL") else f"FLAGSTAFF_{field}"
+    return message if message.startswith(variable) else f"{variable}: {message}"
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """Read the key file, or create it owner-only. Several processes may race here: the key is
+    written to a private temporary file and linked into place, so nobody reads a half-written
+    key and exactly one process's key wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process linked its key first; use that one
+        finally:
+            temporary.unlink(missing_ok=True)
     return _read_secret(path)
 
 
 def _read_secret(path: Path) -> bytes:
-    for _ in range(50):
-        value = path.read_text().strip()
-        if value:
-            return value.encode()
-        # Another process created the file and has not written it yet.
-        time.sleep(0.02)
-    raise ConfigError(f"{path} is empty; delete it or set FLAGSTAFF_SECRET_KEY")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        log.warning("%s was readable by others (mode %o); made it owner-only", path, mode)
+        path.chmod(0o600)
+    value = path.read_text().strip()
+    if len(value) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{path} holds no usable key (fewer than {MIN_SECRET_KEY_LENGTH} characters); "
+            "delete it or set FLAGSTAFF_SECRET_KEY"
+        )
+    return value.encode()

@@ -63,11 +63,19 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    # hide_parameters: error messages (which end up in logs) must not carry the values of a
+    # statement, such as password hashes or token digests.
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -76,9 +84,13 @@ def _configure_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see _on_begin).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first: switching a new file to WAL takes a lock that another
+        # process starting at the same moment may hold.
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # In WAL mode NORMAL loses no commit when the process dies; only a power cut can
+        # roll back the last few, and it never corrupts the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -18,6 +18,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 ADVISORY_LOCK_KEY = 0x466C6167  # "Flag"
 
 
+class MigrationError(Exception):
+    """A migration left the database in a state it must not be committed in."""
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -28,15 +32,11 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 @contextmanager
 def migration_lock(database: Database, lock_dir: Path) -> Iterator[None]:
-    """PostgreSQL: an advisory lock. SQLite: a file lock beside the database."""
+    """PostgreSQL: an advisory lock. SQLite: a file lock beside the database file (in
+    ``lock_dir`` for a database without a file)."""
     if database.is_sqlite:
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        with (lock_dir / ".migrate.lock").open("w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _file_lock(_sqlite_lock_path(database, lock_dir)):
+            yield
         return
     with database.engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
@@ -48,11 +48,62 @@ def migration_lock(database: Database, lock_dir: Path) -> Iterator[None]:
             connection.commit()
 
 
+def _sqlite_lock_path(database: Database, lock_dir: Path) -> Path:
+    name = database.engine.url.database
+    if name and name != ":memory:" and not name.startswith("file:"):
+        return Path(name).with_name(Path(name).name + ".migrate-lock")
+    return lock_dir / ".migrate.lock"
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def migration_connection(database: Database) -> Iterator[Connection]:
+    """A connection in one transaction (on SQLite holding the write lock from the start),
+    committed when the block ends without error.
+
+    On SQLite, foreign keys are off for the duration: Alembic's batch mode copies a table and
+    drops the original, and with foreign keys on, that DROP would run the ``ON DELETE CASCADE``
+    of every referencing row. The pragma is a no-op inside a transaction, so it is set on the
+    raw connection before the transaction begins; the keys are checked before commit.
+    """
+    with database.engine.connect() as connection:
+        if not database.is_sqlite:
+            with connection.begin():
+                yield connection
+            return
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.execution_options(write=True).begin():
+                yield connection
+                _check_foreign_keys(connection)
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    violations = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if violations:
+        tables = sorted({str(row[0]) for row in violations})
+        raise MigrationError(f"migration left rows with broken foreign keys in {tables}")
+
+
 def upgrade(database: Database, revision: str = "heads") -> None:
-    with database.engine.begin() as connection:
+    with migration_connection(database) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(database: Database, revision: str) -> None:
-    with database.engine.begin() as connection:
+    with migration_connection(database) as connection:
         command.downgrade(alembic_config(connection), revision)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 from sqlalchemy import BigInteger, Integer, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flagstaff.db import Base, Database
@@ -53,27 +54,57 @@ class RevisionWatcher:
         self._database = database
         self._interval = interval
         self._listeners: list[Listener] = []
-        self._lock = threading.Lock()
+        # Held across read-and-notify: reads then happen one after another, so a slow read can
+        # never put an older value back after a newer one has been announced.
+        self._lock = threading.RLock()  # re-entrant: a listener may itself ask for a check
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._failing = False
         self.current = -1
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     def check_now(self) -> int:
-        """Read the revision once; listeners run if it moved. Safe from any thread."""
-        with self._database.session(write=False) as session:
-            value = read(session)
+        """Read the revision once; listeners run if it moved. Safe from any thread.
+
+        A database error is logged and the last known value returned: callers (a request that
+        just committed, the poller) must not fail because the revision could not be read now;
+        the next poll catches up.
+        """
         with self._lock:
-            moved = value != self.current
-            self.current = value
-        if moved:
-            for listener in self._listeners:
+            try:
+                with self._database.session(write=False) as session:
+                    value = read(session)
+            except SQLAlchemyError:
+                self._log_failure()
+                return self.current
+            self._log_recovery()
+            if value != self.current:
+                self.current = value
+                self._notify(value)
+            return value
+
+    def _notify(self, value: int) -> None:
+        for listener in list(self._listeners):
+            try:
                 listener(value)
-        return value
+            except Exception:
+                # One broken listener must not keep the others (cache invalidation) from running.
+                log.exception("revision listener %r failed", listener)
+
+    def _log_failure(self) -> None:
+        if not self._failing:
+            log.exception("revision poll failed; retrying every %.2fs", self._interval)
+        self._failing = True
+
+    def _log_recovery(self) -> None:
+        if self._failing:
+            log.warning("revision poll recovered")
+        self._failing = False
 
     def start(self) -> None:
+        self._stop.clear()
         self.check_now()
         self._thread = threading.Thread(target=self._run, name="revision-watcher", daemon=True)
         self._thread.start()
@@ -82,11 +113,13 @@ class RevisionWatcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+            self._thread = None
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             try:
                 self.check_now()
             except Exception:
-                # A database blip must not kill the watcher; the next poll tries again.
+                # Whatever went wrong, the poller must keep running: it is what makes a
+                # revocation reach this process.
                 log.exception("revision poll failed")
