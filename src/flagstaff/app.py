@@ -12,6 +12,7 @@ from flagstaff import __version__, http_errors
 from flagstaff.accounts import routes as accounts_routes
 from flagstaff.api_tokens import routes as api_tokens_routes
 from flagstaff.auth import routes as auth_routes
+from flagstaff.client_api import plugin as sdk_apis
 from flagstaff.config import Settings
 from flagstaff.context import AppContext
 from flagstaff.deps import resolve_principal
@@ -65,9 +66,11 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.watcher.start()
         context.seen.start()
+        sdk_apis.start(context)
         try:
             yield
         finally:
+            sdk_apis.stop(context)
             context.seen.stop()
             context.watcher.stop()
             context.database.dispose()
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     http_errors.install(app)
     app.include_router(public_router())
     app.include_router(authenticated_router())
+    sdk_apis.install_sdk_apis(app, context)
     app.add_middleware(
         ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
     )

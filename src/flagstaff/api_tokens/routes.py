@@ -91,7 +91,7 @@ def _readable_types(principal: Principal) -> list[str]:
 def get_all_api_tokens(
     principal: PrincipalDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
-    tokens = _service(db, context).list(_readable_types(principal))
+    tokens = _service(db, context).all(_readable_types(principal))
     return {"tokens": [api_token_out(t) for t in tokens]}
 
 
@@ -102,7 +102,7 @@ def get_api_tokens_by_name(
     db: SessionDep,
     context: ContextDep,
 ) -> dict[str, Any]:
-    tokens = _service(db, context).list(_readable_types(principal))
+    tokens = _service(db, context).all(_readable_types(principal))
     return {"tokens": [api_token_out(t) for t in tokens if t.name == name]}
 
 

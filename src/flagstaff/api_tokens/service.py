@@ -56,7 +56,7 @@ class ApiTokenService:
         self.keys = keys
         self.events = EventService(session)
 
-    def list(self, types: Iterable[str] | None = None) -> list[ApiToken]:
+    def all(self, types: Iterable[str] | None = None) -> list[ApiToken]:
         statement = select(ApiToken).order_by(ApiToken.created_at, ApiToken.id)
         if types is not None:
             statement = statement.where(ApiToken.type.in_(list(types)))

@@ -1,0 +1,105 @@
+"""The Client API's fast path: an ASGI middleware that answers SDK requests before FastAPI's
+routing, dependency injection and validation run. ``GET /api/client/features`` with a cached
+token and payload is a dict lookup, a header compare and a ``send`` of prebuilt bytes."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import unquote
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from flagstaff.auth.principal import ApiTokenScope
+from flagstaff.client_api import handlers
+from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, sdk_principal
+from flagstaff.context import AppContext
+from flagstaff.errors import FlagstaffError
+from flagstaff.http_errors import error_body
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/client/"
+FEATURE_PREFIX = "/api/client/features/"
+Handler = handlers.Handler
+ROUTES: dict[tuple[str, str], Handler] = {
+    ("GET", "/api/client/features"): handlers.get_features,
+    ("POST", "/api/client/metrics"): handlers.post_metrics,
+    ("POST", "/api/client/register"): handlers.post_register,
+}
+
+
+class ClientApiMiddleware:
+    def __init__(self, app: ASGIApp, context: AppContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
+            method, path = scope["method"], scope["path"]
+            handler = ROUTES.get((method, path))
+            if handler is not None:
+                await self._serve(scope, receive, send, handler)
+                return
+            if method == "GET" and path.startswith(FEATURE_PREFIX) and path != FEATURE_PREFIX:
+                name = unquote(path[len(FEATURE_PREFIX) :])
+
+                async def one(c: AppContext, t: ApiTokenScope, r: SdkRequest) -> Reply:
+                    return await handlers.get_feature(c, t, r, name)
+
+                await self._serve(scope, receive, send, one)
+                return
+        await self.app(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, handler: Handler) -> None:
+        headers = dict(scope["headers"])
+        try:
+            principal = await sdk_principal(
+                self.context, _text(headers.get(b"authorization")), "client"
+            )
+            assert principal.api_scope is not None
+            body = await _read_body(receive) if scope["method"] == "POST" else b""
+            client = scope.get("client")
+            request = SdkRequest(
+                scope["method"],
+                scope["path"],
+                headers,
+                scope.get("query_string", b""),
+                body,
+                client[0] if client else None,
+            )
+            reply = await handler(self.context, principal.api_scope, request)
+        except FlagstaffError as error:
+            reply = error_reply(error)
+        except HTTPException as error:  # the body limit of the API guard
+            reply = json_reply(error.status_code, error_body("PayloadTooLargeError", error.detail))
+        except Exception:
+            log.exception("client API request failed: %s %s", scope["method"], scope["path"])
+            reply = json_reply(
+                500, error_body("InternalError", "Something went wrong on our side.")
+            )
+        await _send(send, reply)
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value is not None else None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message: Message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _send(send: Send, reply: Reply) -> None:
+    headers = list(reply.headers)
+    if reply.status not in (204, 304):
+        headers.append((b"content-length", str(len(reply.body)).encode()))
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})

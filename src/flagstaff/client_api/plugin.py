@@ -1,0 +1,30 @@
+"""Wiring the SDK-facing APIs into an app: the fast-path middleware, the documented routes, the
+Admin API's metrics views, the Frontend API, and the metrics flusher's life."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from flagstaff.client_api.asgi import ClientApiMiddleware
+from flagstaff.client_api.routes import admin_router, client_router
+from flagstaff.client_api.state import client_api_state
+from flagstaff.context import AppContext
+from flagstaff.frontend_api.routes import router as frontend_router
+
+
+def install_sdk_apis(app: FastAPI, context: AppContext) -> None:
+    """Call before the API guard is added, so that the guard (body limit, content type) wraps
+    the fast path too."""
+    client_api_state(context)
+    app.include_router(client_router)
+    app.include_router(frontend_router)
+    app.include_router(admin_router)
+    app.add_middleware(ClientApiMiddleware, context=context)
+
+
+def start(context: AppContext) -> None:
+    client_api_state(context).metrics.start()
+
+
+def stop(context: AppContext) -> None:
+    client_api_state(context).metrics.stop()

@@ -1,0 +1,186 @@
+"""The Client API as FastAPI sees it (so it is in the OpenAPI document; requests are answered
+by ``ClientApiMiddleware`` first, through the same handlers), and the Admin API's view of the
+metrics SDKs sent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from sqlalchemy import select
+
+from flagstaff.auth.principal import ApiTokenScope
+from flagstaff.client_api import handlers
+from flagstaff.client_api.models import ClientMetric, ClientMetricVariant
+from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_principal
+from flagstaff.client_api.state import client_api_state
+from flagstaff.context import AppContext
+from flagstaff.db import utcnow
+from flagstaff.deps import ContextDep, PrincipalDep, SessionDep
+from flagstaff.errors import FlagstaffError, NotFoundError
+from flagstaff.flags.models import Feature
+from flagstaff.routing import TransactionalRoute
+from flagstaff.schemas import iso
+
+client_router = APIRouter(tags=["Client"])
+admin_router = APIRouter(route_class=TransactionalRoute, tags=["Metrics"])
+
+SDK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The request does not match the schema."},
+    401: {"description": "No API token, or an unknown or expired one."},
+    403: {"description": "A token of another kind (frontend, admin, account token)."},
+}
+RAW_WINDOW = timedelta(hours=48)
+FeatureName = Annotated[str, Path(max_length=255)]
+
+
+async def _answer(request: Request, handler: handlers.Handler) -> Response:
+    context: AppContext = request.app.state.context
+    try:
+        principal = await sdk_principal(context, request.headers.get("authorization"), "client")
+        assert principal.api_scope is not None
+        sdk_request = SdkRequest(
+            request.method,
+            request.url.path,
+            dict(request.headers.raw),
+            request.url.query.encode(),
+            await request.body(),
+            request.client.host if request.client else None,
+        )
+        reply = await handler(context, principal.api_scope, sdk_request)
+    except FlagstaffError as error:
+        reply = error_reply(error)
+    return _response(reply)
+
+
+def _response(reply: Reply) -> Response:
+    response = Response(reply.body, status_code=reply.status)
+    for name, value in reply.headers:
+        response.headers[name.decode()] = value.decode("latin-1")
+    return response
+
+
+@client_router.get(
+    "/api/client/features",
+    operation_id="getAllClientFeatures",
+    responses={304: {"description": "Not modified since the ETag given"}, **SDK_RESPONSES},
+)
+async def get_all_client_features(request: Request) -> Response:
+    """The flags of the token's projects in its environment, for local evaluation."""
+    return await _answer(request, handlers.get_features)
+
+
+@client_router.get(
+    "/api/client/features/{featureName}",
+    operation_id="getClientFeature",
+    responses={404: {"description": "No such flag in scope"}, **SDK_RESPONSES},
+)
+async def get_client_feature(
+    request: Request, feature_name: Annotated[str, Path(alias="featureName")]
+) -> Response:
+    async def one(c: AppContext, t: ApiTokenScope, r: SdkRequest) -> Reply:
+        return await handlers.get_feature(c, t, r, feature_name)
+
+    return await _answer(request, one)
+
+
+@client_router.post(
+    "/api/client/metrics",
+    operation_id="registerClientMetrics",
+    status_code=202,
+    responses=SDK_RESPONSES,
+)
+async def register_client_metrics(request: Request) -> Response:
+    """Evaluation counts (clientMetricsSchema); aggregated in memory and written in batches."""
+    return await _answer(request, handlers.post_metrics)
+
+
+@client_router.post(
+    "/api/client/register",
+    operation_id="registerClientApplication",
+    status_code=202,
+    responses=SDK_RESPONSES,
+)
+async def register_client_application(request: Request) -> Response:
+    """An SDK instance announcing itself (clientApplicationSchema)."""
+    return await _answer(request, handlers.post_register)
+
+
+def _existing(db: SessionDep, name: str) -> str:
+    if db.get(Feature, name) is None:
+        raise NotFoundError(f"Could not find feature flag {name}")
+    return name
+
+
+@admin_router.get(
+    "/api/admin/client-metrics/features/{name}/raw", operation_id="getRawFeatureMetrics"
+)
+def get_raw_feature_metrics(
+    name: FeatureName, _: PrincipalDep, db: SessionDep, context: ContextDep
+) -> dict[str, Any]:
+    """Hourly counts of the last 48 hours, as SDKs reported them (this process's pending
+    counts are written first; other processes' arrive within their flush interval)."""
+    client_api_state(context).metrics.safe_flush()
+    name = _existing(db, name)
+    since = utcnow() - RAW_WINDOW
+    rows = db.scalars(
+        select(ClientMetric)
+        .where(ClientMetric.feature_name == name, ClientMetric.timestamp >= since)
+        .order_by(ClientMetric.timestamp, ClientMetric.app_name, ClientMetric.environment)
+    ).all()
+    variants: dict[tuple[str, str, Any], dict[str, int]] = defaultdict(dict)
+    for variant in db.scalars(
+        select(ClientMetricVariant).where(
+            ClientMetricVariant.feature_name == name, ClientMetricVariant.timestamp >= since
+        )
+    ):
+        key = (variant.app_name, variant.environment, variant.timestamp)
+        variants[key][variant.variant] = variant.count
+    data = []
+    for row in rows:
+        entry: dict[str, Any] = {
+            "featureName": row.feature_name,
+            "appName": row.app_name,
+            "environment": row.environment,
+            "timestamp": iso(row.timestamp),
+            "yes": row.yes,
+            "no": row.no,
+        }
+        found = variants.get((row.app_name, row.environment, row.timestamp))
+        if found:
+            entry["variants"] = found
+        data.append(entry)
+    return {"version": 1, "maturity": "stable", "data": data}
+
+
+@admin_router.get(
+    "/api/admin/client-metrics/features/{name}", operation_id="getFeatureUsageSummary"
+)
+def get_feature_usage_summary(
+    name: FeatureName, _: PrincipalDep, db: SessionDep, context: ContextDep
+) -> dict[str, Any]:
+    client_api_state(context).metrics.safe_flush()
+    name = _existing(db, name)
+    hour = utcnow().replace(minute=0, second=0, microsecond=0)
+    rows = db.scalars(
+        select(ClientMetric).where(
+            ClientMetric.feature_name == name, ClientMetric.timestamp >= hour - RAW_WINDOW
+        )
+    ).all()
+    last_hour: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        if row.timestamp >= hour:
+            last_hour[row.environment][0] += row.yes
+            last_hour[row.environment][1] += row.no
+    return {
+        "version": 1,
+        "maturity": "stable",
+        "featureName": name,
+        "lastHourUsage": [
+            {"environment": env, "timestamp": iso(hour), "yes": yes, "no": no}
+            for env, (yes, no) in sorted(last_hour.items())
+        ],
+        "seenApplications": sorted({row.app_name for row in rows}),
+    }

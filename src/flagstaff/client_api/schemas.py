@@ -1,0 +1,59 @@
+"""What SDKs send: Unleash's clientMetricsSchema and clientApplicationSchema. Validated from the
+raw bytes by pydantic-core (no per-request dict building on the hot path)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import Field, StrictInt, StringConstraints, TypeAdapter
+
+from flagstaff.flags.models import NAME_LENGTH
+from flagstaff.schemas import InputModel
+
+MAX_COUNT = 2**53  # JSON's safe integers; more is a broken client, not traffic
+AppName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=NAME_LENGTH)]
+ShortText = Annotated[str, StringConstraints(strict=True, max_length=NAME_LENGTH)]
+FlagName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=NAME_LENGTH)]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+# Unleash's dateSchema: an RFC 3339 date-time or a UNIX timestamp in seconds.
+Moment = datetime | Annotated[StrictInt, Field(ge=0, le=2**40)]
+
+
+def moment(value: datetime | int) -> datetime:
+    if isinstance(value, int):
+        return datetime.fromtimestamp(value, UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class ToggleCounts(InputModel):
+    yes: Count = 0
+    no: Count = 0
+    variants: dict[FlagName, Count] | None = None
+
+
+class Bucket(InputModel):
+    start: Moment
+    stop: Moment
+    toggles: Annotated[dict[FlagName, ToggleCounts], Field(max_length=10_000)]
+
+
+class ClientMetricsIn(InputModel):
+    app_name: AppName
+    instance_id: ShortText | None = None
+    environment: ShortText | None = None  # ignored: the token's environment counts
+    sdk_version: ShortText | None = None
+    bucket: Bucket | None = None
+
+
+class ClientRegistrationIn(InputModel):
+    app_name: AppName
+    instance_id: ShortText | None = None
+    sdk_version: ShortText | None = None
+    interval: Annotated[float, Field(ge=0, le=2**31)]
+    started: Moment
+    strategies: Annotated[list[ShortText], Field(max_length=1000)]
+
+
+METRICS = TypeAdapter(ClientMetricsIn)
+REGISTRATION = TypeAdapter(ClientRegistrationIn)
