@@ -1,0 +1,153 @@
+"""The migrations and the models agree, and every migration can be undone and redone.
+
+Each test starts from an empty database: a SQLite file, or a PostgreSQL schema of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import Script, ScriptDirectory
+from sqlalchemy import CheckConstraint, Connection, inspect
+
+from flagstaff import migrate
+from flagstaff.db import Database
+from flagstaff.models import Base
+from tests.db import create_schema, drop_schema, on_postgres, postgres_url
+
+SCRIPTS = ScriptDirectory.from_config(migrate.alembic_config())
+# Oldest first, so a revision's parents come before it.
+REVISIONS: list[Script] = list(reversed(list(SCRIPTS.walk_revisions("base", "heads"))))
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    if on_postgres():
+        schema = f"fs_migr_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+        create_schema(schema)
+        database = Database(postgres_url(schema))
+    else:
+        database = Database(f"sqlite:///{tmp_path / 'migrations.db'}")
+    yield database
+    database.dispose()
+    if on_postgres():
+        drop_schema(schema)
+
+
+def _differences(database: Database) -> list[Any]:
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def _schema(database: Database) -> dict[str, Any]:
+    """Everything a migration can create, in a form that compares."""
+    with database.engine.connect() as connection:
+        return _describe(connection)
+
+
+def _describe(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    tables = {
+        table: {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in inspector.get_columns(table)
+            ],
+            "primary key": inspector.get_pk_constraint(table),
+            "foreign keys": sorted(map(repr, inspector.get_foreign_keys(table))),
+            "indexes": sorted(map(repr, inspector.get_indexes(table))),
+            "unique": sorted(map(repr, inspector.get_unique_constraints(table))),
+            "checks": sorted(map(repr, inspector.get_check_constraints(table))),
+        }
+        for table in sorted(inspector.get_table_names())
+        if table != "alembic_version"  # Alembic's bookkeeping, which downgrades do not remove
+    }
+    extras: dict[str, Any] = {}
+    if connection.dialect.name == "postgresql":
+        extras["sequences"] = sorted(inspector.get_sequence_names())
+        extras["enums"] = sorted(map(repr, inspector.get_enums()))  # type: ignore[attr-defined]
+    return {"tables": tables, **extras}
+
+
+def _user_tables(database: Database) -> list[str]:
+    return list(_schema(database)["tables"])
+
+
+def test_migrations__upgrade_to_heads__database_matches_the_models(database: Database) -> None:
+    migrate.upgrade(database)
+
+    assert _differences(database) == []
+    assert set(_user_tables(database)) == set(Base.metadata.tables)
+
+
+def test_migrations__upgrade_to_heads__check_constraints_match_the_models(
+    database: Database,
+) -> None:
+    """Alembic's comparison skips check constraints; compare their names here."""
+    migrate.upgrade(database)
+
+    with database.engine.connect() as connection:
+        inspector = inspect(connection)
+        in_database = {
+            (table, check["name"])
+            for table in Base.metadata.tables
+            for check in inspector.get_check_constraints(table)
+        }
+    in_models = {
+        (table.name, str(constraint.name))
+        for table in Base.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    assert in_database == in_models
+
+
+def test_migrations__downgrade_to_base_and_up_again__round_trips(database: Database) -> None:
+    migrate.upgrade(database)
+    upgraded = _schema(database)
+
+    migrate.downgrade(database, "base")
+    assert _user_tables(database) == []
+    assert not _schema(database).get("sequences")
+
+    migrate.upgrade(database)
+    assert _schema(database) == upgraded
+    assert _differences(database) == []
+
+
+def _parents(script: Script) -> tuple[str, ...]:
+    down = script.down_revision
+    if down is None:
+        return ()
+    return (down,) if isinstance(down, str) else tuple(down)
+
+
+@pytest.mark.parametrize("script", REVISIONS, ids=[s.revision for s in REVISIONS])
+def test_migration_step__downgraded_and_upgraded_again__restores_each_schema(
+    database: Database, script: Script
+) -> None:
+    parents = _parents(script)
+    for parent in parents:
+        migrate.upgrade(database, parent)
+    before = _schema(database)
+    migrate.upgrade(database, script.revision)
+    after = _schema(database)
+
+    # From a merge, downgrading to one parent removes only the merge (both parents stay).
+    migrate.downgrade(database, parents[0] if parents else "base")
+    assert _schema(database) == before
+
+    migrate.upgrade(database, script.revision)
+    assert _schema(database) == after
+
+
+def test_migration_scripts__every_revision__has_a_downgrade() -> None:
+    missing = [s.revision for s in REVISIONS if "def downgrade" not in Path(s.path).read_text()]
+    assert missing == []
