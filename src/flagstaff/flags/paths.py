@@ -29,7 +29,8 @@ class EncodedSlashes:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(FLAG_PATHS):
             raw: bytes | None = scope.get("raw_path")
-            if raw and ENCODED_SLASH.search(raw):
+            if raw and b"%" in raw:
+                # Decoded here from the bytes the client sent, exactly once.
                 parts = ENCODED_SLASH.split(raw)
                 decoded = [unquote_to_bytes(p).decode("utf-8", "replace") for p in parts]
                 scope = {**scope, "path": PLACEHOLDER.join(decoded)}

@@ -1,0 +1,140 @@
+"""Factories and probes for flag tests: make through the real services, read the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import func, select
+
+from flagstaff import revision
+from flagstaff.context import AppContext
+from flagstaff.events.models import Event
+from flagstaff.events.service import SYSTEM
+from flagstaff.flags.models import (
+    Feature,
+    FeatureDependency,
+    FeatureEnvironment,
+    FeatureStrategy,
+    FeatureStrategySegment,
+    FeatureTag,
+    Project,
+    ProjectEnvironment,
+    Segment,
+    StrategyDefinition,
+)
+from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.rbac.models import ProjectRoleAssignment
+from tests.factories import login, make_user
+
+FEATURES = "/api/admin/projects/{project}/features"
+TABLES: tuple[type[Any], ...] = (
+    Project,
+    ProjectEnvironment,
+    Feature,
+    FeatureEnvironment,
+    FeatureStrategy,
+    FeatureStrategySegment,
+    FeatureDependency,
+    FeatureTag,
+    Segment,
+    StrategyDefinition,
+    ProjectRoleAssignment,
+    Event,
+)
+
+
+def features_url(project: str = "default", *parts: str) -> str:
+    return "/".join([FEATURES.format(project=project), *parts])
+
+
+def env_url(feature: str, env: str = "development", project: str = "default") -> str:
+    return features_url(project, feature, "environments", env)
+
+
+def snapshot(context: AppContext) -> dict[str, Any]:
+    """Row counts of every flag table and the revision: equal before and after a refused write."""
+    with context.database.session(write=False) as session:
+        counts: dict[str, Any] = {
+            table.__tablename__: session.execute(
+                select(func.count()).select_from(table)
+            ).scalar_one()
+            for table in TABLES
+        }
+        counts["revision"] = revision.read(session)
+        return counts
+
+
+def events(context: AppContext, type_: str | None = None) -> list[Event]:
+    with context.database.session(write=False) as session:
+        query = select(Event).order_by(Event.id)
+        if type_ is not None:
+            query = query.where(Event.type == type_)
+        return list(session.scalars(query))
+
+
+def make_project(context: AppContext, project_id: str, name: str | None = None) -> None:
+    with context.database.transaction() as session:
+        ProjectService(session).create(
+            SYSTEM, None, project_id, ProjectFields(name=name or project_id.title()), None
+        )
+
+
+def grant(context: AppContext, account_id: int, project: str, role_id: int) -> None:
+    with context.database.transaction() as session:
+        session.add(ProjectRoleAssignment(account_id=account_id, project=project, role_id=role_id))
+        session.flush()
+        revision.bump(session)
+
+
+@dataclass
+class Caller:
+    id: int
+    client: TestClient
+
+
+def make_caller(
+    context: AppContext,
+    new_client: Callable[[], TestClient],
+    role: int | str = "Viewer",
+    projects: dict[str, int] | None = None,
+) -> Caller:
+    """A logged-in user with a root role and project roles (project -> role id)."""
+    user = make_user(context, role=role)
+    for project, role_id in (projects or {}).items():
+        grant(context, user.id, project, role_id)
+    return Caller(user.id, login(new_client(), user.username, user.password))
+
+
+def create_flag(client: TestClient, name: str, project: str = "default", **body: Any) -> None:
+    response = client.post(features_url(project), json={"name": name, **body})
+    assert response.status_code == 201, response.text
+
+
+def add_strategy(
+    client: TestClient,
+    feature: str,
+    env: str = "development",
+    project: str = "default",
+    **body: Any,
+) -> dict[str, Any]:
+    response = client.post(
+        env_url(feature, env, project) + "/strategies", json={"name": "default", **body}
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def assert_error(response: Response, status: int, *fragments: str) -> dict[str, Any]:
+    """Unleash's error body with that status, its message naming each fragment."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) >= {"id", "name", "message", "details"}
+    text = body["message"] + " ".join(d.get("message", "") for d in body["details"])
+    for fragment in fragments:
+        assert fragment in text, text
+    return body
