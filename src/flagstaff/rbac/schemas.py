@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, StrictInt, StrictStr
 
 from flagstaff.rbac.models import ANY_ENVIRONMENT, NO_ENVIRONMENT, Role, RolePermission
-from flagstaff.rbac.permissions import PERMISSIONS, parse_permission
+from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
 from flagstaff.schemas import InputModel, LongText, RequiredName, WireModel
 
 MAX_ID = 2_147_483_647
@@ -47,6 +47,16 @@ def role_out(role: Role) -> RoleOut:
     return RoleOut(id=role.id, type=role.type, name=role.name, description=role.description)
 
 
+def permission_type_out(kind: PermissionType | None, environment: str | None) -> str:
+    """adminPermissionSchema's ``type``: root, project, or the environment's name. Unleash files
+    its special permissions (ADMIN) under root."""
+    if environment and environment != ANY_ENVIRONMENT:
+        return environment
+    if kind is None or kind == PermissionType.SPECIAL:
+        return PermissionType.ROOT.value
+    return kind.value
+
+
 def permission_out(row: RolePermission) -> dict[str, Any]:
     known = parse_permission(row.permission)
     info = PERMISSIONS[known] if known else None
@@ -55,8 +65,7 @@ def permission_out(row: RolePermission) -> dict[str, Any]:
         "id": info.id if info else 0,
         "name": row.permission,
         "displayName": info.display_name if info else row.permission,
-        "type": (environment if environment and environment != ANY_ENVIRONMENT else None)
-        or (info.type.value if info else "root"),
+        "type": permission_type_out(info.type if info else None, environment),
     }
     if environment is not None:
         body["environment"] = environment

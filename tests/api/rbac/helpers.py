@@ -50,3 +50,16 @@ def assign_project_role(context: AppContext, account_id: int, project: str, role
     with context.database.transaction() as session:
         ensure_project(session, project)
         session.add(ProjectRoleAssignment(account_id=account_id, project=project, role_id=role_id))
+
+
+def role_names(client: TestClient) -> set[str]:
+    response = client.get(ROLES)
+    assert response.status_code == 200, response.text
+    return {role["name"] for role in response.json()["roles"]}
+
+
+def event_types(client: TestClient) -> list[str]:
+    """Every event's type, newest first (the client must hold ADMIN to see them all)."""
+    response = client.get("/api/admin/search/events", params={"limit": 1000})
+    assert response.status_code == 200, response.text
+    return [event["type"] for event in response.json()["events"]]
