@@ -226,6 +226,7 @@ def test_features__cached__no_database_statement_per_request(
 ) -> None:
     make_flag(context, "a")
     headers = auth(make_api_token(context))
+    context.watcher.check_now()  # the poller has seen every change made so far
     etag = client.get(URL, headers=headers).headers["etag"]
     statements: list[str] = []
 
