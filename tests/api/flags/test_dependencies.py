@@ -1,0 +1,135 @@
+"""Dependencies between flags: parents in the same project, no cycles, no missing parents."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from flagstaff.context import AppContext
+from tests.api.flags.support import (
+    assert_error,
+    create_flag,
+    events,
+    features_url,
+    make_project,
+    snapshot,
+)
+
+
+def deps_url(child: str, project: str = "default") -> str:
+    return features_url(project, child, "dependencies")
+
+
+@pytest.fixture
+def flags(admin_client: TestClient) -> None:
+    for name in ("parent", "child", "grandchild"):
+        create_flag(admin_client, name)
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__shown_on_both_flags_with_event(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    response = admin_client.post(
+        deps_url("child"), json={"feature": "parent", "enabled": True, "variants": ["blue"]}
+    )
+    assert response.status_code == 200, response.text
+    child = admin_client.get(features_url("default", "child")).json()
+    assert child["dependencies"] == [{"feature": "parent", "enabled": True, "variants": ["blue"]}]
+    assert admin_client.get(features_url("default", "parent")).json()["children"] == ["child"]
+    [event] = events(context, "feature-dependency-added")
+    assert (event.feature_name, event.data["feature"]) == ("child", "parent")
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__again__updated_not_duplicated(admin_client: TestClient) -> None:
+    admin_client.post(deps_url("child"), json={"feature": "parent"})
+    admin_client.post(deps_url("child"), json={"feature": "parent", "enabled": False})
+    child = admin_client.get(features_url("default", "child")).json()
+    assert child["dependencies"] == [{"feature": "parent", "enabled": False, "variants": []}]
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__chain__allowed_unlike_unleash(admin_client: TestClient) -> None:
+    assert admin_client.post(deps_url("child"), json={"feature": "parent"}).status_code == 200
+    response = admin_client.post(deps_url("grandchild"), json={"feature": "child"})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__cycle__400_nothing_written(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    admin_client.post(deps_url("child"), json={"feature": "parent"})
+    admin_client.post(deps_url("grandchild"), json={"feature": "child"})
+    before = snapshot(context)
+    response = admin_client.post(deps_url("parent"), json={"feature": "grandchild"})
+    assert_error(response, 400, "cycle")
+    assert snapshot(context) == before
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__on_itself__400(admin_client: TestClient) -> None:
+    assert_error(admin_client.post(deps_url("child"), json={"feature": "child"}), 400, "itself")
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__missing_or_archived_parent__400(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    before = snapshot(context)
+    response = admin_client.post(deps_url("child"), json={"feature": "parent.not.exist"})
+    assert_error(response, 400, "parent.not.exist")
+    assert snapshot(context) == before
+    admin_client.delete(features_url("default", "grandchild"))
+    assert_error(admin_client.post(deps_url("child"), json={"feature": "grandchild"}), 400)
+
+
+@pytest.mark.usefixtures("flags")
+def test_add_dependency__parent_in_other_project__400(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    make_project(context, "checkout")
+    create_flag(admin_client, "elsewhere", project="checkout")
+    response = admin_client.post(deps_url("child"), json={"feature": "elsewhere"})
+    assert_error(response, 400, "checkout")
+
+
+@pytest.mark.usefixtures("flags")
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"feature": 1},
+        {"feature": "parent", "enabled": "no"},
+        {"feature": "parent", "variants": "a"},
+    ],
+)
+def test_add_dependency__bad_body__400(admin_client: TestClient, body: dict[str, object]) -> None:
+    assert_error(admin_client.post(deps_url("child"), json=body), 400)
+
+
+def test_add_dependency__unknown_child__404(admin_client: TestClient) -> None:
+    create_flag(admin_client, "parent")
+    assert_error(admin_client.post(deps_url("nope"), json={"feature": "parent"}), 404, "nope")
+
+
+@pytest.mark.usefixtures("flags")
+def test_remove_dependency__one_and_all(admin_client: TestClient, context: AppContext) -> None:
+    admin_client.post(deps_url("grandchild"), json={"feature": "parent"})
+    admin_client.post(deps_url("grandchild"), json={"feature": "child"})
+    assert admin_client.delete(deps_url("grandchild") + "/parent").status_code == 200
+    body = admin_client.get(features_url("default", "grandchild")).json()
+    assert [d["feature"] for d in body["dependencies"]] == ["child"]
+    assert admin_client.delete(deps_url("grandchild")).status_code == 200
+    assert admin_client.get(features_url("default", "grandchild")).json()["dependencies"] == []
+    assert len(events(context, "feature-dependency-removed")) == 1
+    assert len(events(context, "feature-dependencies-removed")) == 1
+
+
+@pytest.mark.usefixtures("flags")
+def test_parent_options__exclude_self_and_cycles(admin_client: TestClient) -> None:
+    admin_client.post(deps_url("child"), json={"feature": "parent"})
+    options = admin_client.get(features_url("default", "parent", "parents")).json()
+    assert options == ["grandchild"]
+    assert admin_client.get("/api/admin/projects/default/dependencies").json() is True
