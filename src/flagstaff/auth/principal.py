@@ -3,6 +3,7 @@ or API token. Everything past authentication sees only this."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -13,6 +14,11 @@ class CredentialKind(StrEnum):
     PERSONAL_TOKEN = "personal-token"  # noqa: S105
     SERVICE_ACCOUNT_TOKEN = "service-account-token"  # noqa: S105
     API_TOKEN = "api-token"  # noqa: S105
+
+
+# A small number per kind, so that (kind, credential id) packs into one int (see seen_key).
+KIND_CODES = {kind: code for code, kind in enumerate(CredentialKind)}
+KIND_BITS = 3
 
 
 # Unleash's audit ids for callers that are not accounts.
@@ -54,10 +60,28 @@ class Principal:
     expires_at: datetime | None = None
     credential_id: int | None = None
     api_scope: ApiTokenScope | None = None
+    # The expiry as a POSIX timestamp: comparing floats is what the hot path can afford.
+    expires_ts: float | None = field(init=False, default=None, compare=False)
+    # (credential id, kind) packed into one int: what the seen-at tracker records per use.
+    seen_key: int | None = field(init=False, default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.expires_at is not None:
+            object.__setattr__(self, "expires_ts", self.expires_at.timestamp())
+        if self.credential_id is not None:
+            packed = (self.credential_id << KIND_BITS) | KIND_CODES[self.kind]
+            object.__setattr__(self, "seen_key", packed)
 
     @property
     def is_account(self) -> bool:
         return self.account_id is not None
 
-    def expired(self, now: datetime) -> bool:
-        return self.expires_at is not None and self.expires_at <= now
+    def expired(self, now: float | datetime | None = None) -> bool:
+        """Whether the credential has expired at ``now`` (``time.time()`` when not given)."""
+        if self.expires_ts is None:
+            return False
+        if now is None:
+            now = time.time()
+        elif isinstance(now, datetime):
+            now = now.timestamp()
+        return self.expires_ts <= now

@@ -3,6 +3,7 @@ pluggable authenticators. Served from the in-process cache; one indexed query on
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
@@ -20,6 +21,13 @@ from flagstaff.db import Database, utcnow
 from flagstaff.rbac.grants import load_grants
 
 SESSION_PURPOSE = "session"
+
+
+class NotCached:
+    """Returned by ``from_token_cached`` when the cache cannot answer."""
+
+
+NOT_CACHED = NotCached()
 
 
 class TokenAuthenticator(Protocol):
@@ -75,9 +83,28 @@ class CredentialResolver:
                     return None  # a typo or a forgery: refused without a lookup
                 digest = self._keys.digest(authenticator.purpose, token)
                 principal = self._resolve(digest, authenticator.load)
-                if principal is not None and principal.credential_id is not None:
-                    self._seen.mark(principal.kind, principal.credential_id)
+                if principal is not None and principal.seen_key is not None:
+                    self._seen.mark(principal.seen_key)
                 return principal
+        return None
+
+    def from_token_cached(self, token: str) -> Principal | NotCached | None:
+        """The hot path without any I/O (safe on the event loop): the principal, ``None`` for
+        a credential known to be bad, or ``NOT_CACHED`` when only the database can tell."""
+        for authenticator in self._authenticators:
+            if authenticator.matches(token):
+                if not authenticator.well_formed(token):
+                    return None
+                cached = self._cache.get(self._keys.digest(authenticator.purpose, token))
+                if cached is MISS:
+                    return None
+                if isinstance(cached, Principal):
+                    if cached.expired(time.time()):
+                        return None
+                    if cached.seen_key is not None:
+                        self._seen.mark(cached.seen_key)
+                    return cached
+                return NOT_CACHED
         return None
 
     def from_session_cookie(self, cookie: str) -> Principal | None:
@@ -90,17 +117,16 @@ class CredentialResolver:
     def _resolve(
         self, digest: str, load: Callable[[Session, str, datetime], Principal | None]
     ) -> Principal | None:
-        now = utcnow()
         cached = self._cache.get(digest)
         if cached is MISS:
             return None
         if isinstance(cached, Principal):
-            return None if cached.expired(now) else cached
+            return None if cached.expired(time.time()) else cached
         generation = self._cache.generation
         with self._database.session(write=False) as session:
-            principal = load(session, digest, now)
+            principal = load(session, digest, utcnow())
         self._cache.put(digest, principal, generation)
-        if principal is None or principal.expired(now):
+        if principal is None or principal.expired(time.time()):
             return None
         return principal
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import CredentialKind
+from flagstaff.auth.principal import KIND_BITS, CredentialKind
 from flagstaff.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ class SeenTracker:
     def __init__(self, database: Database, interval_seconds: float) -> None:
         self._database = database
         self._interval = interval_seconds
-        self._pending: dict[CredentialKind, set[int]] = {}
+        self._pending: dict[int, None] = {}  # Principal.seen_key values, in use order
         self._flushers: dict[CredentialKind, Flusher] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -31,21 +31,27 @@ class SeenTracker:
     def register(self, kind: CredentialKind, flusher: Flusher) -> None:
         self._flushers[kind] = flusher
 
-    def mark(self, kind: CredentialKind, credential_id: int) -> None:
-        if kind in self._flushers:
-            with self._lock:
-                self._pending.setdefault(kind, set()).add(credential_id)
+    def mark(self, seen_key: int) -> None:
+        """Per request: one dict store, no lock. A use that races a flush may be counted in the
+        next one; seen-at is advisory, so that is the right trade for the hot path."""
+        self._pending[seen_key] = None
 
     def flush(self) -> int:
         with self._lock:
             pending, self._pending = self._pending, {}
-        if not pending:
+        by_kind: dict[CredentialKind, set[int]] = {}
+        kinds = list(CredentialKind)
+        for key in pending:
+            kind = kinds[key & ((1 << KIND_BITS) - 1)]
+            if kind in self._flushers:
+                by_kind.setdefault(kind, set()).add(key >> KIND_BITS)
+        if not by_kind:
             return 0
         now = utcnow()
         with self._database.transaction() as session:
-            for kind, ids in pending.items():
+            for kind, ids in by_kind.items():
                 self._flushers[kind](session, ids, now)
-        return sum(len(ids) for ids in pending.values())
+        return sum(len(ids) for ids in by_kind.values())
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="seen-flusher", daemon=True)

@@ -33,7 +33,14 @@ def _base62(number: int, width: int) -> str:
 
 
 def _checksum(random_part: str) -> str:
-    return _base62(zlib.crc32((FLAGSTAFF_PREFIX + random_part).encode()), CHECKSUM_LENGTH)
+    return _base62(_crc(random_part), CHECKSUM_LENGTH)
+
+
+def _crc(random_part: str) -> int:
+    return zlib.crc32((FLAGSTAFF_PREFIX + random_part).encode())
+
+
+_BASE62_VALUE = {character: value for value, character in enumerate(BASE62)}
 
 
 def generate() -> str:
@@ -45,12 +52,22 @@ def is_account_token(token: str) -> bool:
     return token.startswith(ACCOUNT_TOKEN_PREFIX)
 
 
+_FULL_PREFIX = ACCOUNT_TOKEN_PREFIX + FLAGSTAFF_PREFIX
+TOKEN_LENGTH = len(_FULL_PREFIX) + RANDOM_LENGTH + CHECKSUM_LENGTH
+
+
 def well_formed(token: str) -> bool:
-    match = PATTERN.match(token)
-    if match is None:
+    """Shape and checksum. Runs on every request, so it avoids the regex (same rule as PATTERN)."""
+    if len(token) != TOKEN_LENGTH or not token.startswith(_FULL_PREFIX):
         return False
-    random_part, checksum = match.groups()
-    return secrets.compare_digest(_checksum(random_part), checksum)
+    body = token[len(_FULL_PREFIX) :]
+    if not (body.isascii() and body.isalnum()):
+        return False
+    # Decoding the six characters is cheaper than encoding the CRC.
+    value = 0
+    for character in body[RANDOM_LENGTH:]:
+        value = value * 62 + _BASE62_VALUE[character]
+    return value == _crc(body[:RANDOM_LENGTH])
 
 
 def hint(token: str) -> str:
