@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from pydantic import BeforeValidator
 
 from flagstaff.accounts.schemas import (
+    MAX_ID,
     AccessOut,
     AdminCountOut,
     CreateUserIn,
@@ -14,14 +16,23 @@ from flagstaff.accounts.schemas import (
     PasswordIn,
     UpdateUserIn,
     UsersOut,
+    digits_only,
+    user_access_out,
     user_out,
+    user_search_out,
 )
 from flagstaff.accounts.service import AccountService, NewUser, UserChanges
 from flagstaff.auth.passwords import check_strength
 from flagstaff.auth.principal import CredentialKind
 from flagstaff.auth.service import count_sessions
 from flagstaff.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
-from flagstaff.errors import BadDataError, OperationDeniedError, PasswordMismatchError
+from flagstaff.errors import (
+    BadDataError,
+    NotFoundError,
+    OperationDeniedError,
+    PasswordMismatchError,
+    UnauthorizedError,
+)
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.schemas import role_out
 from flagstaff.rbac.service import RoleService
@@ -29,8 +40,8 @@ from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 
-UserId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-OLD_PASSWORD_WRONG = (
+UserId = Annotated[int, BeforeValidator(digits_only), Path(ge=1, le=MAX_ID)]
+WRONG_OLD_CREDENTIAL = (
     "The old password you provided is invalid. If you have forgotten your password, get in "
     "touch with your instance administrator."
 )
@@ -51,7 +62,11 @@ def get_me(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict
             "accountType": "User",
         }
     else:
-        account = accounts(db, context).get_account(principal.account_id)
+        try:
+            account = accounts(db, context).get_account(principal.account_id)
+        except NotFoundError:
+            # Deleted a moment ago, before this process saw the revision move.
+            raise UnauthorizedError("You must log in to use Unleash.") from None
         user = user_out(account, active_sessions=count_sessions(db, account.id))
     return {
         "user": user,
@@ -74,7 +89,7 @@ def change_my_password(
     service = accounts(db, context)
     account = service.get_user(principal.account_id)
     if not context.passwords.verify(account.password_hash, body.old_password):
-        raise PasswordMismatchError(OLD_PASSWORD_WRONG)
+        raise PasswordMismatchError(WRONG_OLD_CREDENTIAL)
     current = principal.credential_id if principal.kind == CredentialKind.SESSION else None
     service.set_password(account.id, body.password, keep_session_id=current)
     return Response(status_code=200)
@@ -91,12 +106,13 @@ def get_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any
 
 @router.get("/api/admin/user-admin/search", operation_id="searchUsers")
 def search_users(
-    _: AdminDep,
+    _: PrincipalDep,
     db: SessionDep,
     context: ContextDep,
     q: Annotated[str, Query(max_length=255)] = "",
 ) -> list[dict[str, Any]]:
-    return [user_out(a) for a in accounts(db, context).search_users(q)]
+    """Any account may search users, as in Unleash (project owners pick members with it)."""
+    return [user_search_out(a) for a in accounts(db, context).search_users(q)]
 
 
 @router.get(
@@ -104,7 +120,8 @@ def search_users(
 )
 def get_access(_: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     """Users and service accounts, for pickers: any account may read it (as in Unleash)."""
-    return {"users": [user_out(a) for a in accounts(db, context).list_accounts()], "groups": []}
+    users = accounts(db, context).list_accounts()
+    return {"users": [user_access_out(a) for a in users], "groups": []}
 
 
 @router.get(

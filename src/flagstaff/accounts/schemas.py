@@ -11,7 +11,19 @@ from flagstaff.accounts.models import Account
 from flagstaff.rbac.schemas import RoleOut
 from flagstaff.schemas import InputModel, Name, WireModel, iso
 
-RootRoleRef = Annotated[StrictInt | StrictStr, Field(description="A root role id or name")]
+MAX_ID = 2_147_483_647  # the largest id an integer column holds on both engines
+
+RoleId = Annotated[StrictInt, Field(ge=0, le=MAX_ID)]
+RoleName = Annotated[StrictStr, Field(max_length=255)]
+RootRoleRef = Annotated[RoleId | RoleName, Field(description="A root role id or name")]
+
+
+def digits_only(value: object) -> object:
+    """Path ids arrive as text; only plain ASCII digits name one: not "1.0", "1e3", "+1" or
+    digits from other scripts, which ``int()`` would quietly accept."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("must be a whole number")
+    return value
 
 
 class CreateUserIn(InputModel):
@@ -82,3 +94,24 @@ def user_out(account: Account, *, active_sessions: int | None = None) -> dict[st
     if active_sessions is not None:
         body["activeSessions"] = active_sessions
     return {k: v for k, v in body.items() if v is not None or k in ("name", "seenAt")}
+
+
+def user_access_out(account: Account) -> dict[str, Any]:
+    """What any account may see of another, for pickers (Unleash's ``/user-admin/access``)."""
+    body: dict[str, Any] = {
+        "id": account.id,
+        "name": account.name,
+        "username": account.username,
+        "email": account.email,
+        "accountType": account.account_type,
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def user_search_out(account: Account) -> dict[str, Any]:
+    """A search hit, as Unleash shows it to any account: no role, no login counters."""
+    return {
+        **user_access_out(account),
+        "imageUrl": image_url(account),
+        "seenAt": iso(account.seen_at),
+    }

@@ -13,6 +13,7 @@ from flagstaff.accounts.models import Account
 from flagstaff.auth.models import LoginSession
 from flagstaff.context import AppContext
 from flagstaff.events.models import Event
+from flagstaff.events.schemas import event_out
 from flagstaff.rbac.roles import VIEWER_ROLE_ID
 
 MAX_ID = 2_147_483_647
@@ -71,9 +72,11 @@ def session_count(context: AppContext, account_id: int) -> int:
         ).scalar_one()
 
 
-def events_of(context: AppContext, type_: str) -> list[Event]:
+def events_of(context: AppContext, type_: str) -> list[dict[str, Any]]:
+    """Events of one type, oldest first, as the API shows them."""
     with context.database.session(write=False) as session:
-        return list(session.scalars(select(Event).where(Event.type == type_).order_by(Event.id)))
+        rows = session.scalars(select(Event).where(Event.type == type_).order_by(Event.id))
+        return [event_out(e) for e in rows]
 
 
 def all_events_json(context: AppContext) -> str:

@@ -73,12 +73,12 @@ def test_create__records_event_with_actor(
     )
 
     event = events_of(context, "user-created")[-1]
-    assert event.created_by == "admin"
-    assert event.created_by_user_id == admin.id
-    assert event.data["id"] == response.json()["id"]
-    assert event.data["username"] == "evented"
-    assert event.data["rootRole"] == VIEWER_ROLE_ID
-    assert event.pre_data is None
+    assert event["createdBy"] == "admin"
+    assert event["createdByUserId"] == admin.id
+    assert event["data"]["id"] == response.json()["id"]
+    assert event["data"]["username"] == "evented"
+    assert event["data"]["rootRole"] == VIEWER_ROLE_ID
+    assert event["preData"] is None
     account = load_account(context, response.json()["id"])
     assert account is not None
     assert account.created_by_user_id == admin.id
@@ -93,8 +93,8 @@ def test_create__actor_with_email__event_created_by_is_email(
     client.post(BASE, json={"username": "hired", "rootRole": 3})
 
     event = events_of(context, "user-created")[-1]
-    assert event.data["username"] == "hired"
-    assert event.created_by == "boss@example.com"
+    assert event["data"]["username"] == "hired"
+    assert event["createdBy"] == "boss@example.com"
 
 
 @pytest.mark.parametrize(
@@ -219,14 +219,14 @@ def test_update__email_name_role__changed_with_event(
     assert body["rootRole"] == EDITOR_ROLE_ID
     assert body["username"] == "upd"
     (event,) = events_of(context, "user-updated")
-    assert event.created_by == "admin"
-    assert event.created_by_user_id == admin.id
-    assert event.pre_data["name"] == "Old Name"
-    assert event.pre_data["rootRole"] == VIEWER_ROLE_ID
-    assert event.pre_data["email"] is None
-    assert event.data["name"] == "New Name"
-    assert event.data["rootRole"] == EDITOR_ROLE_ID
-    assert event.data["email"] == "upd@example.com"
+    assert event["createdBy"] == "admin"
+    assert event["createdByUserId"] == admin.id
+    assert event["preData"]["name"] == "Old Name"
+    assert event["preData"]["rootRole"] == VIEWER_ROLE_ID
+    assert event["preData"]["email"] is None
+    assert event["data"]["name"] == "New Name"
+    assert event["data"]["rootRole"] == EDITOR_ROLE_ID
+    assert event["data"]["email"] == "upd@example.com"
 
 
 def test_update__only_name__other_fields_kept(
@@ -344,11 +344,11 @@ def test_delete__user__200_gone_with_event(
     assert load_account(context, user.id) is None
     assert admin_client.get(f"{BASE}/{user.id}").status_code == 404
     (event,) = events_of(context, "user-deleted")
-    assert event.created_by == "admin"
-    assert event.created_by_user_id == admin.id
-    assert event.pre_data["id"] == user.id
-    assert event.pre_data["username"] == "doomed"
-    assert event.data is None
+    assert event["createdBy"] == "admin"
+    assert event["createdByUserId"] == admin.id
+    assert event["preData"]["id"] == user.id
+    assert event["preData"]["username"] == "doomed"
+    assert event["data"] is None
 
 
 def test_delete__twice__second_is_404(admin_client: TestClient, context: AppContext) -> None:

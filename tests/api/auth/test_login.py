@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from flagstaff.accounts.service import AccountService, NewUser
 from flagstaff.auth.service import LoginPolicy
@@ -25,8 +25,10 @@ from tests.factories import PASSWORD, make_user
 LOGIN = "/auth/simple/login"
 
 
-def session_cookie_header(response: Response) -> str:
-    headers = [h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)]
+def session_cookie_header(response: Any) -> str:
+    headers: list[str] = [
+        h for h in response.headers.get_list("set-cookie") if h.startswith(SESSION_COOKIE)
+    ]
     assert len(headers) == 1, response.headers
     return headers[0]
 
