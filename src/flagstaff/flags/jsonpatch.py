@@ -43,7 +43,7 @@ def _apply_one(document: Any, operation: Mapping[str, Any], where: str) -> Any:
     parts = _pointer_parts(path, where)
     if op == "remove":
         return _remove(document, parts, where)
-    if op == "replace":
+    if op == "replace" and parts:
         document = _remove(document, parts, where)
     return _add(document, parts, copy.deepcopy(operation["value"]), where)
 
