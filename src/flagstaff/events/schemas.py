@@ -114,6 +114,8 @@ def date_bound(raw: str | None, field: str, *, end: bool) -> datetime | None:
     try:
         if _DATE_ONLY.match(value):
             day = datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+            if end and day.date() == date.max:
+                return None  # nothing can happen after the last representable day
             return day + timedelta(days=1) if end else day
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
         parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
