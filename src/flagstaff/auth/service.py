@@ -92,12 +92,15 @@ class LoginService:
 
     def _find(self, login_name: str) -> Account | None:
         name = login_name.strip()
-        return self.session.scalars(
+        matches = self.session.scalars(
             select(Account).where(
                 or_(Account.username == name, Account.email == name.lower()),
                 Account.is_service.is_(False),
             )
-        ).first()
+        ).all()
+        # One user's username can be another's e-mail address: the username wins, always.
+        by_username = [a for a in matches if a.username == name]
+        return (by_username or list(matches) or [None])[0]
 
     def _record_failure(self, account: Account) -> None:
         # One UPDATE, so concurrent wrong guesses all count.
