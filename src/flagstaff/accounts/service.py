@@ -15,6 +15,7 @@ from flagstaff.auth.passwords import Passwords, check_strength
 from flagstaff.auth.principal import Principal
 from flagstaff.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
+from flagstaff.rbac.models import Role
 from flagstaff.rbac.roles import ADMIN_ROLE_ID
 from flagstaff.rbac.service import RoleService
 
@@ -136,6 +137,9 @@ class AccountService:
     ) -> Account:
         account = self.get_user(user_id)
         before = _user_data(account)
+        # Decided before anything changes: the last-admin check locks rows, and a pending
+        # change flushed ahead of that lock could deadlock against a concurrent update.
+        role = self._new_root_role(principal, account, changes.root_role)
         if changes.email is not None:
             email = changes.email.strip().lower()
             if email != account.email:
@@ -145,17 +149,26 @@ class AccountService:
                 raise BadDataError("A user needs a username or an email")
         if changes.name is not None:
             account.name = changes.name.strip() or None
-        if changes.root_role is not None:
-            role = self.roles.resolve_root_role(changes.root_role)
-            if role.id != account.root_role_id:
-                self.roles.ensure_can_grant(principal, role)
-                if account.root_role_id == ADMIN_ROLE_ID:
-                    self._ensure_other_admin(account)
-                account.root_role_id = role.id
-                account.root_role = role
+        if role is not None:
+            account.root_role_id = role.id
+            account.root_role = role
         self.flush_unique()
         self.events.record(actor, "user-updated", data=_user_data(account), pre_data=before)
         return account
+
+    def _new_root_role(
+        self, principal: Principal, account: Account, ref: int | str | None
+    ) -> Role | None:
+        """The role to switch to, checked; ``None`` when the role stays as it is."""
+        if ref is None:
+            return None
+        role = self.roles.resolve_root_role(ref)
+        if role.id == account.root_role_id:
+            return None
+        self.roles.ensure_can_grant(principal, role)
+        if account.root_role_id == ADMIN_ROLE_ID:
+            self._ensure_other_admin(account)
+        return role
 
     def delete_user(self, actor: Actor, user_id: int) -> None:
         account = self.get_user(user_id)
@@ -205,15 +218,24 @@ class AccountService:
             ) from None
 
     def _ensure_other_admin(self, account: Account) -> None:
-        others = self.session.execute(
-            select(func.count()).where(
+        """Refuse to demote or delete the last Admin who can log in.
+
+        The Admins' rows are locked (in id order, so that two of these cannot deadlock): two
+        Admins demoting each other at once would otherwise both see the other and leave none.
+        """
+        if account.is_service:
+            return
+        admins = self.session.scalars(
+            select(Account.id)
+            .where(
                 Account.root_role_id == ADMIN_ROLE_ID,
                 Account.is_service.is_(False),
                 Account.password_hash.is_not(None),
-                Account.id != account.id,
             )
-        ).scalar_one()
-        if others == 0 and not account.is_service:
+            .order_by(Account.id)
+            .with_for_update()
+        ).all()
+        if not [admin_id for admin_id in admins if admin_id != account.id]:
             raise OperationDeniedError(
                 "This is the last admin who can log in; make someone else an Admin first"
             )

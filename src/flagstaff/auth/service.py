@@ -100,7 +100,7 @@ class LoginService:
         ).all()
         # One user's username can be another's e-mail address: the username wins, always.
         by_username = [a for a in matches if a.username == name]
-        return (by_username or list(matches) or [None])[0]
+        return next(iter(by_username or matches), None)
 
     def _record_failure(self, account: Account) -> None:
         # One UPDATE, so concurrent wrong guesses all count.
