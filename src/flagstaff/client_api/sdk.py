@@ -1,5 +1,5 @@
 """What the SDK-facing endpoints share: a request as plain data, a reply as bytes, and token
-checks that read the resolver's cache without a thread hop (a miss goes to a worker thread)."""
+checks that read the resolver's cache on the event loop (only a miss goes to a worker thread)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ import orjson
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.api_tokens import format as api_token_format
-from flagstaff.api_tokens.service import DIGEST_PURPOSE
-from flagstaff.auth.cache import MISS
 from flagstaff.auth.principal import Principal
+from flagstaff.auth.resolver import NotCached
 from flagstaff.context import AppContext
-from flagstaff.db import utcnow
 from flagstaff.deps import bearer
 from flagstaff.errors import FlagstaffError, UnauthorizedError, WrongTokenTypeError
 from flagstaff.http_errors import error_body, status_for
@@ -86,38 +83,14 @@ def validation_reply(error: ValidationError) -> Reply:
     )
 
 
-class _Unknown:
-    pass
-
-
-UNKNOWN = _Unknown()
-
-
-def _from_cache(context: AppContext, token: str) -> Principal | _Unknown | None:
-    if not api_token_format.is_api_token(token):
-        return UNKNOWN  # an account token: the resolver knows it, and it is refused anyway
-    if not api_token_format.well_formed(token):
-        return None
-    cached = context.credentials.get(context.keys.digest(DIGEST_PURPOSE, token))
-    if cached is MISS:
-        return None
-    if isinstance(cached, Principal):
-        if cached.expired(utcnow()):
-            return None
-        if cached.credential_id is not None:
-            context.seen.mark(cached.kind, cached.credential_id)
-        return cached
-    return UNKNOWN
-
-
 async def sdk_principal(context: AppContext, authorization: str | None, wanted: str) -> Principal:
     """The caller, if it holds an API token of the ``wanted`` type; else the error Unleash
     gives: 401 without a valid token, 403 for any other kind of credential."""
     if not authorization:
         raise UnauthorizedError(NEEDS_API_KEY)
     token = bearer(authorization)
-    principal = _from_cache(context, token)
-    if isinstance(principal, _Unknown):
+    principal = context.resolver.from_token_cached(token)
+    if isinstance(principal, NotCached):
         principal = await run_in_threadpool(context.resolver.from_token, token)
     if principal is None:
         raise UnauthorizedError(NEEDS_API_KEY)

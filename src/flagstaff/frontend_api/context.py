@@ -1,11 +1,14 @@
 """The evaluation context of a Frontend API request, built as Unleash builds it: the well-known
-fields at the top, everything else under ``properties``; ``remoteAddress`` is the caller's IP and
-``sessionId`` a random one unless the request gives them (a given value always wins)."""
+fields at the top, everything else under ``properties``; ``remoteAddress`` is the caller's IP
+unless the request gives one (a given value always wins).
+
+Unlike Unleash, no random ``sessionId`` is invented when the request has none: the client
+specification expects a session rollout to be off without a session, and default stickiness
+falls back to random on its own."""
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -60,8 +63,6 @@ def build(data: Mapping[str, Any], client_ip: str | None) -> dict[str, Any]:
                 properties[str(key)] = text
     if "remoteAddress" not in context and client_ip:
         context["remoteAddress"] = client_ip
-    if "sessionId" not in context:
-        context["sessionId"] = secrets.token_hex(18)
     if properties:
         context["properties"] = properties
     return context
