@@ -91,6 +91,22 @@ def world(
             callers[f"{role}/service-token"] = {
                 "Authorization": create_token(admin, account["id"])["secret"]
             }
+        for kind, environment in (
+            ("admin", "*"),
+            ("client", "development"),
+            ("frontend", "development"),
+        ):
+            api_token = admin.post(
+                "/api/admin/api-tokens",
+                json={
+                    "tokenName": f"matrix-{kind}",
+                    "type": kind,
+                    "environment": environment,
+                    "projects": ["*"],
+                },
+            )
+            assert api_token.status_code == 201, api_token.text
+            callers[f"{kind}-api-token"] = {"Authorization": api_token.json()["secret"]}
         root_pat = admin.post(
             "/api/admin/user/tokens", json={"description": "root", "expiresAt": in_days(1)}
         ).json()["id"]
@@ -152,19 +168,20 @@ ADMIN_ONLY: dict[str, Target] = {
 SUCCESS = {"create account": 201, "create token": 201}
 
 
+API_TOKENS = ["admin-api-token", "client-api-token", "frontend-api-token"]
+CALLERS = ["none", "unknown-token", *API_TOKENS] + [f"{r}/{c}" for r in ROLES for c in CREDENTIALS]
+
+
 def _expected_admin_only(caller: str, name: str) -> int:
     if caller == "none" or caller == "unknown-token":
         return 401
-    if caller.startswith("Admin/"):
+    if caller.startswith("Admin/") or caller == "admin-api-token":
         return SUCCESS.get(name, 200)
     return 403
 
 
 @pytest.mark.parametrize("name", sorted(ADMIN_ONLY))
-@pytest.mark.parametrize(
-    "caller",
-    ["none", "unknown-token"] + [f"{r}/{c}" for r in ROLES for c in CREDENTIALS],
-)
+@pytest.mark.parametrize("caller", CALLERS)
 def test_service_account_endpoints__caller__exact_status(
     world: World, name: str, caller: str
 ) -> None:
@@ -175,15 +192,12 @@ def test_service_account_endpoints__caller__exact_status(
 def _pat_expectation(caller: str, success: int) -> int:
     if caller in ("none", "unknown-token"):
         return 401
-    if caller.endswith("/service-token"):
-        return 403
+    if caller.endswith("/service-token") or caller in API_TOKENS:
+        return 403  # personal tokens belong to people; API tokens have no person
     return success
 
 
-@pytest.mark.parametrize(
-    "caller",
-    ["none", "unknown-token"] + [f"{r}/{c}" for r in ROLES for c in CREDENTIALS],
-)
+@pytest.mark.parametrize("caller", CALLERS)
 def test_personal_token_endpoints__caller__exact_status(world: World, caller: str) -> None:
     assert _call(world, caller, "GET", "/api/admin/user/tokens", None) == _pat_expectation(
         caller, 200
@@ -203,10 +217,28 @@ def test_personal_token_endpoints__caller__exact_status(world: World, caller: st
     assert deleted == _pat_expectation(caller, 404)
 
 
-@pytest.mark.parametrize(
-    "caller",
-    ["none", "unknown-token"] + [f"{r}/{c}" for r in ROLES for c in CREDENTIALS],
-)
+@pytest.mark.parametrize("caller", CALLERS)
 def test_me__caller__exact_status(world: World, caller: str) -> None:
-    expected = 401 if caller in ("none", "unknown-token") else 200
+    if caller in ("none", "unknown-token"):
+        expected = 401
+    elif caller in ("client-api-token", "frontend-api-token"):
+        expected = 403  # SDK tokens are the wrong kind for the Admin API
+    else:
+        expected = 200
     assert _call(world, caller, "GET", "/api/admin/user", None) == expected
+
+
+def _sdk_expectation(caller: str, wanted: str) -> int:
+    if caller == wanted:
+        return 200
+    if caller in ("none", "unknown-token") or caller.endswith("/session"):
+        return 401  # no credential the SDK APIs take
+    return 403  # an account token or another kind of API token
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_sdk_apis__caller__only_their_own_token_kind(world: World, caller: str) -> None:
+    client_api = _call(world, caller, "GET", "/api/client/features", None)
+    assert client_api == _sdk_expectation(caller, "client-api-token")
+    frontend_api = _call(world, caller, "GET", "/api/frontend", None)
+    assert frontend_api == _sdk_expectation(caller, "frontend-api-token")
