@@ -40,6 +40,8 @@ from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 
+# PostgreSQL text cannot hold NUL: refused as bad input rather than failing in the database.
+NO_NUL = r"^[^\x00]*$"
 UserId = Annotated[int, BeforeValidator(digits_only), Path(ge=1, le=MAX_ID)]
 WRONG_OLD_CREDENTIAL = (
     "The old password you provided is invalid. If you have forgotten your password, get in "
@@ -109,7 +111,7 @@ def search_users(
     _: PrincipalDep,
     db: SessionDep,
     context: ContextDep,
-    q: Annotated[str, Query(max_length=255)] = "",
+    q: Annotated[str, Query(max_length=255, pattern=NO_NUL)] = "",
 ) -> list[dict[str, Any]]:
     """Any account may search users, as in Unleash (project owners pick members with it)."""
     return [user_search_out(a) for a in accounts(db, context).search_users(q)]

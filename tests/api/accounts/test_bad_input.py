@@ -359,13 +359,23 @@ def test_id_route__malformed_id__400_nothing_written(
             assert state(context, target) == before
 
 
-@pytest.mark.parametrize("q", ["x" * 256, ["a", "b"]])
-def test_search__bad_query__4xx_never_500(admin_client: TestClient, q: Any) -> None:
-    response = admin_client.get(f"{BASE}/search", params={"q": q})
+@pytest.mark.parametrize(
+    "query",
+    ["q=" + "x" * 256, "q=a&q=b", "q=%00", "q=a%00b", "q=%ff", "q=%ED%BF%BF", "q=%", "q=%zz"],
+)
+def test_search__bad_query__4xx_never_500(admin_client: TestClient, query: str) -> None:
+    response = admin_client.get(f"{BASE}/search?{query}")
 
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert_error(response.json(), "BadDataError")
+
+
+def test_search__nul_in_query__400(admin_client: TestClient) -> None:
+    response = admin_client.get(f"{BASE}/search?q=a%00")
+
+    assert response.status_code == 400
+    assert_error(response.json(), "BadDataError")
 
 
 def test_create__unicode_and_edge_values__stored_exactly(

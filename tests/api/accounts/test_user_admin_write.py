@@ -7,7 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.context import AppContext
-from flagstaff.rbac.roles import ADMIN_ROLE_ID, EDITOR_ROLE_ID, VIEWER_ROLE_ID
+from flagstaff.rbac.models import ProjectRoleAssignment
+from flagstaff.rbac.roles import ADMIN_ROLE_ID, EDITOR_ROLE_ID, MEMBER_ROLE_ID, VIEWER_ROLE_ID
 from tests.api.accounts.support import (
     assert_error,
     counts,
@@ -395,9 +396,6 @@ def test_delete__other_admin__200(admin_client: TestClient, context: AppContext)
 def test_delete__user_with_project_roles__assignments_go_too(
     admin_client: TestClient, context: AppContext
 ) -> None:
-    from flagstaff.rbac.models import ProjectRoleAssignment
-    from flagstaff.rbac.roles import MEMBER_ROLE_ID
-
     user = make_user(context, username="member")
     with context.database.transaction() as session:
         session.add(
@@ -539,3 +537,24 @@ def test_change_my_password__bad_request__refused_password_unchanged(
     assert counts(context) == before
     assert client.get("/api/admin/user").status_code == 200
     login(new_client(), "selfbad", PASSWORD)
+
+
+def test_delete__user_with_personal_token__token_stops_working(
+    admin_client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
+) -> None:
+    make_user(context, username="pat-owner")
+    owner = login(new_client(), "pat-owner")
+    created = owner.post(
+        "/api/admin/user/tokens",
+        json={"description": "ci", "expiresAt": "2999-01-01T00:00:00.000Z"},
+    )
+    assert created.status_code == 201, created.text
+    secret = created.json()["secret"]
+    headers = {"Authorization": secret}
+    assert new_client().get("/api/admin/user", headers=headers).status_code == 200
+    user_id = created.json()["userId"]
+
+    response = admin_client.delete(f"{BASE}/{user_id}")
+
+    assert response.status_code == 200
+    assert new_client().get("/api/admin/user", headers=headers).status_code == 401
