@@ -23,6 +23,8 @@ from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
 from flagstaff.service_accounts import routes as service_accounts_routes
 from flagstaff.tokens import routes as tokens_routes
+from flagstaff.web import routes as web_routes
+from flagstaff.web.static import static_files
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def public_router() -> APIRouter:
         return {"health": "GOOD"}
 
     router.include_router(auth_routes.router)
+    router.include_router(web_routes.public_router)  # the login page; static files are mounted
     return router
 
 
@@ -55,6 +58,9 @@ def authenticated_router() -> APIRouter:
         router.include_router(module.router)
     for flag_router in FLAG_ROUTERS:
         router.include_router(flag_router)
+    # Pages: a session is resolved as for the API; flagstaff.web turns its absence into a
+    # redirect to /login and refuses tokens.
+    router.include_router(web_routes.pages_router())
     return router
 
 
@@ -89,6 +95,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(public_router())
     app.include_router(authenticated_router())
     sdk_apis.install_sdk_apis(app, context)
+    app.mount("/static", static_files(), name="static")
     app.add_middleware(
         ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
     )

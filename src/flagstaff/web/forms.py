@@ -1,0 +1,98 @@
+"""Reading forms: token expiry choices, wire-model validation turned into per-field messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+# Unleash offers 7, 30 (the default), 60 days, never and a custom date; the brief adds 90 days.
+EXPIRY_DAYS = {"7d": 7, "30d": 30, "60d": 60, "90d": 90}
+EXPIRY_LABELS = (
+    ("7d", "7 days"),
+    ("30d", "30 days"),
+    ("60d", "60 days"),
+    ("90d", "90 days"),
+    ("never", "Never"),
+    ("custom", "Custom date"),
+)
+DEFAULT_EXPIRY = "30d"
+# "Never" is a date far ahead, as Unleash's UI sends it.
+NEVER = timedelta(days=365 * 1000)
+
+
+class FormError(Exception):
+    """One or more fields are wrong; ``errors`` maps field names ("" for the form) to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class FormState:
+    """What a form shows again after an error: the values given and what was wrong."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def value(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+
+def expiry_from(choice: str, custom: str, now: datetime) -> datetime:
+    if choice in EXPIRY_DAYS:
+        return now + timedelta(days=EXPIRY_DAYS[choice])
+    if choice == "never":
+        return now + NEVER
+    if choice == "custom":
+        try:
+            chosen = datetime.fromisoformat(custom.strip())
+        except ValueError:
+            raise FormError(
+                {"expires_at": "Pick a date and time for the token to expire."}
+            ) from None
+        chosen = chosen if chosen.tzinfo else chosen.replace(tzinfo=UTC)
+        if chosen <= now:
+            raise FormError({"expires_at": "Invalid date, must be in the future."})
+        return chosen
+    raise FormError({"expiry": "Choose when the token expires."})
+
+
+def validated(model: type[M], data: dict[str, Any], fields: dict[str, str]) -> M:
+    """``model`` (a wire model of the API) checks the form, so both refuse the same input.
+    ``fields`` maps the model's field names to the form's."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for problem in error.errors(include_input=False):
+            location = [str(part) for part in problem.get("loc", ())]
+            name = fields.get(location[0], "") if location else ""
+            errors.setdefault(name, _message(problem.get("type", ""), problem.get("msg", "")))
+        raise FormError(errors) from None
+
+
+def _message(kind: str, text: str) -> str:
+    if kind in ("missing", "string_too_short"):
+        return "This field is required."
+    if kind == "string_too_long":
+        return "This is too long."
+    if kind == "string_pattern_mismatch":
+        return "Use letters, digits, '.', '_', '@' and '-' only, starting with a letter or digit."
+    return text.removeprefix("Value error, ").rstrip(".") + "."
+
+
+_NOT_WORDISH = re.compile(r"[^\w-]", re.ASCII)
+
+
+def suggested_username(name: str) -> str:
+    """Unleash's suggestion: ``service-`` + the name lower-cased, spaces to ``-``, other
+    characters that are not word characters, ``-`` or ``_`` removed."""
+    slug = _NOT_WORDISH.sub("", re.sub(r"\s+", "-", name.strip().lower()))
+    return f"service-{slug}" if slug else ""

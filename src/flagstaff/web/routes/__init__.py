@@ -1,0 +1,43 @@
+"""The page routers: ``public_router`` (the login page) and ``pages_router()`` (everything that
+needs a login session; app.py includes it in the authenticated router)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from flagstaff.web.routes import (
+    api_tokens,
+    events,
+    flag_detail,
+    flags,
+    login,
+    profile,
+    roles,
+    service_account_tokens,
+    service_accounts,
+    strategies,
+    users,
+)
+
+PAGE_MODULES = (
+    login,
+    flags,
+    flag_detail,
+    strategies,
+    service_accounts,
+    service_account_tokens,
+    users,
+    roles,
+    api_tokens,
+    profile,
+    events,
+)
+
+public_router = login.public_router
+
+
+def pages_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    for module in PAGE_MODULES:
+        router.include_router(module.router)
+    return router

@@ -1,0 +1,171 @@
+"""API tokens: the SDK (client, frontend) and admin tokens. List without secrets, create with
+the show-once dialog, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from flagstaff.api_tokens.models import ApiToken
+from flagstaff.api_tokens.routes import NEEDED
+from flagstaff.api_tokens.service import ApiTokenService, IssuedApiToken, NewApiToken
+from flagstaff.context import AppContext
+from flagstaff.db import utcnow
+from flagstaff.deps import ContextDep, SessionDep
+from flagstaff.errors import FlagstaffError, NotFoundError
+from flagstaff.flags.environments import EnvironmentService
+from flagstaff.flags.projects import ProjectService
+from flagstaff.rbac.permissions import Permission
+from flagstaff.web.deps import FormDep, PageUser, PostUser, WebUser, text
+from flagstaff.web.errors import ForbiddenError
+from flagstaff.web.forms import EXPIRY_LABELS, FormError, FormState, expiry_from
+from flagstaff.web.nav import readable_api_token_types
+from flagstaff.web.rendering import redirect, render
+from flagstaff.web.routing import WebRoute
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+BASE = "/admin/api-tokens"
+Selector = Annotated[str, Path(max_length=64)]
+TYPE_LABELS = {
+    "client": ("Backend", "For server-side SDKs and Unleash Edge: reads /api/client."),
+    "frontend": ("Frontend", "For browser and mobile SDKs: reads /api/frontend."),
+    "admin": ("Admin", "Full access to the Admin API. Prefer a service account."),
+}
+# API tokens may have no expiry at all; "never" sends none.
+API_EXPIRY_LABELS = (("never", "Never"), *[c for c in EXPIRY_LABELS if c[0] != "never"])
+
+
+def _permission(action: str, kind: str) -> Permission:
+    return Permission.ADMIN if kind == "admin" else NEEDED[action][kind]
+
+
+def creatable_types(user: WebUser) -> list[str]:
+    return [k for k in TYPE_LABELS if user.can(_permission("create", k))]
+
+
+def _readable(user: WebUser) -> list[str]:
+    kinds = readable_api_token_types(user.principal)
+    if not kinds:
+        raise ForbiddenError()
+    return kinds
+
+
+def list_page_response(
+    request: Request,
+    user: WebUser,
+    db: Session,
+    context: AppContext,
+    *,
+    created: IssuedApiToken | None = None,
+) -> Response:
+    tokens = ApiTokenService(db, context.keys).all(_readable(user))
+    now = utcnow()
+    return render(
+        request,
+        "api_tokens/list.html",
+        user=user,
+        tokens=tokens,
+        now=now,
+        type_labels=TYPE_LABELS,
+        can_create=bool(creatable_types(user)),
+        deletable={t.id for t in tokens if user.can(_permission("delete", t.type))},
+        created_secret=created.secret if created else None,
+    )
+
+
+@router.get(BASE)
+def list_page(request: Request, user: PageUser, db: SessionDep, context: ContextDep) -> Response:
+    return list_page_response(request, user, db, context)
+
+
+def _new_page(
+    request: Request, user: WebUser, db: Session, form: FormState, status: int = 200
+) -> Response:
+    kinds = creatable_types(user)
+    if not kinds:
+        raise ForbiddenError()
+    return render(
+        request,
+        "api_tokens/new.html",
+        user=user,
+        status=status,
+        form=form,
+        kinds=[(k, *TYPE_LABELS[k]) for k in kinds],
+        projects=ProjectService(db).all(),
+        environments=EnvironmentService(db).all(),
+        expiry_choices=API_EXPIRY_LABELS,
+    )
+
+
+@router.get(BASE + "/new")
+def new_page(request: Request, user: PageUser, db: SessionDep) -> Response:
+    form = FormState(values={"type": "client", "expiry": "never", "environment": "development"})
+    return _new_page(request, user, db, form)
+
+
+@router.post(BASE + "/new")
+def create(
+    request: Request, user: PostUser, form: FormDep, db: SessionDep, context: ContextDep
+) -> Response:
+    values = {k: text(form, k) for k in ("name", "type", "environment", "expiry", "expires_at")}
+    projects = [p for p in form.getlist("projects") if isinstance(p, str) and p]
+    values["projects"] = ",".join(projects)
+    try:
+        kind = values["type"]
+        if kind not in TYPE_LABELS:
+            raise FormError({"type": "Choose what the token is for."})
+        if not user.can(_permission("create", kind)):
+            raise ForbiddenError()
+        if not values["name"]:
+            raise FormError({"name": "Give the token a name."})
+        expires_at = (
+            None
+            if values["expiry"] == "never"
+            else expiry_from(values["expiry"], values["expires_at"], utcnow())
+        )
+        issued = ApiTokenService(db, context.keys).create(
+            user.actor,
+            NewApiToken(
+                name=values["name"],
+                type=kind,
+                environment="*" if kind == "admin" else values["environment"],
+                projects=["*"] if kind == "admin" or not projects else projects,
+                expires_at=expires_at,
+            ),
+        )
+    except (FormError, FlagstaffError) as problem:
+        db.rollback()
+        errors = problem.errors if isinstance(problem, FormError) else {"": str(problem)}
+        return _new_page(request, user, db, FormState(values, errors), status=400)
+    return list_page_response(request, user, db, context, created=issued)
+
+
+def _find(db: Session, context: AppContext, user: WebUser, selector: str) -> ApiToken:
+    token = ApiTokenService(db, context.keys).find(selector)
+    if token is None or token.selector != selector or token.type not in _readable(user):
+        raise NotFoundError("Could not find that API token.")
+    return token
+
+
+@router.get(BASE + "/{selector}/delete")
+def delete_page(
+    request: Request, selector: Selector, user: PageUser, db: SessionDep, context: ContextDep
+) -> Response:
+    token = _find(db, context, user, selector)
+    user.require(_permission("delete", token.type))
+    return render(
+        request, "api_tokens/delete.html", user=user, token=token, type_labels=TYPE_LABELS
+    )
+
+
+@router.post(BASE + "/{selector}/delete")
+def delete(selector: Selector, user: PostUser, db: SessionDep, context: ContextDep) -> Response:
+    token = _find(db, context, user, selector)
+    user.require(_permission("delete", token.type))
+    name = token.name
+    ApiTokenService(db, context.keys).delete(user.actor, token)
+    return redirect(BASE, flash=f'The API token "{name}" was deleted.')

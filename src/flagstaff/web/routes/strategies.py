@@ -1,0 +1,194 @@
+"""Adding, editing and removing a flag's strategy in one environment, with constraints."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from flagstaff.deps import SessionDep
+from flagstaff.errors import FlagstaffError
+from flagstaff.flags.definitions import DefinitionService
+from flagstaff.flags.features import FeatureService
+from flagstaff.flags.models import FeatureStrategy, StrategyDefinition
+from flagstaff.flags.strategies import StrategyService, strategy_input_from, strategy_json
+from flagstaff.rbac.permissions import Permission
+from flagstaff.web.deps import FormDep, PageUser, PostUser, WebUser, text
+from flagstaff.web.flag_paths import flag_url
+from flagstaff.web.forms import FormError
+from flagstaff.web.rendering import redirect, render
+from flagstaff.web.routing import WebRoute
+from flagstaff.web.strategy_form import (
+    OPERATOR_CHOICES,
+    ConstraintRow,
+    constraint_rows,
+    read_constraints,
+    read_strategy,
+)
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+ProjectId = Annotated[str, Path(max_length=100)]
+Text = Annotated[str, Query(max_length=255)]
+DEFAULT_STRATEGY = "flexibleRollout"
+
+
+def _definitions(db: Session, current: str | None) -> dict[str, StrategyDefinition]:
+    """What a new strategy may be: the definitions that are not deprecated (and the one a
+    strategy already has, deprecated or not)."""
+    return {d.name: d for d in DefinitionService(db).all() if not d.deprecated or d.name == current}
+
+
+def _defaults(feature: str) -> dict[str, str]:
+    return {"rollout": "100", "stickiness": "default", "groupId": feature}
+
+
+def _form_page(
+    request: Request,
+    user: WebUser,
+    db: Session,
+    project: str,
+    feature: str,
+    environment: str,
+    strategy: FeatureStrategy | None,
+    *,
+    values: dict[str, Any] | None = None,
+    constraints: list[ConstraintRow] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    current = strategy_json(strategy) if strategy else None
+    chosen = (values or {}).get("strategy") or (current["name"] if current else DEFAULT_STRATEGY)
+    parameters = (values or {}).get("parameters") or (
+        current["parameters"] if current else _defaults(feature)
+    )
+    return render(
+        request,
+        "strategies/form.html",
+        user=user,
+        status=status,
+        project=project,
+        feature=feature,
+        environment=environment,
+        strategy_id=strategy.id if strategy else "",
+        definitions=list(_definitions(db, current["name"] if current else None).values()),
+        chosen=chosen,
+        parameters=parameters,
+        title=(values or {}).get("title", current["title"] if current else "") or "",
+        disabled=(values or {}).get("disabled", current["disabled"] if current else False),
+        constraints=constraints
+        if constraints is not None
+        else constraint_rows(current["constraints"] if current else []),
+        operators=OPERATOR_CHOICES,
+        errors=errors or {},
+        back=flag_url(project, feature),
+    )
+
+
+def _permission(strategy_id: str) -> Permission:
+    return Permission.UPDATE_FEATURE_STRATEGY if strategy_id else Permission.CREATE_FEATURE_STRATEGY
+
+
+@router.get("/projects/{project_id}/strategy")
+def strategy_form(
+    request: Request,
+    project_id: ProjectId,
+    user: PageUser,
+    db: SessionDep,
+    feature: Text,
+    environment: Text,
+    id: Text = "",
+) -> Response:
+    user.require(_permission(id), project_id, environment)
+    FeatureService(db).get(project_id, feature)
+    strategy = StrategyService(db).get(project_id, feature, environment, id) if id else None
+    return _form_page(request, user, db, project_id, feature, environment, strategy)
+
+
+@router.post("/projects/{project_id}/strategy")
+def save_strategy(
+    request: Request, project_id: ProjectId, user: PostUser, form: FormDep, db: SessionDep
+) -> Response:
+    feature = text(form, "feature", strip=False)
+    environment = text(form, "environment")
+    strategy_id = text(form, "id")
+    user.require(_permission(strategy_id), project_id, environment)
+    service = StrategyService(db)
+    existing = service.get(project_id, feature, environment, strategy_id) if strategy_id else None
+    keep = strategy_input_from(strategy_json(existing)) if existing else None
+    try:
+        given = read_strategy(form, _definitions(db, keep.name if keep else None), keep)
+        if existing is not None:
+            service.update(user.actor, project_id, feature, environment, strategy_id, given)
+        else:
+            service.add(user.actor, project_id, feature, environment, given)
+    except (FormError, FlagstaffError) as problem:
+        db.rollback()
+        errors = problem.errors if isinstance(problem, FormError) else {"": str(problem)}
+        chosen = text(form, "strategy")
+        values = {
+            "strategy": chosen,
+            "title": text(form, "title"),
+            "disabled": form.get("disabled") == "yes",
+            "parameters": {
+                key.split(".", 2)[2]: value
+                for key, value in form.items()
+                if key.startswith(f"p.{chosen}.") and isinstance(value, str)
+            },
+        }
+        rows = constraint_rows(read_constraints(form))
+        existing = (
+            service.get(project_id, feature, environment, strategy_id) if strategy_id else None
+        )
+        return _form_page(
+            request,
+            user,
+            db,
+            project_id,
+            feature,
+            environment,
+            existing,
+            values=values,
+            constraints=rows,
+            errors=errors,
+            status=400,
+        )
+    verb = "updated" if existing is not None else "added"
+    return redirect(flag_url(project_id, feature), flash=f"Strategy {verb} in {environment}.")
+
+
+@router.get("/projects/{project_id}/strategy/delete")
+def delete_page(
+    request: Request,
+    project_id: ProjectId,
+    user: PageUser,
+    db: SessionDep,
+    feature: Text,
+    environment: Text,
+    id: Text,
+) -> Response:
+    user.require(Permission.DELETE_FEATURE_STRATEGY, project_id, environment)
+    strategy = StrategyService(db).get(project_id, feature, environment, id)
+    titles = {d.name: d.display_name or d.name for d in DefinitionService(db).all()}
+    return render(
+        request,
+        "strategies/delete.html",
+        user=user,
+        project=project_id,
+        feature=feature,
+        environment=environment,
+        strategy=strategy_json(strategy),
+        title=titles.get(strategy.strategy_name, strategy.strategy_name),
+        back=flag_url(project_id, feature),
+    )
+
+
+@router.post("/projects/{project_id}/strategy/delete")
+def delete(project_id: ProjectId, user: PostUser, form: FormDep, db: SessionDep) -> Response:
+    feature = text(form, "feature", strip=False)
+    environment = text(form, "environment")
+    user.require(Permission.DELETE_FEATURE_STRATEGY, project_id, environment)
+    StrategyService(db).delete(user.actor, project_id, feature, environment, text(form, "id"))
+    return redirect(flag_url(project_id, feature), flash=f"Strategy removed from {environment}.")

@@ -1,0 +1,73 @@
+"""Service accounts and tokens for web tests, made through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from flagstaff.accounts.service import AccountService
+from flagstaff.auth.principal import CredentialKind, Principal
+from flagstaff.auth.resolver import account_principal
+from flagstaff.context import AppContext
+from flagstaff.db import utcnow
+from flagstaff.events.service import SYSTEM
+from flagstaff.rbac.roles import ADMIN_ROLE_ID
+from flagstaff.service_accounts.service import ServiceAccountService
+from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
+
+
+@dataclass
+class ServiceAccountHandle:
+    id: int
+    username: str
+    name: str
+
+
+def _services(session: Session, context: AppContext) -> ServiceAccountService:
+    tokens = AccountTokenService(session, context.keys, context.settings.max_tokens_per_account)
+    return ServiceAccountService(session, context.passwords, tokens)
+
+
+def _admin_principal(session: Session, context: AppContext) -> Principal:
+    users = AccountService(session, context.passwords).list_users()
+    admin = next(a for a in users if a.root_role_id == ADMIN_ROLE_ID)
+    return account_principal(
+        session, admin, CredentialKind.SESSION, expires_at=None, credential_id=None
+    )
+
+
+def make_service_account(
+    context: AppContext,
+    *,
+    name: str = "CI pipeline",
+    username: str = "service-ci",
+    role: int | str = "Editor",
+) -> ServiceAccountHandle:
+    """Needs an Admin user to exist (the ``admin`` fixture): it is the creator."""
+    with context.database.transaction() as session:
+        principal = _admin_principal(session, context)
+        account = _services(session, context).create(SYSTEM, principal, username, name, role)
+        return ServiceAccountHandle(account.id, username, name)
+
+
+def make_sa_token(
+    context: AppContext, account_id: int, description: str = "deploy", days: float = 30
+) -> str:
+    with context.database.transaction() as session:
+        principal = _admin_principal(session, context)
+        issued = _services(session, context).issue_token(
+            SYSTEM, principal, account_id, description, utcnow() + timedelta(days=days)
+        )
+        return issued.secret
+
+
+def make_pat(context: AppContext, user_id: int, description: str = "laptop") -> str:
+    with context.database.transaction() as session:
+        owner = AccountService(session, context.passwords).get_account(user_id)
+        tokens = AccountTokenService(session, context.keys, 10)
+        issued = tokens.create(
+            SYSTEM, owner, TokenOwnerKind.PERSONAL, description, utcnow() + timedelta(days=30)
+        )
+        return issued.secret
