@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.db import utcnow
@@ -119,7 +120,12 @@ class FeatureService:
         )
         feature.environments = [FeatureEnvironment(environment=e) for e in envs]
         self.session.add(feature)
-        self.session.flush()
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:
+            # Created by a concurrent request since the check above.
+            raise NameExistsError("A flag with that name already exists") from None
         self.events.record(
             actor,
             "feature-created",

@@ -91,7 +91,7 @@ def member_json(member: Member) -> dict[str, Any]:
         "name": account.name,
         "username": account.username,
         "email": account.email,
-        "imageUrl": _image_url(account),
+        "imageUrl": image_url(account),
         "accountType": account.account_type,
         "isAPI": False,
         "roleId": member.role_ids[0],
@@ -99,7 +99,7 @@ def member_json(member: Member) -> dict[str, Any]:
     }
 
 
-def _image_url(account: Account) -> str:
+def image_url(account: Account) -> str:
     seed = (account.email or account.username or str(account.id)).strip().lower()
     digest = hashlib.sha256(seed.encode()).hexdigest()
     return f"https://gravatar.com/avatar/{digest}?s=42&d=retro&r=g"

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flagstaff.accounts.models import Account
 from flagstaff.flags.dependencies import dependency_json
 from flagstaff.flags.features import feature_data
 from flagstaff.flags.models import (
@@ -18,6 +19,7 @@ from flagstaff.flags.models import (
     FeatureEnvironment,
     FeatureStrategy,
 )
+from flagstaff.flags.project_views import image_url
 from flagstaff.flags.strategies import strategy_json
 from flagstaff.schemas import iso
 
@@ -86,7 +88,7 @@ def feature_json(session: Session, feature: Feature) -> dict[str, Any]:
     )
     return {
         **feature_data(feature),
-        "createdBy": _created_by(feature),
+        "createdBy": _created_by(session, feature),
         "archivedAt": iso(feature.archived_at),
         "lastSeenAt": iso(feature.last_seen_at),
         "environments": environments,
@@ -148,7 +150,15 @@ def feature_environment_json(
     }
 
 
-def _created_by(feature: Feature) -> dict[str, Any] | None:
+def _created_by(session: Session, feature: Feature) -> dict[str, Any] | None:
     if feature.created_by_user_id is None:
         return None
-    return {"id": feature.created_by_user_id}
+    account = session.get(Account, feature.created_by_user_id)
+    if account is None:
+        # A system actor (-1337), an admin token (-42) or a deleted account.
+        return {"id": feature.created_by_user_id, "name": "", "imageUrl": ""}
+    return {
+        "id": account.id,
+        "name": account.name or account.username or account.email or "",
+        "imageUrl": image_url(account),
+    }

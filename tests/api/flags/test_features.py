@@ -75,6 +75,7 @@ def test_get_feature__environments_in_sort_order_with_strategies(
     assert flag["environments"][1]["strategies"] == [strategy]
     assert flag["dependencies"] == []
     assert flag["children"] == []
+    assert flag["createdBy"]["name"] == "admin"
 
 
 def test_list_features__summaries_per_environment(admin_client: TestClient) -> None:
