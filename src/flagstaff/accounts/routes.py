@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BeforeValidator
+from sqlalchemy import select
 
 from flagstaff.accounts.schemas import (
     MAX_ID,
@@ -17,6 +18,7 @@ from flagstaff.accounts.schemas import (
     UpdateUserIn,
     UsersOut,
     digits_only,
+    listed_permissions,
     user_access_out,
     user_out,
     user_search_out,
@@ -33,6 +35,7 @@ from flagstaff.errors import (
     PasswordMismatchError,
     UnauthorizedError,
 )
+from flagstaff.flags.models import Environment
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.schemas import role_out
 from flagstaff.rbac.service import RoleService
@@ -70,9 +73,12 @@ def get_me(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict
             # Deleted a moment ago, before this process saw the revision move.
             raise UnauthorizedError("You must log in to use Unleash.") from None
         user = user_out(account, active_sessions=count_sessions(db, account.id))
+    environments = db.scalars(
+        select(Environment.name).order_by(Environment.sort_order, Environment.name)
+    ).all()
     return {
         "user": user,
-        "permissions": flat_permissions(principal.grants),
+        "permissions": listed_permissions(flat_permissions(principal.grants), environments),
         "feedback": [],
         "splash": {},
     }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import EmailStr, Field, StrictBool, StrictInt, StrictStr
 
 from flagstaff.accounts.models import Account
+from flagstaff.rbac.models import ANY_ENVIRONMENT
 from flagstaff.rbac.schemas import RoleOut
 from flagstaff.schemas import InputModel, Name, WireModel, iso
 
@@ -115,3 +117,17 @@ def user_search_out(account: Account) -> dict[str, Any]:
         "imageUrl": image_url(account),
         "seenAt": iso(account.seen_at),
     }
+
+
+def listed_permissions(
+    rows: list[dict[str, str]], environments: Sequence[str]
+) -> list[dict[str, str]]:
+    """``/api/admin/user``'s permissions with "every environment" spelled out, one row per
+    environment, as Unleash lists them (its UI matches rows on the environment's name)."""
+    listed: list[dict[str, str]] = []
+    for row in rows:
+        if row.get("environment") == ANY_ENVIRONMENT:
+            listed.extend({**row, "environment": name} for name in environments)
+        else:
+            listed.append(row)
+    return listed

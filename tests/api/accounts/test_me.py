@@ -4,8 +4,9 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from flagstaff.context import AppContext
+from flagstaff.flags.models import Environment
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
-from flagstaff.rbac.roles import PREDEFINED_BY_NAME
 
 ME = "/api/admin/user"
 
@@ -31,32 +32,64 @@ def test_me__admin__shape_and_admin_permission(admin_client: TestClient) -> None
     assert isinstance(user["id"], int)
 
 
-def test_me__editor__root_then_default_project_permissions(
-    user_client: Callable[..., TestClient],
-) -> None:
+# What Unleash 8.2 answers for a fresh Editor (read from a running instance).
+UNLEASH_EDITOR_ROOT = {
+    *("CREATE_ADDON", "UPDATE_ADDON", "DELETE_ADDON"),
+    *("CREATE_CONTEXT_FIELD", "UPDATE_CONTEXT_FIELD", "DELETE_CONTEXT_FIELD"),
+    *("CREATE_SEGMENT", "UPDATE_SEGMENT", "DELETE_SEGMENT"),
+    *("CREATE_STRATEGY", "UPDATE_STRATEGY", "DELETE_STRATEGY"),
+    *("CREATE_TAG_TYPE", "UPDATE_TAG_TYPE", "DELETE_TAG_TYPE"),
+    *("CREATE_PROJECT", "READ_CLIENT_API_TOKEN", "READ_FRONTEND_API_TOKEN"),
+    *("RELEASE_PLAN_TEMPLATE_CREATE", "RELEASE_PLAN_TEMPLATE_UPDATE", "UPDATE_APPLICATION"),
+}
+UNLEASH_EDITOR_PROJECT = {
+    *("CREATE_FEATURE", "UPDATE_FEATURE", "DELETE_FEATURE", "UPDATE_FEATURE_DEPENDENCY"),
+    *("UPDATE_FEATURE_VARIANTS", "MOVE_FEATURE_TOGGLE", "UPDATE_PROJECT", "DELETE_PROJECT"),
+    *("READ_PROJECT_API_TOKEN", "CREATE_PROJECT_API_TOKEN", "DELETE_PROJECT_API_TOKEN"),
+}
+UNLEASH_EDITOR_ENVIRONMENT = {
+    *("CREATE_FEATURE_STRATEGY", "UPDATE_FEATURE_STRATEGY", "DELETE_FEATURE_STRATEGY"),
+    *("UPDATE_FEATURE_ENVIRONMENT", "UPDATE_FEATURE_ENVIRONMENT_VARIANTS"),
+}
+
+
+def test_me__editor__same_rows_as_unleash(user_client: Callable[..., TestClient]) -> None:
     client = user_client(role="Editor")
 
     permissions = client.get(ME).json()["permissions"]
 
-    # Unleash scopes a root role's project and environment permissions to project "default".
-    root = {p["permission"] for p in permissions if set(p) == {"permission"}}
-    project = {p["permission"] for p in permissions if set(p) == {"permission", "project"}}
-    environment = [p for p in permissions if "environment" in p]
-    assert "ADMIN" not in root
-    assert {"CREATE_PROJECT", "CREATE_SEGMENT", "UPDATE_APPLICATION"} <= root
-    assert all(kind(p) == PermissionType.ROOT for p in root)
-    assert {"CREATE_FEATURE", "UPDATE_FEATURE", "DELETE_FEATURE", "UPDATE_PROJECT"} <= project
-    assert all(kind(p) == PermissionType.PROJECT for p in project)
-    assert all(p["project"] == "default" for p in permissions if "project" in p)
-    assert environment
-    assert all(set(p) == {"permission", "project", "environment"} for p in environment)
-    assert {p["permission"] for p in environment} >= {
-        "CREATE_FEATURE_STRATEGY",
-        "UPDATE_FEATURE_ENVIRONMENT",
+    root = [p for p in permissions if set(p) == {"permission"}]
+    project = [p for p in permissions if set(p) == {"permission", "project"}]
+    environment = [p for p in permissions if set(p) == {"permission", "project", "environment"}]
+    assert len(root) + len(project) + len(environment) == len(permissions)
+    assert {p["permission"] for p in root} == UNLEASH_EDITOR_ROOT
+    assert len(root) == len(UNLEASH_EDITOR_ROOT)
+    # A root role's project and environment permissions hold in project "default".
+    assert {p["permission"] for p in project} == UNLEASH_EDITOR_PROJECT
+    assert {p["project"] for p in project + environment} == {"default"}
+    pairs = {(p["permission"], p["environment"]) for p in environment}
+    assert pairs == {
+        (permission, env)
+        for permission in UNLEASH_EDITOR_ENVIRONMENT
+        for env in ("development", "production")
     }
-    assert all(kind(p["permission"]) == PermissionType.ENVIRONMENT for p in environment)
-    editor = {p.value for p in PREDEFINED_BY_NAME["Editor"].permissions}
-    assert {p["permission"] for p in permissions} == editor
+    assert len(environment) == len(pairs)
+    assert all(kind(p["permission"]) == PermissionType.ROOT for p in root)
+
+
+def test_me__new_environment__listed_for_editor(
+    context: AppContext, user_client: Callable[..., TestClient]
+) -> None:
+    with context.database.transaction() as session:
+        session.add(Environment(name="staging", type="test", sort_order=5))
+
+    permissions = user_client(role="Editor").get(ME).json()["permissions"]
+
+    assert {
+        "project": "default",
+        "environment": "staging",
+        "permission": "UPDATE_FEATURE_ENVIRONMENT",
+    } in permissions
 
 
 def test_me__viewer__no_permissions(user_client: Callable[..., TestClient]) -> None:
