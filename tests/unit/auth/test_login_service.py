@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from flagstaff import revision
 from flagstaff.accounts.models import Account
@@ -129,3 +130,22 @@ def test_purge_expired_sessions__only_expired_go(context: AppContext) -> None:
     assert purged == 1
     with context.database.session(write=False) as session:
         assert count_sessions(session, user.id) == 1
+
+
+def test_start_session__expired_sessions_of_anyone__cleared(context: AppContext) -> None:
+    old = make_user(context, username="old-timer")
+    fresh = make_user(context, username="fresh")
+    with context.database.transaction() as session:
+        session.add(
+            LoginSession(digest="c" * 64, account_id=old.id, expires_at=utcnow() - timedelta(1))
+        )
+    with context.database.transaction() as session:
+        account = session.get(Account, fresh.id)
+        assert account is not None
+        LoginService(session, context.passwords, POLICY).start_session(
+            account, context.resolver.session_digest
+        )
+
+    with context.database.session(write=False) as session:
+        remaining = session.scalars(select(LoginSession.account_id)).all()
+    assert remaining == [fresh.id]
