@@ -11,30 +11,18 @@ from sqlalchemy.orm import Session
 from flagstaff.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
-from flagstaff.flags.constraints import normalize_constraints
+from flagstaff.flags.default_strategies import DefaultStrategyService
 from flagstaff.flags.jsonpatch import apply_patch
 from flagstaff.flags.models import (
     Environment,
     Feature,
     FeatureEnvironment,
     FeatureStrategy,
-    ProjectEnvironment,
+    FeatureStrategySegment,
+    Segment,
 )
 from flagstaff.flags.strategies import strategy_json
 from flagstaff.flags.variants import normalize_variants
-
-
-def default_strategy(project_stickiness: str, feature_name: str) -> dict[str, Any]:
-    """What a flag gets when switched on without any strategy (Unleash's default)."""
-    return {
-        "name": "flexibleRollout",
-        "constraints": [],
-        "parameters": {
-            "rollout": "100",
-            "stickiness": project_stickiness or "default",
-            "groupId": feature_name,
-        },
-    }
 
 
 class ToggleService:
@@ -164,11 +152,7 @@ class ToggleService:
         )
 
     def _add_default_strategy(self, actor: Actor, feature: Feature, env: str) -> None:
-        project = lookup.project(self.session, feature.project)
-        link = self.session.get(ProjectEnvironment, (feature.project, env))
-        wanted = (link.default_strategy if link else None) or default_strategy(
-            project.default_stickiness, feature.name
-        )
+        wanted = DefaultStrategyService(self.session).for_flag(feature.project, env, feature.name)
         strategy = FeatureStrategy(
             id=str(uuid.uuid4()),
             feature_name=feature.name,
@@ -176,12 +160,17 @@ class ToggleService:
             strategy_name=wanted.get("name", "flexibleRollout"),
             title=wanted.get("title"),
             parameters=dict(wanted.get("parameters") or {}),
-            constraints=normalize_constraints(wanted.get("constraints") or []),
-            variants=normalize_variants(wanted.get("variants") or [], overrides_allowed=False),
+            constraints=list(wanted.get("constraints") or []),
+            variants=list(wanted.get("variants") or []),
             sort_order=0,
-            disabled=False,
+            disabled=bool(wanted.get("disabled")),
             created_by_user_id=actor.user_id,
         )
+        strategy.segment_links = [
+            FeatureStrategySegment(segment_id=s)
+            for s in wanted.get("segments") or []
+            if self.session.get(Segment, s) is not None
+        ]
         self.session.add(strategy)
         self.session.flush()
         self.events.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.api.flags.support import (
     env_url,
     events,
     features_url,
+    make_caller,
     snapshot,
 )
 
@@ -170,3 +172,37 @@ def test_variants_batch__chosen_environments_only(admin_client: TestClient, flag
 
 def test_get_feature_environment__unknown__404(admin_client: TestClient, flag: str) -> None:
     assert_error(admin_client.get(env_url(flag, "mars")), 404, "mars")
+
+
+def test_on__project_default_strategy__used_with_flag_group(
+    admin_client: TestClient, context: AppContext, flag: str
+) -> None:
+    response = admin_client.post(
+        "/api/admin/projects/default/environments/development/default-strategy",
+        json={
+            "name": "flexibleRollout",
+            "parameters": {"rollout": "25", "stickiness": "userId"},
+            "constraints": [{"contextName": "appName", "operator": "IN", "values": ["web"]}],
+        },
+    )
+    assert response.status_code == 200, response.text
+    admin_client.post(env_url(flag) + "/on")
+    [strategy] = admin_client.get(env_url(flag)).json()["strategies"]
+    assert strategy["parameters"] == {"rollout": "25", "stickiness": "userId", "groupId": "f"}
+    assert strategy["constraints"] == [
+        {"contextName": "appName", "operator": "IN", "values": ["web"]}
+    ]
+    assert len(events(context, "default-strategy-updated")) == 1
+
+
+def test_default_strategy__invalid__400_and_viewer__403(
+    admin_client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
+) -> None:
+    url = "/api/admin/projects/default/environments/development/default-strategy"
+    bad = {
+        "name": "default",
+        "constraints": [{"contextName": "v", "operator": "SEMVER_EQ", "value": "x"}],
+    }
+    assert_error(admin_client.post(url, json=bad), 400, "semantic version")
+    viewer = make_caller(context, new_client, "Viewer")
+    assert_error(viewer.client.post(url, json={"name": "default"}), 403)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Response
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.flags.default_strategies import DefaultStrategyService
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.project_views import (
     project_created_json,
@@ -16,7 +17,13 @@ from flagstaff.flags.project_views import (
 )
 from flagstaff.flags.projects import ProjectFields, ProjectService
 from flagstaff.flags.routes.common import Environment, ProjectId
-from flagstaff.flags.schemas import CreateProjectIn, ProjectEnvironmentIn, UpdateProjectIn
+from flagstaff.flags.routes.strategies import strategy_input
+from flagstaff.flags.schemas import (
+    CreateProjectIn,
+    ProjectEnvironmentIn,
+    StrategyIn,
+    UpdateProjectIn,
+)
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
 
@@ -25,6 +32,10 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 CreateProjectDep = Annotated[Principal, Depends(require(Permission.CREATE_PROJECT))]
 UpdateProjectDep = Annotated[
     Principal, Depends(require(Permission.UPDATE_PROJECT, project_param="projectId"))
+]
+DefaultStrategyDep = Annotated[
+    Principal,
+    Depends(require(Permission.PROJECT_DEFAULT_STRATEGY_WRITE, project_param="projectId")),
 ]
 DeleteProjectDep = Annotated[
     Principal, Depends(require(Permission.DELETE_PROJECT, project_param="projectId"))
@@ -140,3 +151,18 @@ def get_project_environments(
             if e.name in used
         ],
     }
+
+
+@router.post(
+    "/api/admin/projects/{projectId}/environments/{environment}/default-strategy",
+    operation_id="addDefaultStrategyToProjectEnvironment",
+)
+def set_default_strategy(
+    project_id: ProjectId,
+    environment: Environment,
+    body: StrategyIn,
+    actor: ActorDep,
+    _: DefaultStrategyDep,
+    db: SessionDep,
+) -> dict[str, Any]:
+    return DefaultStrategyService(db).set(actor, project_id, environment, strategy_input(body))

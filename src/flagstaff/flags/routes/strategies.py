@@ -31,7 +31,7 @@ UpdateDep = Annotated[Principal, _env_permission(Permission.UPDATE_FEATURE_STRAT
 DeleteDep = Annotated[Principal, _env_permission(Permission.DELETE_FEATURE_STRATEGY)]
 
 
-def _input(body: StrategyIn) -> StrategyInput:
+def strategy_input(body: StrategyIn) -> StrategyInput:
     return StrategyInput(
         name=body.name,
         title=body.title,
@@ -66,7 +66,9 @@ def add_strategy(
     _: CreateDep,
     db: SessionDep,
 ) -> dict[str, Any]:
-    strategy = StrategyService(db).add(actor, project_id, feature_name, environment, _input(body))
+    strategy = StrategyService(db).add(
+        actor, project_id, feature_name, environment, strategy_input(body)
+    )
     return strategy_json(strategy)
 
 
@@ -110,7 +112,7 @@ def update_strategy(
     db: SessionDep,
 ) -> dict[str, Any]:
     strategy = StrategyService(db).update(
-        actor, project_id, feature_name, environment, strategy_id, _input(body)
+        actor, project_id, feature_name, environment, strategy_id, strategy_input(body)
     )
     return strategy_json(strategy)
 
