@@ -8,30 +8,33 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
-
-from flagstaff import __version__, bootstrap, logs, migrate
-from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.api_tokens.initial import ensure_initial_api_tokens
-from flagstaff.auth.passwords import Passwords, check_strength
+from flagstaff import __version__, logs
 from flagstaff.config import ConfigError, Settings, load_settings
-from flagstaff.db import Database
 from flagstaff.errors import FlagstaffError
-from flagstaff.events.service import SYSTEM
+
+# The application's modules are imported by the commands that use them, not here: importing
+# them all takes a second, which `--help` and a refused configuration should not pay.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from flagstaff.bootstrap import FirstAdmin
 
 log = logging.getLogger("flagstaff")
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def prepare(
-    settings: Settings, then: Callable[[Session], None] | None = None
-) -> bootstrap.FirstAdmin | None:
+def prepare(settings: Settings, then: Callable[[Session], None] | None = None) -> FirstAdmin | None:
     """Migrate, sync predefined roles and create the first admin, under the migration lock, so
     that processes starting together do this once. ``then`` runs in the same transaction: if it
     fails, nothing of the transaction is kept. Returns the admin if one was created."""
+    from flagstaff import bootstrap, migrate
+    from flagstaff.api_tokens.initial import ensure_initial_api_tokens
+    from flagstaff.auth.passwords import Passwords
+    from flagstaff.db import Database
+
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     settings.server_secret  # noqa: B018 - create the key file now, before workers race for it
     admin_password = settings.admin_password.get_secret_value() if settings.admin_password else None
@@ -50,7 +53,7 @@ def prepare(
     return created
 
 
-def announce_admin(created: bootstrap.FirstAdmin | None) -> None:
+def announce_admin(created: FirstAdmin | None) -> None:
     if created is None:
         return
     if created.generated_password is None:
@@ -71,6 +74,8 @@ def announce_admin(created: bootstrap.FirstAdmin | None) -> None:
 
 
 def shown_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
     return make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)
 
 
@@ -95,6 +100,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from flagstaff import migrate
+    from flagstaff.db import Database
+
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     database = Database(settings.sqlalchemy_url)
     try:
@@ -107,6 +115,9 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_downgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from flagstaff import migrate
+    from flagstaff.db import Database
+
     database = Database(settings.sqlalchemy_url)
     try:
         with migrate.migration_lock(database, settings.data_dir):
@@ -129,6 +140,10 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    from flagstaff.accounts.service import AccountService, NewUser
+    from flagstaff.auth.passwords import Passwords, check_strength
+    from flagstaff.events.service import SYSTEM
+
     password = read_password(args)
     # Checked before anything is touched, so a weak password leaves no trace at all.
     check_strength(password)
@@ -220,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         logs.configure(settings.log_level, settings.log_format)
         return handler(args, settings)
-    except (FlagstaffError, ConfigError, migrate.MigrationError) as error:
+    except (FlagstaffError, ConfigError) as error:
         print(f"flagstaff: {error}", file=sys.stderr)
+        for detail in getattr(error, "details", []):
+            if detail.get("message") != str(error):
+                print(f"  {detail['message']}", file=sys.stderr)
         return 2

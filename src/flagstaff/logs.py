@@ -15,7 +15,7 @@ import os
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 REDACTED = "[REDACTED]"
 ACCESS_LOGGER = "uvicorn.access"
@@ -53,7 +53,7 @@ def redact_query(path_with_query: str) -> str:
     for pair in query.split("&"):
         name, equals, _value = pair.partition("=")
         if equals and _SECRET_NAME.search(unquote(name)):
-            parts.append(f"{name}={quote(REDACTED)}")
+            parts.append(f"{name}={REDACTED}")
         else:
             parts.append(pair)
     return f"{path}?{'&'.join(parts)}"

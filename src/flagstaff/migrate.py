@@ -12,13 +12,14 @@ from alembic.config import Config
 from sqlalchemy import Connection, text
 
 from flagstaff.db import Database
+from flagstaff.errors import FlagstaffError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-# Any fixed 64-bit number; every Flagstaff process uses the same one.
+# Any fixed 32-bit number; every Flagstaff process uses the same one.
 ADVISORY_LOCK_KEY = 0x466C6167  # "Flag"
 
 
-class MigrationError(Exception):
+class MigrationError(FlagstaffError):
     """A migration left the database in a state it must not be committed in."""
 
 
@@ -39,13 +40,19 @@ def migration_lock(database: Database, lock_dir: Path) -> Iterator[None]:
             yield
         return
     with database.engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        connection.execute(text(f"SELECT pg_advisory_lock({_LOCK_KEYS})"), _LOCK_KEY)
         connection.commit()
         try:
             yield
         finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            connection.execute(text(f"SELECT pg_advisory_unlock({_LOCK_KEYS})"), _LOCK_KEY)
             connection.commit()
+
+
+# Keyed by schema too: installations that share a database in separate schemas do not wait
+# for each other.
+_LOCK_KEYS = ":key, hashtext(coalesce(current_schema(), ''))"
+_LOCK_KEY = {"key": ADVISORY_LOCK_KEY}
 
 
 def _sqlite_lock_path(database: Database, lock_dir: Path) -> Path:
