@@ -45,7 +45,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 
 # PostgreSQL text cannot hold NUL: refused as bad input rather than failing in the database.
 NO_NUL = r"^[^\x00]*$"
-UserId = Annotated[int, BeforeValidator(digits_only), Path(ge=1, le=MAX_ID)]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID), BeforeValidator(digits_only)]
 WRONG_OLD_CREDENTIAL = (
     "The old password you provided is invalid. If you have forgotten your password, get in "
     "touch with your instance administrator."

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from pydantic import EmailStr, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BeforeValidator, EmailStr, Field, StrictBool, StrictInt, StrictStr
 
 from flagstaff.accounts.models import Account
 from flagstaff.rbac.models import ANY_ENVIRONMENT
@@ -20,6 +20,16 @@ RoleName = Annotated[StrictStr, Field(max_length=255)]
 RootRoleRef = Annotated[RoleId | RoleName, Field(description="A root role id or name")]
 
 
+def _blank_is_none(value: object) -> object:
+    # Unleash's UI sends "" for an e-mail left empty; it means "none", not a bad address.
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+OptionalEmail = Annotated[
+    Annotated[EmailStr, Field(max_length=255)] | None, BeforeValidator(_blank_is_none)
+]
+
+
 def digits_only(value: object) -> object:
     """Path ids arrive as text; only plain ASCII digits name one: not "1.0", "1e3", "+1" or
     digits from other scripts, which ``int()`` would quietly accept."""
@@ -30,7 +40,7 @@ def digits_only(value: object) -> object:
 
 class CreateUserIn(InputModel):
     username: Name | None = None
-    email: Annotated[EmailStr, Field(max_length=255)] | None = None
+    email: OptionalEmail = None
     name: Name | None = None
     password: Annotated[StrictStr, Field(max_length=256)] | None = None
     root_role: RootRoleRef
@@ -38,7 +48,7 @@ class CreateUserIn(InputModel):
 
 
 class UpdateUserIn(InputModel):
-    email: Annotated[EmailStr, Field(max_length=255)] | None = None
+    email: OptionalEmail = None
     name: Name | None = None
     root_role: RootRoleRef | None = None
 

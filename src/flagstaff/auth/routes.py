@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from flagstaff.accounts.schemas import user_out
 from flagstaff.auth.schemas import LoginIn
-from flagstaff.auth.service import LoginService
+from flagstaff.auth.service import LoginService, count_sessions
 from flagstaff.deps import SESSION_COOKIE, ContextDep, SessionDep
 from flagstaff.errors import PasswordMismatchError
 from flagstaff.routing import TransactionalRoute
@@ -43,7 +43,7 @@ def login(
         secure=is_https(request, context.settings.trust_proxy_headers),
         path="/",
     )
-    return user_out(account)
+    return user_out(account, active_sessions=count_sessions(db, account.id))
 
 
 @router.post("/logout", operation_id="logout", response_model=None)

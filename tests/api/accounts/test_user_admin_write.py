@@ -203,6 +203,31 @@ def test_create__no_username_or_email__400(
 # Update
 
 
+def test_create__empty_email_with_username__no_email(admin_client: TestClient) -> None:
+    response = admin_client.post(BASE, json={"username": "noemail", "email": "", "rootRole": 3})
+
+    assert response.status_code == 201
+    assert "email" not in response.json()
+
+
+def test_create__empty_email_only__400(admin_client: TestClient, context: AppContext) -> None:
+    before = counts(context)
+
+    response = admin_client.post(BASE, json={"email": " ", "rootRole": 3})
+
+    assert response.status_code == 400
+    assert counts(context) == before
+
+
+def test_update__empty_email__unchanged(admin_client: TestClient, context: AppContext) -> None:
+    user = make_user(context, username="hasmail", email="has@example.com")
+
+    response = admin_client.put(f"{BASE}/{user.id}", json={"email": ""})
+
+    assert response.status_code == 200
+    assert response.json()["email"] == "has@example.com"
+
+
 def test_update__email_name_role__changed_with_event(
     admin_client: TestClient, context: AppContext, admin: UserHandle
 ) -> None:

@@ -55,6 +55,7 @@ def test_login__by_username__sets_session_and_returns_user(
     assert body["imageUrl"].startswith("https://gravatar.com/avatar/")
     assert body["seenAt"] is not None
     assert body["createdAt"].endswith("Z")
+    assert body["activeSessions"] == 1
     assert client.get("/api/admin/user").json()["user"]["id"] == user.id
 
 
