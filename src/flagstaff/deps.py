@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from flagstaff.auth.principal import Principal
+from flagstaff.auth.resolver import NotCached
 from flagstaff.context import AppContext
 from flagstaff.errors import (
     AuthenticationRequiredError,
@@ -24,7 +26,7 @@ SESSION_COOKIE = "flagstaff-session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     context: AppContext = request.app.state.context
     return context
 
@@ -32,7 +34,7 @@ def get_context(request: Request) -> AppContext:
 ContextDep = Annotated[AppContext, Depends(get_context)]
 
 
-def get_session(request: Request, context: ContextDep) -> Session:
+async def get_session(request: Request, context: ContextDep) -> Session:
     """The request's one session. ``TransactionalRoute`` commits or rolls it back."""
     existing: Session | None = getattr(request.state, "db", None)
     if existing is not None:
@@ -52,18 +54,27 @@ def bearer(header: str) -> str:
     return header.strip()
 
 
-def resolve_principal(request: Request, context: ContextDep) -> Principal:
+async def resolve_principal(request: Request, context: ContextDep) -> Principal:
+    """Async on purpose: a cached credential (nearly every request) resolves on the event loop
+    without a thread hop; only a cache miss goes to a worker thread for its one query."""
     cached: Principal | None = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
+    resolver = context.resolver
+    principal: Principal | NotCached | None
     if header:
-        principal = context.resolver.from_token(bearer(header))
+        token = bearer(header)
+        principal = resolver.from_token_cached(token)
+        if isinstance(principal, NotCached):
+            principal = await run_in_threadpool(resolver.from_token, token)
         if principal is None:
             raise UnauthorizedError("You must log in to use Unleash.")
     elif cookie:
-        principal = context.resolver.from_session_cookie(cookie)
+        principal = resolver.from_session_cookie_cached(cookie)
+        if isinstance(principal, NotCached):
+            principal = await run_in_threadpool(resolver.from_session_cookie, cookie)
         if principal is None:
             raise UnauthorizedError("Your session has expired. Log in again.")
     else:
@@ -75,7 +86,9 @@ def resolve_principal(request: Request, context: ContextDep) -> Principal:
     return principal
 
 
-def admin_api_principal(principal: Annotated[Principal, Depends(resolve_principal)]) -> Principal:
+async def admin_api_principal(
+    principal: Annotated[Principal, Depends(resolve_principal)],
+) -> Principal:
     """The Admin API takes accounts and admin API tokens; SDK tokens are the wrong kind."""
     if principal.api_scope is not None and principal.api_scope.type != "admin":
         raise WrongTokenTypeError()
@@ -85,7 +98,7 @@ def admin_api_principal(principal: Annotated[Principal, Depends(resolve_principa
 PrincipalDep = Annotated[Principal, Depends(admin_api_principal)]
 
 
-def client_ip(request: Request, context: ContextDep) -> str | None:
+def client_ip(request: Request, context: AppContext) -> str | None:
     if context.settings.trust_proxy_headers:
         forwarded = request.headers.get("x-forwarded-for")
         if forwarded:
@@ -93,7 +106,7 @@ def client_ip(request: Request, context: ContextDep) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_actor(request: Request, principal: PrincipalDep, context: ContextDep) -> Actor:
+async def get_actor(request: Request, principal: PrincipalDep, context: ContextDep) -> Actor:
     return Actor.of(principal, client_ip(request, context))
 
 
@@ -102,10 +115,10 @@ ActorDep = Annotated[Actor, Depends(get_actor)]
 
 def require(
     permission: Permission, *, project_param: str | None = None, env_param: str | None = None
-) -> Callable[[Request, Principal], Principal]:
+) -> Callable[[Request, Principal], Coroutine[Any, Any, Principal]]:
     """A dependency that lets the request through only if ``is_allowed`` says so."""
 
-    def check(request: Request, principal: PrincipalDep) -> Principal:
+    async def check(request: Request, principal: PrincipalDep) -> Principal:
         project = request.path_params.get(project_param) if project_param else None
         environment = request.path_params.get(env_param) if env_param else None
         if not is_allowed(principal, permission, project, environment):

@@ -95,17 +95,22 @@ class CredentialResolver:
             if authenticator.matches(token):
                 if not authenticator.well_formed(token):
                     return None
-                cached = self._cache.get(self._keys.digest(authenticator.purpose, token))
-                if cached is MISS:
-                    return None
-                if isinstance(cached, Principal):
-                    if cached.expired(time.time()):
-                        return None
-                    if cached.seen_key is not None:
-                        self._seen.mark(cached.seen_key)
-                    return cached
-                return NOT_CACHED
+                found = self._cached(self._keys.digest(authenticator.purpose, token))
+                if isinstance(found, Principal) and found.seen_key is not None:
+                    self._seen.mark(found.seen_key)
+                return found
         return None
+
+    def from_session_cookie_cached(self, cookie: str) -> Principal | NotCached | None:
+        return self._cached(self.session_digest(cookie))
+
+    def _cached(self, digest: str) -> Principal | NotCached | None:
+        cached = self._cache.get(digest)
+        if cached is MISS:
+            return None
+        if isinstance(cached, Principal):
+            return None if cached.expired(time.time()) else cached
+        return NOT_CACHED
 
     def from_session_cookie(self, cookie: str) -> Principal | None:
         digest = self.session_digest(cookie)
