@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.auth.passwords import Passwords, generate_password
+from flagstaff.auth.passwords import Passwords, check_strength, generate_password
+from flagstaff.config import ConfigError
+from flagstaff.errors import BadDataError
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.seed import seed_flag_defaults
 from flagstaff.rbac.models import Role, RolePermission
@@ -58,6 +60,8 @@ def ensure_first_admin(
     ).scalar_one()
     if humans:
         return None
+    if admin_password:
+        _ensure_strong(admin_password)
     generated = None if admin_password else generate_password()
     password = admin_password or generated
     AccountService(session, passwords).create_user(
@@ -72,3 +76,11 @@ def ensure_first_admin(
         ),
     )
     return FirstAdmin(FIRST_ADMIN_USERNAME, generated)
+
+
+def _ensure_strong(admin_password: str) -> None:
+    try:
+        check_strength(admin_password)
+    except BadDataError as error:
+        rules = " ".join(detail["message"] for detail in error.details)
+        raise ConfigError(f"FLAGSTAFF_ADMIN_PASSWORD is too weak. {rules}") from None

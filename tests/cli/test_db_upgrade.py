@@ -26,3 +26,12 @@ def test_db_upgrade__does_not_create_users(install: Installation) -> None:
     assert install.run("db", "upgrade").returncode == 0
 
     assert install.usernames() == []
+
+
+def test_db_downgrade__to_base__removes_every_table(install: Installation) -> None:
+    assert install.run("db", "upgrade").returncode == 0
+
+    result = install.run("db", "downgrade", "base")
+
+    assert result.returncode == 0, result.stderr
+    assert install.tables() == ["alembic_version"]

@@ -151,3 +151,14 @@ def test_serve__short_secret_key__exit_2_without_echoing_it(install: Installatio
     assert "FLAGSTAFF_SECRET_KEY must be at least 32 characters" in result.stderr
     assert short_key not in result.stderr + result.stdout
     assert not install.data_dir.exists()
+
+
+def test_serve__weak_admin_password_in_env__exit_2_and_no_user(install: Installation) -> None:
+    result = install.run(
+        "serve", "--port", str(free_port()), env={"FLAGSTAFF_ADMIN_PASSWORD": "weakling"}
+    )
+
+    assert result.returncode == 2
+    assert "FLAGSTAFF_ADMIN_PASSWORD is too weak" in result.stderr
+    assert "weakling" not in result.stderr + result.stdout
+    assert install.usernames() == []
