@@ -89,6 +89,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/docs/openapi.json",  # Unleash's path
+        # FastAPI's OpenTelemetry hook reads the environment on every request to see whether
+        # it is wanted; it is not (Prometheus metrics are the plan), and the SDK hot path is
+        # measured in microseconds.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.context = context
     http_errors.install(app)
