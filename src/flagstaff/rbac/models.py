@@ -11,6 +11,8 @@ from flagstaff.db import Base
 # for an environment permission, or ANY_ENVIRONMENT for "every environment, present and future".
 NO_ENVIRONMENT = ""
 ANY_ENVIRONMENT = "*"
+# The largest id an integer column holds; larger ids in requests match nothing.
+MAX_ID = 2_147_483_647
 
 
 class RoleType:

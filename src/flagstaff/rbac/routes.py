@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from flagstaff.deps import ActorDep, AdminDep, PrincipalDep, SessionDep
+from flagstaff.rbac.models import MAX_ID
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
 from flagstaff.rbac.schemas import (
-    MAX_ID,
     RoleIn,
     ValidateRoleIn,
     role_out,

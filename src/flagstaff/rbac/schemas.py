@@ -6,11 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictInt, StrictStr
 
-from flagstaff.rbac.models import ANY_ENVIRONMENT, NO_ENVIRONMENT, Role, RolePermission
+from flagstaff.rbac.models import ANY_ENVIRONMENT, MAX_ID, NO_ENVIRONMENT, Role, RolePermission
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
 from flagstaff.schemas import InputModel, LongText, RequiredName, WireModel
-
-MAX_ID = 2_147_483_647
 
 
 class RoleOut(WireModel):

@@ -20,6 +20,7 @@ from flagstaff.errors import (
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.models import (
     ANY_ENVIRONMENT,
+    MAX_ID,
     NO_ENVIRONMENT,
     ProjectRoleAssignment,
     Role,
@@ -80,7 +81,7 @@ class RoleService:
     def resolve_root_role(self, ref: int | str) -> Role:
         """A root role by id or by name, as createUserSchema's ``rootRole`` allows."""
         if isinstance(ref, int):
-            role = self.session.get(Role, ref)
+            role = self.session.get(Role, ref) if 0 < ref <= MAX_ID else None
         else:
             role = self.session.scalars(select(Role).where(Role.name == ref)).first()
         if role is None or not role.is_root:
