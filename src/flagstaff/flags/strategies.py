@@ -37,6 +37,8 @@ class StrategyInput:
     constraints: list[dict[str, Any]] = field(default_factory=list)
     variants: list[dict[str, Any]] = field(default_factory=list)
     segments: list[int] = field(default_factory=list)
+    # An update that sends no segments keeps the strategy's, as Unleash does.
+    keep_segments: bool = False
 
 
 def strategy_json(strategy: FeatureStrategy) -> dict[str, Any]:
@@ -252,10 +254,11 @@ class StrategyService:
         strategy.parameters = dict(given.parameters)
         strategy.constraints = normalize_constraints(given.constraints)
         strategy.variants = normalize_variants(given.variants, overrides_allowed=False)
-        strategy.segment_links = [
-            FeatureStrategySegment(segment_id=self._segment_id(s))
-            for s in dict.fromkeys(given.segments)
-        ]
+        if not given.keep_segments:
+            strategy.segment_links = [
+                FeatureStrategySegment(segment_id=self._segment_id(s))
+                for s in dict.fromkeys(given.segments)
+            ]
 
     def _segment_id(self, segment_id: int) -> int:
         if self.session.get(Segment, segment_id) is None:

@@ -371,3 +371,15 @@ def test_strategy__in_other_project_path__404(
     strategy = add_strategy(admin_client, flag)
     url = f"{strategies_url(project='checkout')}/{strategy['id']}"
     assert_error(admin_client.get(url), 404)
+
+
+def test_update_strategy__segments_not_sent__kept_sent_empty__cleared(
+    admin_client: TestClient, flag: str
+) -> None:
+    segment = admin_client.post("/api/admin/segments", json={"name": "s", "constraints": []})
+    strategy = add_strategy(admin_client, flag, segments=[segment.json()["id"]])
+    url = f"{strategies_url()}/{strategy['id']}"
+    kept = admin_client.put(url, json={"name": "default", "title": "t"})
+    assert kept.json()["segments"] == [segment.json()["id"]]
+    cleared = admin_client.put(url, json={"name": "default", "segments": []})
+    assert cleared.json()["segments"] == []

@@ -41,6 +41,7 @@ def strategy_input(body: StrategyIn) -> StrategyInput:
         constraints=dumped(body.constraints),
         variants=dumped(body.variants),
         segments=list(body.segments),
+        keep_segments="segments" not in body.model_fields_set,
     )
 
 
