@@ -365,3 +365,28 @@ def test_feature_types__unleash_six(admin_client: TestClient) -> None:
         "sunset",
     ]
     assert body["types"][0]["lifetimeDays"] == 40
+
+
+def test_feature__slash_name__tags_dependencies_archive_revive_delete(
+    admin_client: TestClient,
+) -> None:
+    create_flag(admin_client, "team/parent")
+    create_flag(admin_client, "team/child")
+    quoted_child = "team%2Fchild"
+    tagged = admin_client.post(
+        f"/api/admin/features/{quoted_child}/tags", json={"type": "simple", "value": "ab"}
+    )
+    assert tagged.status_code == 201, tagged.text
+    depends = admin_client.post(
+        features_url("default", quoted_child, "dependencies"), json={"feature": "team/parent"}
+    )
+    assert depends.status_code == 200, depends.text
+    removed = admin_client.delete(
+        features_url("default", quoted_child, "dependencies", "team%2Fparent")
+    )
+    assert removed.status_code == 200, removed.text
+    assert admin_client.delete(features_url("default", quoted_child)).status_code == 202
+    assert admin_client.post(f"/api/admin/archive/revive/{quoted_child}").status_code == 200
+    assert admin_client.delete(features_url("default", quoted_child)).status_code == 202
+    assert admin_client.delete(f"/api/admin/archive/{quoted_child}").status_code == 200
+    assert_error(admin_client.post(f"/api/admin/archive/revive/{quoted_child}"), 404)
