@@ -77,9 +77,7 @@ def test_page__with_personal_token__does_not_open(
 ) -> None:
     secret = make_pat(context, admin.id)
 
-    response = client.get(
-        "/admin/users", headers={"Authorization": secret}, follow_redirects=False
-    )
+    response = client.get("/admin/users", headers={"Authorization": secret}, follow_redirects=False)
 
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login")
@@ -91,9 +89,7 @@ def test_page__session_plus_token_header__does_not_open(
     web_login(client, "admin")
     secret = make_pat(context, admin.id)
 
-    response = client.get(
-        "/admin/users", headers={"Authorization": secret}, follow_redirects=False
-    )
+    response = client.get("/admin/users", headers={"Authorization": secret}, follow_redirects=False)
 
     assert response.status_code == 303
 
@@ -116,9 +112,7 @@ def test_login__service_account__is_refused(
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_admin_page__viewer__forbidden(
-    client: TestClient, context: AppContext, path: str
-) -> None:
+def test_admin_page__viewer__forbidden(client: TestClient, context: AppContext, path: str) -> None:
     make_user(context, role="Viewer", username="viewer")
     web_login(client, "viewer")
 
@@ -153,9 +147,7 @@ def test_navigation__viewer__hides_api_tokens_and_forbids_them(
     assert client.get("/admin/api-tokens").status_code == 403
 
 
-def test_navigation__admin__shows_every_item(
-    client: TestClient, admin: UserHandle
-) -> None:
+def test_navigation__admin__shows_every_item(client: TestClient, admin: UserHandle) -> None:
     web_login(client, "admin")
 
     html = client.get("/profile").text
@@ -172,9 +164,7 @@ def test_navigation__admin__shows_every_item(
         assert f"<span>{label}</span>" in html
 
 
-def test_service_account_edit__user_id__not_found(
-    client: TestClient, admin: UserHandle
-) -> None:
+def test_service_account_edit__user_id__not_found(client: TestClient, admin: UserHandle) -> None:
     web_login(client, "admin")
 
     response = client.get(f"/admin/service-accounts/{admin.id}/edit")
@@ -192,9 +182,7 @@ def test_user_edit__service_account_id__not_found(
     assert client.get(f"/admin/users/{account.id}/edit").status_code == 404
 
 
-def test_page__bad_path_parameter__answers_a_page(
-    client: TestClient, admin: UserHandle
-) -> None:
+def test_page__bad_path_parameter__answers_a_page(client: TestClient, admin: UserHandle) -> None:
     web_login(client, "admin")
 
     response = client.get("/admin/service-accounts/abc/edit")
