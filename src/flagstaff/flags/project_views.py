@@ -14,7 +14,9 @@ from flagstaff.rbac.models import Role
 from flagstaff.schemas import iso
 
 
-def project_json(project: Project, stats: ProjectStats | None) -> dict[str, Any]:
+def project_json(
+    project: Project, stats: ProjectStats | None, owners: list[Account] | None = None
+) -> dict[str, Any]:
     return {
         "id": project.id,
         "name": project.name,
@@ -32,7 +34,23 @@ def project_json(project: Project, stats: ProjectStats | None) -> dict[str, Any]
         "defaultStickiness": project.default_stickiness,
         "featureLimit": project.feature_limit,
         "environments": sorted(e.environment for e in project.environments),
+        "owners": _owners_json(owners or []),
     }
+
+
+def _owners_json(owners: list[Account]) -> list[dict[str, Any]]:
+    """Unleash's ``owners``: the Owner-role users, or the system when there are none."""
+    if not owners:
+        return [{"ownerType": "system"}]
+    return [
+        {
+            "ownerType": "user",
+            "name": a.name or a.username or a.email or "",
+            "email": a.email,
+            "imageUrl": image_url(a),
+        }
+        for a in owners
+    ]
 
 
 def project_created_json(project: Project) -> dict[str, Any]:

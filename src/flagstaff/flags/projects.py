@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from flagstaff.accounts.models import Account
 from flagstaff.db import utcnow
 from flagstaff.errors import BadDataError, NameExistsError, NotFoundError
 from flagstaff.events.service import Actor, EventService
@@ -83,6 +84,18 @@ class ProjectService:
             ).all()
         )
         return {p.id: ProjectStats(features.get(p.id, 0), members.get(p.id, 0)) for p in self.all()}
+
+    def owners(self) -> dict[str, list[Account]]:
+        rows = self.session.execute(
+            select(ProjectRoleAssignment.project, Account)
+            .join(Account, Account.id == ProjectRoleAssignment.account_id)
+            .where(ProjectRoleAssignment.role_id == OWNER_ROLE_ID)
+            .order_by(Account.id)
+        ).all()
+        owners: dict[str, list[Account]] = {}
+        for project_id, account in rows:
+            owners.setdefault(project_id, []).append(account)
+        return owners
 
     def get(self, project_id: str) -> Project:
         return lookup.project(self.session, project_id)

@@ -35,6 +35,7 @@ def test_projects__fresh_install__default_project_with_both_environments(
     assert project["name"] == "Default"
     assert project["featureCount"] == 0
     assert project["environments"] == ["development", "production"]
+    assert project["owners"] == [{"ownerType": "system"}]
 
 
 def test_projects__viewer__can_read(
@@ -93,6 +94,9 @@ def test_create_project__editor__becomes_owner_and_can_create_flags_there(
     assert editor.client.post(PROJECTS, json={"id": "mine", "name": "Mine"}).status_code == 201
     response = editor.client.post(f"{PROJECTS}/mine/features", json={"name": "in-mine"})
     assert response.status_code == 201, response.text
+    project = editor.client.get(f"{PROJECTS}/mine").json()
+    assert [o["ownerType"] for o in project["owners"]] == ["user"]
+    assert project["memberCount"] == 1
 
 
 def test_create_project__viewer__403_nothing_written(

@@ -45,10 +45,10 @@ DeleteProjectDep = Annotated[
 @router.get("/api/admin/projects", operation_id="getProjects")
 def get_projects(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = ProjectService(db)
-    stats = service.stats()
+    stats, owners = service.stats(), service.owners()
     return {
         "version": 1,
-        "projects": [project_json(p, stats.get(p.id)) for p in service.all()],
+        "projects": [project_json(p, stats.get(p.id), owners.get(p.id)) for p in service.all()],
     }
 
 
@@ -56,7 +56,7 @@ def get_projects(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
 def get_project(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = ProjectService(db)
     project = service.get(project_id)
-    return project_json(project, service.stats().get(project.id))
+    return project_json(project, service.stats().get(project.id), service.owners().get(project.id))
 
 
 @router.post("/api/admin/projects", operation_id="createProject", status_code=201)
