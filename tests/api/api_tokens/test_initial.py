@@ -56,3 +56,17 @@ def test_initial_tokens__malformed__config_error_without_secret(
     assert needle in str(raised.value)
     assert "0123456789abcdef" not in str(raised.value)
     assert counts(context) == before
+
+
+def test_prepare__init_variables_set__tokens_work_after_start(
+    monkeypatch: pytest.MonkeyPatch, client: TestClient, context: AppContext
+) -> None:
+    from flagstaff.cli import prepare
+
+    monkeypatch.setenv("INIT_ADMIN_API_TOKENS", ADMIN)
+    monkeypatch.setenv("INIT_CLIENT_API_TOKENS", CLIENT)
+    prepare(context.settings)
+    prepare(context.settings)  # a restart with the same variables
+    assert client.get(BASE, headers={"Authorization": ADMIN}).status_code == 200
+    assert client.get("/api/client/features", headers={"Authorization": CLIENT}).status_code == 200
+    assert counts(context)[0] == 2

@@ -276,3 +276,9 @@ def test_feature__by_name__one_flag_or_404(client: TestClient, context: AppConte
     assert response.status_code == 200
     assert response.json()["name"] == "a"
     assert client.get(URL + "/nope", headers=headers).status_code == 404
+
+
+def test_features__name_prefix_too_long__400(client: TestClient, context: AppContext) -> None:
+    response = client.get(URL + "?namePrefix=" + "x" * 256, headers=auth(make_api_token(context)))
+    assert response.status_code == 400
+    assert "namePrefix" in response.json()["message"]
