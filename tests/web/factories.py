@@ -30,7 +30,7 @@ def _services(session: Session, context: AppContext) -> ServiceAccountService:
     return ServiceAccountService(session, context.passwords, tokens)
 
 
-def _admin_principal(session: Session, context: AppContext) -> Principal:
+def admin_principal(session: Session, context: AppContext) -> Principal:
     users = AccountService(session, context.passwords).list_users()
     admin = next(a for a in users if a.root_role_id == ADMIN_ROLE_ID)
     return account_principal(
@@ -47,7 +47,7 @@ def make_service_account(
 ) -> ServiceAccountHandle:
     """Needs an Admin user to exist (the ``admin`` fixture): it is the creator."""
     with context.database.transaction() as session:
-        principal = _admin_principal(session, context)
+        principal = admin_principal(session, context)
         account = _services(session, context).create(SYSTEM, principal, username, name, role)
         return ServiceAccountHandle(account.id, username, name)
 
@@ -56,7 +56,7 @@ def make_sa_token(
     context: AppContext, account_id: int, description: str = "deploy", days: float = 30
 ) -> str:
     with context.database.transaction() as session:
-        principal = _admin_principal(session, context)
+        principal = admin_principal(session, context)
         issued = _services(session, context).issue_token(
             SYSTEM, principal, account_id, description, utcnow() + timedelta(days=days)
         )

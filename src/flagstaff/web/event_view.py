@@ -30,7 +30,9 @@ class EventRow:
     project: str | None
     environment: str | None
     feature: str | None
-    changes: list[Change]
+    changes: list[Change]  # what an update changed, key by key
+    summary: list[tuple[str, str]]  # what a creation set, or what a deletion removed
+    removed: bool
     raw: str
 
 
@@ -40,8 +42,7 @@ def shown(value: Any) -> str:
 
 
 def changes_of(data: Any, pre_data: Any) -> list[Change]:
-    """Keys that differ between ``preData`` and ``data``; for a creation, what was set; for a
-    deletion, what was there."""
+    """Keys that differ between ``preData`` and ``data`` (an update)."""
     if isinstance(data, dict) and isinstance(pre_data, dict):
         keys = list(dict.fromkeys([*pre_data, *data]))
         found = [
@@ -54,25 +55,25 @@ def changes_of(data: Any, pre_data: Any) -> list[Change]:
             if pre_data.get(k) != data.get(k) or (k in pre_data) != (k in data)
         ]
         return found[:MAX_FIELDS]
-    if isinstance(data, dict):
-        return [Change(k, None, shown(v)) for k, v in data.items() if v is not None][:MAX_FIELDS]
-    if isinstance(pre_data, dict):
-        return [Change(k, shown(v), None) for k, v in pre_data.items() if v is not None][
-            :MAX_FIELDS
-        ]
-    if data is not None or pre_data is not None:
-        return [
-            Change(
-                "value",
-                None if pre_data is None else shown(pre_data),
-                None if data is None else shown(data),
-            )
-        ]
+    if data is not None and pre_data is not None and data != pre_data:
+        return [Change("value", shown(pre_data), shown(data))]
     return []
+
+
+def summary_of(payload: Any) -> list[tuple[str, str]]:
+    """A one-line account of a payload: its fields that hold something."""
+    if isinstance(payload, dict):
+        pairs = [(str(k), shown(v)) for k, v in payload.items() if v not in (None, [], {}, "")]
+        return pairs[:MAX_FIELDS]
+    if payload is None:
+        return []
+    return [("value", shown(payload))]
 
 
 def event_row(event: Event) -> EventRow:
     raw = {"data": event.data, "preData": event.pre_data}
+    before = event.pre_data
+    changes = changes_of(event.data, before) if event.data != before else []
     return EventRow(
         id=event.id,
         type=event.type,
@@ -82,6 +83,8 @@ def event_row(event: Event) -> EventRow:
         project=event.project,
         environment=event.environment,
         feature=event.feature_name,
-        changes=changes_of(event.data, event.pre_data),
+        changes=changes,
+        summary=[] if changes else summary_of(event.data if event.data is not None else before),
+        removed=event.data is None and before is not None,
         raw=json.dumps(raw, indent=2, sort_keys=True, default=str),
     )

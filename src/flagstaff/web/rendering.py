@@ -32,6 +32,13 @@ def date_time(value: datetime | None) -> str:
     return "" if value is None else f"{value.day} {value:%b %Y, %H:%M} UTC"
 
 
+def iso_date(value: str | None) -> str:
+    """An API timestamp (``2024-05-01T12:00:00.000Z``) as the pages show dates."""
+    if not value:
+        return ""
+    return short_date(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
 def iso_text(value: datetime | None) -> str:
     return "" if value is None else value.isoformat()
 
@@ -99,6 +106,7 @@ def _environment() -> Environment:
         date=short_date,
         datetime=date_time,
         iso=iso_text,
+        isodate=iso_date,
         ago=time_ago,
         initials=initials,
         avatar_class=avatar_class,
