@@ -327,3 +327,13 @@ def test_projects__list__default_project(admin_web: TestClient) -> None:
     html = admin_web.get("/projects").text
 
     assert 'href="/projects/default"' in html
+
+
+def test_flags__revive_active_flag__error_page_not_json(admin_web: TestClient) -> None:
+    _create_flag(admin_web)
+
+    response = post_form(admin_web, "/flags/revive", {"feature": "checkout"})
+
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert "is not archived" in response.text

@@ -15,11 +15,13 @@ from starlette.responses import RedirectResponse
 
 from flagstaff.errors import (
     AuthenticationRequiredError,
+    FlagstaffError,
     NotFoundError,
     PermissionDeniedError,
     UnauthorizedError,
     WrongTokenTypeError,
 )
+from flagstaff.http_errors import status_for
 from flagstaff.routing import TransactionalRoute
 from flagstaff.web.errors import ForbiddenError, LoginRequiredError, PageNotFoundError
 from flagstaff.web.rendering import render
@@ -44,13 +46,10 @@ class WebRoute(TransactionalRoute):
                 response = await handler(request)
             except LOGIN_ERRORS:
                 response = login_redirect(request)
-            except (
-                ForbiddenError,
-                PermissionDeniedError,
-                PageNotFoundError,
-                NotFoundError,
-                RequestValidationError,
-            ) as error:
+            except (ForbiddenError, PageNotFoundError, RequestValidationError) as error:
+                response = await run_in_threadpool(error_page, request, error)
+            except FlagstaffError as error:
+                # Denied, not found, or what a form handler did not turn into a form message.
                 response = await run_in_threadpool(error_page, request, error)
             return apply_page_headers(response)
 
@@ -73,6 +72,8 @@ def error_page(request: Request, error: Exception) -> Response:
         )
     elif isinstance(error, PageNotFoundError | NotFoundError):
         status, title, message = 404, "Not found", error.message
+    elif isinstance(error, FlagstaffError):
+        status, title, message = status_for(error), "That didn't work", error.message
     else:
         status, title = 400, "That didn't work"
         message = "The address or the form had something we could not read."
