@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,17 @@ class FeatureService:
     ) -> Feature:
         project = lookup.project(self.session, project_id)
         self.validate_name(name)
+        if project.feature_limit is not None:
+            active = self.session.execute(
+                select(func.count())
+                .where(Feature.project == project.id)
+                .where(Feature.archived_at.is_(None))
+            ).scalar_one()
+            if active >= project.feature_limit:
+                raise BadDataError(
+                    "Failed to create feature flag. You can't create more than the established "
+                    f"limit of {project.feature_limit}."
+                )
         feature_type = fields.type or "release"
         _check_type(feature_type)
         feature = Feature(

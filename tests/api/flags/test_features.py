@@ -390,3 +390,10 @@ def test_feature__slash_name__tags_dependencies_archive_revive_delete(
     assert admin_client.delete(features_url("default", quoted_child)).status_code == 202
     assert admin_client.delete(f"/api/admin/archive/{quoted_child}").status_code == 200
     assert_error(admin_client.post(f"/api/admin/archive/revive/{quoted_child}"), 404)
+
+
+def test_create_feature__project_limit_reached__400(admin_client: TestClient) -> None:
+    admin_client.post("/api/admin/projects", json={"id": "small", "name": "S", "featureLimit": 1})
+    create_flag(admin_client, "first", project="small")
+    response = admin_client.post(features_url("small"), json={"name": "second"})
+    assert_error(response, 400, "limit of 1")
