@@ -98,8 +98,8 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 async def _send(send: Send, reply: Reply) -> None:
-    headers = list(reply.headers)
-    if reply.status not in (204, 304):
-        headers.append((b"content-length", str(len(reply.body)).encode()))
+    headers = reply.headers
+    if not reply.sized and reply.status not in (204, 304):
+        headers = [*headers, (b"content-length", str(len(reply.body)).encode())]
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": reply.body})

@@ -71,6 +71,8 @@ async def payload_for(context: AppContext, scope: Scope) -> Payload:
 
 def etag_matches(if_none_match: bytes, etag: str) -> bool:
     wanted = etag.encode()
+    if if_none_match == wanted:
+        return True  # what SDKs send: the ETag they were given, alone
     for candidate in if_none_match.split(b","):
         candidate = candidate.strip()
         if candidate.startswith(b"W/"):
@@ -87,25 +89,12 @@ async def get_features(context: AppContext, token: ApiTokenScope, request: SdkRe
     except FlagstaffError as error:
         return error_reply(error)
     payload = await payload_for(context, scope)
-    etag = (b"etag", payload.etag.encode())
     if_none_match = request.headers.get(b"if-none-match")
     if if_none_match is not None and etag_matches(if_none_match, payload.etag):
-        return Reply(304, b"", [etag])
-    vary = (b"vary", b"Accept-Encoding")
+        return Reply(304, b"", payload.not_modified_headers, sized=True)
     if b"gzip" in request.headers.get(b"accept-encoding", b""):
-        return Reply(
-            200,
-            payload.gzipped,
-            [
-                (b"content-type", b"application/json; charset=utf-8"),
-                (b"content-encoding", b"gzip"),
-                etag,
-                vary,
-            ],
-        )
-    return Reply(
-        200, payload.body, [(b"content-type", b"application/json; charset=utf-8"), etag, vary]
-    )
+        return Reply(200, payload.gzipped, payload.gzip_headers, sized=True)
+    return Reply(200, payload.body, payload.plain_headers, sized=True)
 
 
 async def get_feature(

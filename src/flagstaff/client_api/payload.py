@@ -17,7 +17,7 @@ import gzip
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Select, select
@@ -35,11 +35,12 @@ from flagstaff.flags.models import (
 
 ALL_PROJECTS = "*"
 GZIP_LEVEL = 6
+VARY = (b"vary", b"Accept-Encoding")
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What a request may see and how it wants it: the cache key of a payload."""
+class Scope(NamedTuple):
+    """What a request may see and how it wants it: the cache key of a payload (a tuple, so
+    building and hashing one per request costs next to nothing)."""
 
     projects: tuple[str, ...]  # ("*",) for every project
     environment: str
@@ -65,6 +66,10 @@ class Payload:
     body: bytes
     gzipped: bytes
     feature_count: int
+    # Response headers, built once with the payload rather than once per request.
+    not_modified_headers: list[tuple[bytes, bytes]]
+    plain_headers: list[tuple[bytes, bytes]]
+    gzip_headers: list[tuple[bytes, bytes]]
 
 
 def build(database: Database, scope: Scope) -> Payload:
@@ -214,10 +219,20 @@ def _serialize(
         parts += [b',"segments":', segments_json]
     parts += [b',"meta":', meta, b"}"]
     body = b"".join(parts)
+    gzipped = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+    etag_header = (b"etag", etag.encode())
+    common = [(b"content-type", b"application/json; charset=utf-8"), etag_header, VARY]
     return Payload(
         revision=current,
         etag=etag,
         body=body,
-        gzipped=gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
+        gzipped=gzipped,
         feature_count=len(features),
+        not_modified_headers=[etag_header],
+        plain_headers=[*common, (b"content-length", str(len(body)).encode())],
+        gzip_headers=[
+            *common,
+            (b"content-encoding", b"gzip"),
+            (b"content-length", str(len(gzipped)).encode()),
+        ],
     )

@@ -25,7 +25,9 @@ NEEDS_API_KEY = (
 JSON = (b"content-type", b"application/json; charset=utf-8")
 
 
-@dataclass(frozen=True, slots=True)
+# Plain (not frozen) slotted classes: a frozen dataclass pays an object.__setattr__ per field,
+# and these are built for every SDK request.
+@dataclass(slots=True)
 class SdkRequest:
     method: str
     path: str
@@ -39,11 +41,12 @@ class SdkRequest:
         return value.decode("latin-1") if value is not None else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reply:
     status: int
     body: bytes = b""
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    sized: bool = False  # the headers already carry content-length (shared, never mutated)
 
 
 def json_reply(
