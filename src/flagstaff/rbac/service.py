@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.accounts.models import Account
 from flagstaff.auth.principal import Principal
 from flagstaff.errors import (
     BadDataError,
@@ -18,11 +17,11 @@ from flagstaff.errors import (
     RoleInUseError,
 )
 from flagstaff.events.service import Actor, EventService
+from flagstaff.rbac.holders import RoleHolders, find_holders, in_use_error
 from flagstaff.rbac.models import (
     ANY_ENVIRONMENT,
     MAX_ID,
     NO_ENVIRONMENT,
-    ProjectRoleAssignment,
     Role,
     RolePermission,
     RoleType,
@@ -43,18 +42,6 @@ class PermissionRef:
     id: int | None = None
     name: str | None = None
     environment: str | None = None
-
-
-@dataclass(frozen=True)
-class RoleHolders:
-    users: list[Account]
-    service_accounts: list[Account]
-    # project -> how many accounts hold the role there
-    projects: dict[str, int]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.users or self.service_accounts or self.projects)
 
 
 class RoleService:
@@ -141,7 +128,7 @@ class RoleService:
             raise BadDataError("You cannot delete built in roles.")
         holders = self.holders(role)
         if not holders.empty:
-            raise RoleInUseError(_in_use_message(role, holders), details=_in_use_details(holders))
+            raise in_use_error(role, holders)
         before = _role_data(role)
         try:
             with self.session.begin_nested():
@@ -176,22 +163,7 @@ class RoleService:
             raise NameExistsError(f'There already exists a role with the name "{name}"')
 
     def holders(self, role: Role) -> RoleHolders:
-        accounts = list(
-            self.session.scalars(
-                select(Account).where(Account.root_role_id == role.id).order_by(Account.id)
-            )
-        )
-        per_project = self.session.execute(
-            select(ProjectRoleAssignment.project, func.count())
-            .where(ProjectRoleAssignment.role_id == role.id)
-            .group_by(ProjectRoleAssignment.project)
-            .order_by(ProjectRoleAssignment.project)
-        )
-        return RoleHolders(
-            users=[a for a in accounts if not a.is_service],
-            service_accounts=[a for a in accounts if a.is_service],
-            projects=dict(per_project.all()),
-        )
+        return find_holders(self.session, role)
 
     def ensure_can_grant(self, principal: Principal, role: Role) -> None:
         """No one can hand out a permission they do not hold themselves."""
@@ -282,37 +254,3 @@ def _role_data(role: Role) -> dict[str, object]:
             {"name": p.permission, "environment": p.environment or None} for p in role.permissions
         ],
     }
-
-
-def _in_use_message(role: Role, holders: RoleHolders) -> str:
-    parts = []
-    if holders.users:
-        parts.append(f"{len(holders.users)} user(s)")
-    if holders.service_accounts:
-        parts.append(f"{len(holders.service_accounts)} service account(s)")
-    if holders.projects:
-        parts.append(f"{sum(holders.projects.values())} project assignment(s)")
-    return (
-        f'Role "{role.name}" is in use by {", ".join(parts)}. '
-        "Reassign them to another role before deleting it."
-    )
-
-
-def _in_use_details(holders: RoleHolders) -> list[dict[str, str]]:
-    details = [
-        {"message": f"User: {a.username or a.email}", "kind": "user", "id": str(a.id)}
-        for a in holders.users
-    ]
-    details += [
-        {"message": f"Service account: {a.username}", "kind": "serviceAccount", "id": str(a.id)}
-        for a in holders.service_accounts
-    ]
-    details += [
-        {
-            "message": f"Project {project}: held by {count} account(s)",
-            "kind": "project",
-            "project": project,
-        }
-        for project, count in holders.projects.items()
-    ]
-    return details
