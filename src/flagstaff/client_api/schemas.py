@@ -6,15 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import Field, StrictInt, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, TypeAdapter
+from pydantic.alias_generators import to_camel
 
 from flagstaff.flags.models import NAME_LENGTH
-from flagstaff.schemas import InputModel
 
 MAX_COUNT = 2**53  # JSON's safe integers; more is a broken client, not traffic
-AppName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=NAME_LENGTH)]
-ShortText = Annotated[str, StringConstraints(strict=True, max_length=NAME_LENGTH)]
-FlagName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=NAME_LENGTH)]
+# NUL is refused inside the validator (PostgreSQL cannot store it), by pattern rather than by
+# InputModel's Python-level check: these bodies arrive thousands of times a second.
+NO_NUL = r"^[^\x00]*$"
+AppName = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=NAME_LENGTH, pattern=NO_NUL)
+]
+ShortText = Annotated[str, StringConstraints(strict=True, max_length=NAME_LENGTH, pattern=NO_NUL)]
+FlagName = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=NAME_LENGTH, pattern=NO_NUL)
+]
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 # Unleash's dateSchema: an RFC 3339 date-time or a UNIX timestamp in seconds.
 Moment = datetime | Annotated[StrictInt, Field(ge=0, le=2**40)]
@@ -26,19 +33,27 @@ def moment(value: datetime | int) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class ToggleCounts(InputModel):
+class SdkInput(BaseModel):
+    """Like ``flagstaff.schemas.InputModel`` (strict, camelCase, unknown keys ignored)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"
+    )
+
+
+class ToggleCounts(SdkInput):
     yes: Count = 0
     no: Count = 0
     variants: dict[FlagName, Count] | None = None
 
 
-class Bucket(InputModel):
+class Bucket(SdkInput):
     start: Moment
     stop: Moment
     toggles: Annotated[dict[FlagName, ToggleCounts], Field(max_length=10_000)]
 
 
-class ClientMetricsIn(InputModel):
+class ClientMetricsIn(SdkInput):
     app_name: AppName
     instance_id: ShortText | None = None
     environment: ShortText | None = None  # ignored: the token's environment counts
@@ -46,7 +61,7 @@ class ClientMetricsIn(InputModel):
     bucket: Bucket | None = None
 
 
-class ClientRegistrationIn(InputModel):
+class ClientRegistrationIn(SdkInput):
     app_name: AppName
     instance_id: ShortText | None = None
     sdk_version: ShortText | None = None

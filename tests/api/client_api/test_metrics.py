@@ -115,6 +115,8 @@ def test_metrics__two_processes__counts_add_up(client: TestClient, context: AppC
         {"appName": "shop", "bucket": bucket({"x": {"yes": 1}}, "yesterday")},
         {"appName": "shop", "bucket": bucket({"x" * 300: {"yes": 1}})},
         {"appName": "shop", "bucket": "full"},
+        {"appName": "sh\x00op", "bucket": bucket({"x": {"yes": 1}})},
+        {"appName": "shop", "bucket": bucket({"x": {"yes": 1, "variants": {"b\x00": 1}}})},
     ],
 )
 def test_metrics__malformed__400_nothing_counted(
