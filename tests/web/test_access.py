@@ -3,15 +3,13 @@ hidden and answers 403."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.context import AppContext
 from tests.factories import UserHandle, make_user
 from tests.web.factories import make_pat, make_sa_token, make_service_account
-from tests.web.helpers import web_login
+from tests.web.helpers import csrf_of, web_login
 
 PAGES = [
     "/",
@@ -99,7 +97,6 @@ def test_login__service_account__is_refused(
 ) -> None:
     make_service_account(context, username="service-bot")
     page = client.get("/login")
-    from tests.web.helpers import csrf_of
 
     response = client.post(
         "/login",
@@ -197,9 +194,7 @@ def test_pages__are_not_in_the_openapi_document(client: TestClient) -> None:
     assert not [p for p in paths if not p.startswith(("/api/", "/auth/", "/health", "/logout"))]
 
 
-def test_viewer_page__other_person__sees_own_profile_only(
-    client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
-) -> None:
+def test_profile__two_people__each_sees_their_own(client: TestClient, context: AppContext) -> None:
     make_user(context, role="Viewer", username="viewer", name="Vera Viewer")
     make_user(context, role="Viewer", username="other", name="Otto Other")
     web_login(client, "viewer")

@@ -15,7 +15,6 @@ from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.helpers import post_form, web_login
 
 PAT = re.compile(r"user:fsa_[0-9A-Za-z]{38}")
-SDK_TOKEN = re.compile(r'data-secret[^>]*>|value="([^"]+)" data-secret')
 
 
 @pytest.fixture

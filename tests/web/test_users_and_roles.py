@@ -13,7 +13,7 @@ from flagstaff.context import AppContext
 from flagstaff.events.service import SYSTEM
 from flagstaff.rbac.service import PermissionRef, RoleService
 from tests.factories import PASSWORD, UserHandle, make_user
-from tests.web.factories import make_service_account
+from tests.web.factories import admin_principal, make_service_account
 from tests.web.helpers import post_form, web_login
 
 NEW_PASSWORD = "Brand-New-Pa55!"
@@ -31,15 +31,13 @@ def _user(context: AppContext, username: str) -> Account | None:
 
 def _custom_root_role(context: AppContext, name: str = "Auditor") -> int:
     with context.database.transaction() as session:
-        admin = session.scalars(select(Account).where(Account.username == "admin")).one()
-        from flagstaff.auth.principal import CredentialKind
-        from flagstaff.auth.resolver import account_principal
-
-        principal = account_principal(
-            session, admin, CredentialKind.SESSION, expires_at=None, credential_id=None
-        )
         role = RoleService(session).create(
-            SYSTEM, principal, name, "Reads logs", "root-custom", [PermissionRef(name="READ_LOGS")]
+            SYSTEM,
+            admin_principal(session, context),
+            name,
+            "Reads logs",
+            "root-custom",
+            [PermissionRef(name="READ_LOGS")],
         )
         return role.id
 
