@@ -43,9 +43,37 @@ def context(settings: Settings) -> Iterator[AppContext]:
     ctx.database.dispose()
 
 
+class ContextSwitch:
+    """Stands in for the AppContext of one shared app, forwarding to the current test's.
+
+    Building the app (routes, dependency graphs, OpenAPI models) takes most of a second; each
+    test still gets its own context (database, caches, watcher), which is what isolates tests.
+    """
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "target", None)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(object.__getattribute__(self, "target"), name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(object.__getattribute__(self, "target"), name, value)
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[FastAPI, ContextSwitch]:
+    switch = ContextSwitch()
+    settings = Settings(data_dir=tmp_path_factory.mktemp("shared-app"), secret_key=TEST_SECRET)
+    # Building the app touches the context (no I/O); each test then switches to its own.
+    object.__setattr__(switch, "target", AppContext.build(settings, passwords=FAST_PASSWORDS))
+    return create_app(settings, switch), switch  # type: ignore[arg-type]
+
+
 @pytest.fixture
-def app(context: AppContext) -> FastAPI:
-    return create_app(context.settings, context)
+def app(shared_app: tuple[FastAPI, ContextSwitch], context: AppContext) -> FastAPI:
+    application, switch = shared_app
+    object.__setattr__(switch, "target", context)
+    return application
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.db import create_schema, drop_schema, on_postgres, postgres_url
 
 FLAGSTAFF = str(Path(sys.executable).with_name("flagstaff"))
 ADMIN_PASSWORD = "Adm1n-Passw0rd!"
-START_TIMEOUT = 20.0
+START_TIMEOUT = 60.0  # generous: a loaded CI machine imports slowly
 
 
 def free_port() -> int:
