@@ -22,9 +22,11 @@ from flagstaff.flags.models import (
 )
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
 from flagstaff.revision import Revision
+from flagstaff.tokens.models import AccountToken
 
 __all__ = [
     "Account",
+    "AccountToken",
     "ApiToken",
     "ApiTokenProject",
     "Base",
