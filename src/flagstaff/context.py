@@ -15,6 +15,7 @@ from flagstaff.auth.seen import SeenTracker
 from flagstaff.auth.service import LoginPolicy
 from flagstaff.config import Settings
 from flagstaff.db import Database
+from flagstaff.read_cache import ReadCache
 from flagstaff.revision import RevisionWatcher
 from flagstaff.tokens.authenticator import AccountTokenAuthenticator
 from flagstaff.tokens.service import flush_seen as flush_account_tokens_seen
@@ -31,6 +32,7 @@ class AppContext:
     watcher: RevisionWatcher
     seen: SeenTracker
     login_policy: LoginPolicy
+    reads: ReadCache = field(default_factory=ReadCache)
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -56,6 +58,7 @@ class AppContext:
                 session_ttl=timedelta(hours=settings.session_ttl_hours),
             ),
         )
+        watcher.subscribe(context.reads.clear)
         context.install_account_tokens()
         install_api_tokens(context.resolver, context.seen)
         return context

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
+from flagstaff.deps import ActorDep, AnyAccountDep, ContextDep, PrincipalDep, SessionDep, require
 from flagstaff.flags import lookup
 from flagstaff.flags.feature_types import FEATURE_TYPES
 from flagstaff.flags.features import FeatureFields, FeatureService
@@ -80,11 +80,20 @@ def create_feature(
     return feature_created_json(feature)
 
 
-@router.get(FEATURE_PATH, operation_id="getFeature")
+@router.get(FEATURE_PATH, operation_id="getFeature", response_model=dict[str, Any])
 def get_feature(
-    project_id: ProjectId, feature_name: FeatureName, _: AnyAccountDep, db: SessionDep
-) -> dict[str, Any]:
-    return feature_json(db, FeatureService(db).get(project_id, feature_name))
+    project_id: ProjectId,
+    feature_name: FeatureName,
+    _: AnyAccountDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Response:
+    # Integrations poll this; between changes it is served from memory (flagstaff.read_cache).
+    body = context.reads.body(
+        ("feature", project_id, feature_name),
+        lambda: feature_json(db, FeatureService(db).get(project_id, feature_name)),
+    )
+    return Response(body, media_type="application/json")
 
 
 @router.put(FEATURE_PATH, operation_id="updateFeature")
