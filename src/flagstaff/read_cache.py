@@ -28,6 +28,9 @@ class ReadCache:
             self._entries = {}
             self.generation += 1
 
+    def get(self, key: Hashable) -> bytes | None:
+        return self._entries.get(key)
+
     def body(self, key: Hashable, build: Callable[[], Any]) -> bytes:
         """The serialized body for ``key``, built (and kept) on a miss."""
         cached = self._entries.get(key)

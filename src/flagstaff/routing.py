@@ -28,12 +28,25 @@ class TransactionalRoute(APIRoute):
             try:
                 response = await handler(request)
             except BaseException:
-                await run_in_threadpool(_finish, request, commit=False)
+                await _end(request, commit=False)
                 raise
-            await run_in_threadpool(_finish, request, commit=True)
+            await _end(request, commit=True)
             return response
 
         return run
+
+
+async def _end(request: Request, *, commit: bool) -> None:
+    session: Session | None = getattr(request.state, "db", None)
+    if session is None:
+        return
+    if not session.in_transaction():
+        # Never touched the database (a read served from memory): nothing to commit, and
+        # closing an unused session does no I/O, so it needs no worker thread.
+        request.state.db = None
+        session.close()
+        return
+    await run_in_threadpool(_finish, request, commit=commit)
 
 
 def _finish(request: Request, *, commit: bool) -> None:

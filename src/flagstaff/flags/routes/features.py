@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
+from starlette.concurrency import run_in_threadpool
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, ContextDep, PrincipalDep, SessionDep, require
@@ -81,18 +82,23 @@ def create_feature(
 
 
 @router.get(FEATURE_PATH, operation_id="getFeature", response_model=dict[str, Any])
-def get_feature(
+async def get_feature(
     project_id: ProjectId,
     feature_name: FeatureName,
     _: AnyAccountDep,
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
-    # Integrations poll this; between changes it is served from memory (flagstaff.read_cache).
-    body = context.reads.body(
-        ("feature", project_id, feature_name),
-        lambda: feature_json(db, FeatureService(db).get(project_id, feature_name)),
-    )
+    # Integrations poll this; between changes it is served from memory (flagstaff.read_cache)
+    # on the event loop. Only a miss reads the database, in a worker thread.
+    key = ("feature", project_id, feature_name)
+    body = context.reads.get(key)
+    if body is None:
+        body = await run_in_threadpool(
+            context.reads.body,
+            key,
+            lambda: feature_json(db, FeatureService(db).get(project_id, feature_name)),
+        )
     return Response(body, media_type="application/json")
 
 
