@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-ADMIN_PASSWORD = "Bench-Passw0rd!"
+ADMIN_PASSWORD = "Bench-Passw0rd!"  # noqa: S105 - a throwaway server's password
 FLAGSTAFF = str(Path(sys.executable).with_name("flagstaff"))
 SERVER_CPU = "0"
 LOAD_CPU = "1"
@@ -93,7 +93,9 @@ class WrkResult:
 
     def line(self, label: str) -> str:
         errors = f"  non-2xx/3xx: {self.non_2xx}" if self.non_2xx else ""
-        return f"{label:48} {self.requests_per_second:10.0f} req/s   p99 {self.p99_ms:6.2f} ms{errors}"
+        return (
+            f"{label:48} {self.requests_per_second:10.0f} req/s   p99 {self.p99_ms:6.2f} ms{errors}"
+        )
 
 
 def wrk(

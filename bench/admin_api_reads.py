@@ -41,7 +41,9 @@ def main() -> int:
             "GET feature, service-account token": wrk(
                 feature, headers={"Authorization": token}, seconds=seconds
             ),
-            "GET feature, session cookie": wrk(feature, headers={"Cookie": cookie}, seconds=seconds),
+            "GET feature, session cookie": wrk(
+                feature, headers={"Cookie": cookie}, seconds=seconds
+            ),
             "GET feature, unknown token (401)": wrk(
                 feature,
                 headers={"Authorization": "user:fsa_0000000000000000000000000000000000000a"},
@@ -54,7 +56,8 @@ def main() -> int:
         print(f"{result.line(label)}   {result.requests_per_second / floor:5.2f}x of /health")
     print(f"server RSS after the run: {rss:.0f} MB")
     target = results["GET feature, service-account token"].requests_per_second
-    print(f"target >= 2,000 req/s with a service-account token: {'met' if target >= 2000 else 'NOT met'}")
+    verdict = "met" if target >= 2000 else "NOT met"
+    print(f"target >= 2,000 req/s with a service-account token: {verdict}")
     return 0
 
 
