@@ -3,10 +3,16 @@
 from flagstaff.accounts.models import Account
 from flagstaff.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.auth.models import LoginSession
-from flagstaff.client_api.models import ClientInstance, ClientMetric, ClientMetricVariant
+from flagstaff.client_api.models import (
+    ClientApplication,
+    ClientInstance,
+    ClientMetric,
+    ClientMetricVariant,
+)
 from flagstaff.db import Base
 from flagstaff.events.models import Event
 from flagstaff.flags.models import (
+    ContextField,
     Environment,
     Feature,
     FeatureDependency,
@@ -18,8 +24,10 @@ from flagstaff.flags.models import (
     ProjectEnvironment,
     Segment,
     StrategyDefinition,
+    Tag,
     TagType,
 )
+from flagstaff.instance.models import InstanceSetting
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
 from flagstaff.revision import Revision
 from flagstaff.tokens.models import AccountToken
@@ -30,9 +38,11 @@ __all__ = [
     "ApiToken",
     "ApiTokenProject",
     "Base",
+    "ClientApplication",
     "ClientInstance",
     "ClientMetric",
     "ClientMetricVariant",
+    "ContextField",
     "Environment",
     "Event",
     "Feature",
@@ -41,6 +51,7 @@ __all__ = [
     "FeatureStrategy",
     "FeatureStrategySegment",
     "FeatureTag",
+    "InstanceSetting",
     "LoginSession",
     "Project",
     "ProjectEnvironment",
@@ -50,5 +61,6 @@ __all__ = [
     "RolePermission",
     "Segment",
     "StrategyDefinition",
+    "Tag",
     "TagType",
 ]

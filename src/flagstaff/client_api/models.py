@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flagstaff.db import Base, JSONType, UTCDateTime, utcnow
@@ -54,3 +54,18 @@ class ClientInstance(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ClientApplication(Base):
+    """An application SDKs announced by registering, with what an admin said about it."""
+
+    __tablename__ = "client_applications"
+
+    app_name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    color: Mapped[str | None] = mapped_column(String(50))
+    icon: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    created_by: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

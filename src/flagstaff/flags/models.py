@@ -71,6 +71,8 @@ class Project(Base):
     feature_limit: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An archived project keeps its rows (and its archived flags) so it can be revived.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     environments: Mapped[list[ProjectEnvironment]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin"
@@ -201,10 +203,10 @@ class FeatureStrategySegment(Base):
     strategy_id: Mapped[str] = mapped_column(
         ForeignKey("feature_strategies.id", ondelete="CASCADE"), primary_key=True
     )
-    # RESTRICT: a segment in use cannot be deleted.
-    segment_id: Mapped[int] = mapped_column(
-        ForeignKey("segments.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
+    # No foreign key: a strategy may name a segment that does not exist (the client
+    # specification's F9.withMissingSegment), and such a strategy evaluates to false. Deleting a
+    # segment still in use is refused by the segment service.
+    segment_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
 
 
 class FeatureDependency(Base):
@@ -256,3 +258,35 @@ class FeatureTag(Base):
     tag_value: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Tag(Base):
+    """A tag value of one tag type, known before (or after) any flag carries it."""
+
+    __tablename__ = "tags"
+
+    tag_type: Mapped[str] = mapped_column(
+        ForeignKey("tag_types.name", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ContextField(Base):
+    """A context field constraints may name (``/api/admin/context``), with its legal values.
+
+    ``legal_values`` holds Unleash's ``[{"value": ..., "description": ...}]``. A field with a
+    ``project`` is visible only there; names are unique across projects, as in Unleash.
+    """
+
+    __tablename__ = "context_fields"
+
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    stickiness: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    legal_values: Mapped[list[Any]] = mapped_column(JSONType, nullable=False, default=list)
+    project: Mapped[str | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
