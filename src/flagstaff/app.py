@@ -7,18 +7,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from flagstaff import __version__, http_errors
 from flagstaff.accounts import routes as accounts_routes
 from flagstaff.api_tokens import routes as api_tokens_routes
+from flagstaff.applications import routes as applications_routes
 from flagstaff.auth import routes as auth_routes
 from flagstaff.client_api import plugin as sdk_apis
 from flagstaff.config import Settings
 from flagstaff.context import AppContext
-from flagstaff.deps import resolve_principal
+from flagstaff.deps import ContextDep, resolve_principal
+from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
 from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
+from flagstaff.instance import routes as instance_routes
+from flagstaff.playground import routes as playground_routes
 from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
 from flagstaff.service_accounts import routes as service_accounts_routes
@@ -39,6 +46,18 @@ def public_router() -> APIRouter:
     def health() -> dict[str, str]:
         return {"health": "GOOD"}
 
+    @router.get("/ready", operation_id="getReady")
+    def ready(context: ContextDep) -> JSONResponse:
+        # Unlike /health, readiness asks the database: a load balancer should not send
+        # traffic to a process that cannot reach it.
+        try:
+            with context.database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            log.warning("readiness check: the database did not answer")
+            return JSONResponse({"health": "BAD"}, status_code=503)
+        return JSONResponse({"health": "GOOD"})
+
     router.include_router(auth_routes.router)
     router.include_router(web_routes.public_router)  # the login page; static files are mounted
     return router
@@ -54,6 +73,10 @@ def authenticated_routers() -> list[APIRouter]:
         tokens_routes,
         service_accounts_routes,
         api_tokens_routes,
+        instance_routes,
+        applications_routes,
+        playground_routes,
+        edge_routes,
     ):
         routers.append(module.router)
     routers.extend(FLAG_ROUTERS)

@@ -6,11 +6,15 @@ from fastapi import APIRouter
 
 from flagstaff.flags.routes import (
     access,
+    bulk,
+    context,
     definitions,
     dependencies,
     environments,
     features,
+    project_lifecycle,
     projects,
+    search,
     segments,
     strategies,
     tags,
@@ -19,6 +23,7 @@ from flagstaff.flags.routes import (
 
 ROUTERS: tuple[APIRouter, ...] = (
     projects.router,
+    project_lifecycle.router,
     access.router,
     environments.router,
     features.router,
@@ -28,4 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     segments.router,
     definitions.router,
     tags.router,
+    bulk.router,
+    context.router,
+    search.router,
 )

@@ -1,0 +1,1 @@
+"""Applications that SDKs announced, and what admins say about them."""

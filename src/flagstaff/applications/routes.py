@@ -1,0 +1,7 @@
+"""Applications SDKs registered (/api/admin/metrics/applications)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["Metrics"])

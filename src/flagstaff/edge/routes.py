@@ -1,0 +1,7 @@
+"""What Unleash Edge asks of its upstream (/edge/validate)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["Edge"])

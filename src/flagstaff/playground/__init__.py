@@ -1,0 +1,1 @@
+"""Evaluating flags for a context on behalf of an admin (Unleash's playground)."""
