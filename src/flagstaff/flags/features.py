@@ -22,6 +22,7 @@ from flagstaff.flags.models import (
     FeatureEnvironment,
     ProjectEnvironment,
 )
+from flagstaff.flags.projects import ensure_active
 from flagstaff.schemas import iso
 
 MAX_FEATURE_NAME = 100  # as Unleash
@@ -101,6 +102,7 @@ class FeatureService:
         fields: FeatureFields,
     ) -> Feature:
         project = lookup.project(self.session, project_id)
+        ensure_active(self.session, project.id)
         self.validate_name(name)
         if project.feature_limit is not None:
             active = self.session.execute(
