@@ -28,7 +28,7 @@ def project_json(
         "createdAt": iso(project.created_at),
         "updatedAt": iso(project.updated_at),
         "lastUpdatedAt": iso(project.updated_at),
-        "archivedAt": None,
+        "archivedAt": iso(project.archived_at),
         "favorite": False,
         "mode": project.mode,
         "defaultStickiness": project.default_stickiness,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.db import utcnow
-from flagstaff.errors import BadDataError, NameExistsError, NotFoundError
+from flagstaff.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.errors import InvalidOperationError
@@ -26,6 +26,7 @@ from flagstaff.flags.models import (
 )
 from flagstaff.rbac.models import ProjectRoleAssignment
 from flagstaff.rbac.roles import OWNER_ROLE_ID
+from flagstaff.schemas import iso
 
 # Project ids appear in API token secrets (``project:env.secret``) and paths: URL-safe only.
 PROJECT_ID = re.compile(r"^[A-Za-z0-9_~.-]+$")
@@ -59,13 +60,36 @@ def project_data(project: Project) -> dict[str, object]:
     }
 
 
+def archive_data(project: Project) -> dict[str, object]:
+    return {**project_data(project), "archivedAt": iso(project.archived_at)}
+
+
+def ensure_active(session: Session, project_id: str) -> None:
+    """Refuses work that adds to an archived (or missing) project, such as creating a flag.
+
+    Takes a shared lock on the project row: archiving takes an exclusive one, so a flag cannot
+    be created in a project whose archiving saw no active flags (PostgreSQL; SQLite writers are
+    serialised anyway)."""
+    archived_at = session.execute(
+        select(Project.archived_at).where(Project.id == project_id).with_for_update(read=True)
+    ).one_or_none()
+    if archived_at is None or archived_at[0] is not None:
+        raise NotFoundError(f"Active project with id {project_id} does not exist")
+
+
 class ProjectService:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.events = EventService(session)
 
-    def all(self) -> list[Project]:
-        return list(self.session.scalars(select(Project).order_by(Project.name, Project.id)))
+    def all(self, *, archived: bool | None = None) -> list[Project]:
+        """Every project; or only the active (``archived=False``) or archived ones."""
+        query = select(Project).order_by(Project.name, Project.id)
+        if archived is not None:
+            query = query.where(
+                Project.archived_at.is_not(None) if archived else Project.archived_at.is_(None)
+            )
+        return list(self.session.scalars(query))
 
     def stats(self) -> dict[str, ProjectStats]:
         features = dict(
@@ -167,12 +191,7 @@ class ProjectService:
         if project_id == DEFAULT_PROJECT:
             raise InvalidOperationError("You can not delete the default project!")
         project = self.get(project_id)
-        active = self.session.execute(
-            select(func.count())
-            .where(Feature.project == project_id)
-            .where(Feature.archived_at.is_(None))
-        ).scalar_one()
-        if active:
+        if self._active_feature_count(project_id):
             raise InvalidOperationError("You can not delete a project with active feature flags")
         before = project_data(project)
         archived = list(self.session.scalars(select(Feature).where(Feature.project == project_id)))
@@ -185,6 +204,55 @@ class ProjectService:
         self.session.delete(project)
         self.session.flush()
         self.events.record(actor, "project-deleted", pre_data=before, project=project_id)
+
+    def archive(self, actor: Actor, project_id: str) -> Project:
+        if project_id == DEFAULT_PROJECT:
+            raise InvalidOperationError("You can not archive the default project!")
+        project = self._locked(project_id)
+        if project.archived_at is not None:
+            raise ConflictError(f"The project {project_id} is already archived")
+        if self._active_feature_count(project_id):
+            raise InvalidOperationError("You can not archive a project with active feature flags")
+        project.archived_at = utcnow()
+        self.session.flush()
+        self.events.record(
+            actor, "project-archived", data=archive_data(project), project=project_id
+        )
+        return project
+
+    def revive(self, actor: Actor, project_id: str) -> Project:
+        project = self._locked(project_id)
+        if project.archived_at is None:
+            raise ConflictError(f"The project {project_id} is not archived")
+        before = archive_data(project)
+        project.archived_at = None
+        self.session.flush()
+        self.events.record(
+            actor,
+            "project-revived",
+            data=archive_data(project),
+            pre_data=before,
+            project=project_id,
+        )
+        return project
+
+    def _locked(self, project_id: str) -> Project:
+        found = self.session.scalars(
+            select(Project)
+            .where(Project.id == project_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if found is None:
+            raise NotFoundError(f"Could not find project with id: {project_id}")
+        return found
+
+    def _active_feature_count(self, project_id: str) -> int:
+        return self.session.execute(
+            select(func.count())
+            .where(Feature.project == project_id)
+            .where(Feature.archived_at.is_(None))
+        ).scalar_one()
 
     # Environments of a project
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -12,8 +13,11 @@ from flagstaff.errors import BadDataError, NameExistsError, NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.models import FeatureTag, TagType
+from flagstaff.flags.models import Tag as TagRow
 
 MIN_TAG, MAX_TAG = 2, 50  # Unleash's tagSchema
+# Unleash's isUrlFriendly: what encodeURIComponent leaves alone.
+URL_FRIENDLY = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class TagService:
     def add(self, actor: Actor, feature_name: str, tag: Tag) -> Tag:
         feature = lookup.any_feature(self.session, feature_name)
         self._check(tag)
+        self._record_if_new(actor, tag)
         if self.session.get(FeatureTag, (feature_name, tag.type, tag.value)) is None:
             self.session.add(
                 FeatureTag(
@@ -94,6 +99,57 @@ class TagService:
         for tag in added:
             self.add(actor, feature_name, tag)
 
+    # Tags, known with or without a flag that carries them
+
+    def tags(self, tag_type: str | None = None) -> list[Tag]:
+        query = select(TagRow).order_by(TagRow.created_at, TagRow.tag_type, TagRow.value)
+        if tag_type is not None:
+            query = query.where(TagRow.tag_type == tag_type)
+        return [Tag(row.tag_type, row.value) for row in self.session.scalars(query)]
+
+    def tag(self, tag: Tag) -> Tag:
+        if self.session.get(TagRow, (tag.type, tag.value)) is None:
+            raise NotFoundError(f"No tag with type: [{tag.type}] and value [{tag.value}]")
+        return tag
+
+    def create_tag(self, actor: Actor, tag: Tag) -> Tag:
+        tag = Tag(tag.type, tag.value.strip())
+        self._check(tag)
+        if not self._record_if_new(actor, tag):
+            raise NameExistsError(f"A tag of type {tag.type} with value {tag.value} already exists")
+        return tag
+
+    def delete_tag(self, actor: Actor, tag: Tag) -> None:
+        """The tag goes, and with it every flag's use of it (Unleash's feature_tag rows cascade
+        from its tags row)."""
+        untagged = lookup.affected_rows(
+            self.session.execute(
+                delete(FeatureTag)
+                .where(FeatureTag.tag_type == tag.type)
+                .where(FeatureTag.tag_value == tag.value)
+            )
+        )
+        removed = lookup.affected_rows(
+            self.session.execute(
+                delete(TagRow).where(TagRow.tag_type == tag.type).where(TagRow.value == tag.value)
+            )
+        )
+        if not (removed or untagged):
+            raise NotFoundError(f"No tag with type: [{tag.type}] and value [{tag.value}]")
+        self.events.record(actor, "tag-deleted", data=tag.to_json())
+
+    def _record_if_new(self, actor: Actor, tag: Tag) -> bool:
+        """Adds the tag to the known tags unless it is there; True when it was new."""
+        if self.session.get(TagRow, (tag.type, tag.value)) is not None:
+            return False
+        try:
+            with self.session.begin_nested():
+                self.session.add(TagRow(tag_type=tag.type, value=tag.value))
+        except IntegrityError:
+            return False  # another request added it a moment ago
+        self.events.record(actor, "tag-created", data=tag.to_json())
+        return True
+
     # Tag types
 
     def tag_types(self) -> list[TagType]:
@@ -108,9 +164,7 @@ class TagService:
     def create_tag_type(
         self, actor: Actor, name: str, description: str | None, icon: str | None
     ) -> TagType:
-        _check_text("name", name)
-        if self.session.get(TagType, name) is not None:
-            raise NameExistsError(f"There already exists a tag-type with the name {name}")
+        self.validate_tag_type(name)
         tag_type = TagType(name=name, description=description, icon=icon)
         self.session.add(tag_type)
         try:
@@ -120,6 +174,27 @@ class TagService:
             raise NameExistsError(f"There already exists a tag-type with the name {name}") from None
         self.events.record(actor, "tag-type-created", data=tag_type_json(tag_type))
         return tag_type
+
+    def update_tag_type(
+        self, actor: Actor, name: str, description: str | None, icon: str | None
+    ) -> TagType:
+        """Changes what is given, keeps what is not (Unleash's update skips absent fields)."""
+        if description is None and icon is None:
+            raise BadDataError("Give a description or an icon to change")
+        tag_type = self.tag_type(name)
+        before = tag_type_json(tag_type)
+        if description is not None:
+            tag_type.description = description
+        if icon is not None:
+            tag_type.icon = icon
+        self.session.flush()
+        self.events.record(actor, "tag-type-updated", data=tag_type_json(tag_type), pre_data=before)
+        return tag_type
+
+    def validate_tag_type(self, name: str) -> None:
+        check_tag_type_name(name)
+        if self.session.get(TagType, name) is not None:
+            raise NameExistsError(f"There already exists a tag-type with the name {name}")
 
     def delete_tag_type(self, actor: Actor, name: str) -> None:
         tag_type = self.tag_type(name)
@@ -133,6 +208,13 @@ class TagService:
         _check_text("value", tag.value.strip())
         if self.session.get(TagType, tag.type) is None:
             raise NotFoundError(f"Could not find tag type with name {tag.type}")
+
+
+def check_tag_type_name(name: str) -> None:
+    """Unleash's tag type name: URL-friendly, 2 to 50 characters."""
+    _check_text("type", name)
+    if not URL_FRIENDLY.match(name):
+        raise BadDataError(f'"name" must be URL friendly. You provided "{name}".')
 
 
 def _check_text(field: str, text: str) -> None:

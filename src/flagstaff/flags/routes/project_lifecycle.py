@@ -1,7 +1,44 @@
-"""Archiving and reviving projects."""
+"""Archiving and reviving projects.
+
+Unleash's paths (``/api/admin/projects/archive/{projectId}``, ``.../revive/{projectId}``), not
+``/api/admin/projects/{projectId}/archive``: that one archives a list of the project's flags.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter(tags=["Projects"])
+from fastapi import APIRouter, Depends, Response
+
+from flagstaff.auth.principal import Principal
+from flagstaff.deps import ActorDep, SessionDep, require
+from flagstaff.flags.projects import ProjectService
+from flagstaff.flags.routes.common import ProjectId
+from flagstaff.rbac.permissions import Permission
+from flagstaff.routing import TransactionalRoute
+
+router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
+
+# As Unleash's UI: archiving is the project's delete permission, reviving its update one.
+ArchiveProjectDep = Annotated[
+    Principal, Depends(require(Permission.DELETE_PROJECT, project_param="projectId"))
+]
+ReviveProjectDep = Annotated[
+    Principal, Depends(require(Permission.UPDATE_PROJECT, project_param="projectId"))
+]
+
+
+@router.post("/api/admin/projects/archive/{projectId}", operation_id="archiveProject")
+def archive_project(
+    project_id: ProjectId, actor: ActorDep, _: ArchiveProjectDep, db: SessionDep
+) -> Response:
+    ProjectService(db).archive(actor, project_id)
+    return Response(status_code=200)
+
+
+@router.post("/api/admin/projects/revive/{projectId}", operation_id="reviveProject")
+def revive_project(
+    project_id: ProjectId, actor: ActorDep, _: ReviveProjectDep, db: SessionDep
+) -> Response:
+    ProjectService(db).revive(actor, project_id)
+    return Response(status_code=200)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
@@ -43,12 +43,20 @@ DeleteProjectDep = Annotated[
 
 
 @router.get("/api/admin/projects", operation_id="getProjects")
-def get_projects(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+def get_projects(
+    _: AnyAccountDep,
+    db: SessionDep,
+    archived: Annotated[bool, Query(strict=False)] = False,
+) -> dict[str, Any]:
+    """Active projects; with ``archived=true`` the archived ones instead, as Unleash."""
     service = ProjectService(db)
     stats, owners = service.stats(), service.owners()
     return {
         "version": 1,
-        "projects": [project_json(p, stats.get(p.id), owners.get(p.id)) for p in service.all()],
+        "projects": [
+            project_json(p, stats.get(p.id), owners.get(p.id))
+            for p in service.all(archived=archived)
+        ],
     }
 
 

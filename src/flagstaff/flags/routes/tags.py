@@ -5,22 +5,48 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response
+from pydantic import Field, StringConstraints
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.flags import lookup
 from flagstaff.flags.routes.common import FeatureName, ensure_allowed
 from flagstaff.flags.schemas import TagIn, TagTypeIn, UpdateTagsIn
-from flagstaff.flags.tags import Tag, TagService, tag_type_json
+from flagstaff.flags.tags import MAX_TAG, MIN_TAG, Tag, TagService, tag_type_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
+from flagstaff.schemas import InputModel, LongText, Name
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Tags"])
 
 TAGS = "/api/admin/features/{featureName}/tags"
 TagTypeName = Annotated[str, Path(alias="name", max_length=255)]
+TagTypePath = Annotated[str, Path(alias="type", max_length=255)]
+TagValuePath = Annotated[str, Path(alias="value", max_length=255)]
 CreateTagTypeDep = Annotated[Principal, Depends(require(Permission.CREATE_TAG_TYPE))]
+UpdateTagTypeDep = Annotated[Principal, Depends(require(Permission.UPDATE_TAG_TYPE))]
 DeleteTagTypeDep = Annotated[Principal, Depends(require(Permission.DELETE_TAG_TYPE))]
+# As Unleash: any account may create a tag; deleting one takes UPDATE_FEATURE with no project,
+# which only a root-level holder (Admin) has.
+DeleteTagDep = Annotated[Principal, Depends(require(Permission.UPDATE_FEATURE))]
+
+
+class CreateTagIn(InputModel):
+    """Unleash's createTagSchema; the value is trimmed before it is checked and stored."""
+
+    type: Annotated[str, StringConstraints(strict=True, min_length=MIN_TAG, max_length=MAX_TAG)]
+    value: Annotated[str, StringConstraints(strict=True, max_length=1_000)]
+
+
+class UpdateTagTypeIn(InputModel):
+    description: LongText | None = None
+    icon: Name | None = None
+
+
+class ValidateTagTypeIn(InputModel):
+    name: Annotated[str, Field(max_length=255, strict=True)]
+    description: LongText | None = None
+    icon: Name | None = None
 
 
 def _may_tag(db: Any, principal: Principal, feature_name: str) -> None:
@@ -82,6 +108,45 @@ def remove_tag(
     return Response(status_code=200)
 
 
+@router.get("/api/admin/tags", operation_id="getTags")
+def get_tags(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+    return _tags_body(TagService(db).tags())
+
+
+@router.post("/api/admin/tags", operation_id="createTag", status_code=201)
+def create_tag(
+    body: CreateTagIn, response: Response, actor: ActorDep, _: AnyAccountDep, db: SessionDep
+) -> dict[str, Any]:
+    tag = TagService(db).create_tag(actor, Tag(body.type, body.value))
+    response.headers["Location"] = f"tags/{tag.type}/{tag.value}"
+    return {"version": 1, "tag": tag.to_json()}
+
+
+@router.get("/api/admin/tags/{type}", operation_id="getTagsByType")
+def get_tags_by_type(tag_type: TagTypePath, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+    """An unknown type has no tags: an empty list, as Unleash."""
+    return _tags_body(TagService(db).tags(tag_type))
+
+
+@router.get("/api/admin/tags/{type}/{value}", operation_id="getTag")
+def get_tag(
+    tag_type: TagTypePath, tag_value: TagValuePath, _: AnyAccountDep, db: SessionDep
+) -> dict[str, Any]:
+    return {"version": 1, "tag": TagService(db).tag(Tag(tag_type, tag_value)).to_json()}
+
+
+@router.delete("/api/admin/tags/{type}/{value}", operation_id="deleteTag")
+def delete_tag(
+    tag_type: TagTypePath,
+    tag_value: TagValuePath,
+    actor: ActorDep,
+    _: DeleteTagDep,
+    db: SessionDep,
+) -> Response:
+    TagService(db).delete_tag(actor, Tag(tag_type, tag_value))
+    return Response(status_code=200)
+
+
 @router.get("/api/admin/tag-types", operation_id="getTagTypes")
 def get_tag_types(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"version": 1, "tagTypes": [tag_type_json(t) for t in TagService(db).tag_types()]}
@@ -95,9 +160,27 @@ def create_tag_type(
     return tag_type_json(tag_type)
 
 
+@router.post("/api/admin/tag-types/validate", operation_id="validateTagType")
+def validate_tag_type(body: ValidateTagTypeIn, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+    TagService(db).validate_tag_type(body.name)
+    return {"valid": True, "tagType": body.model_dump(by_alias=True, exclude_none=True)}
+
+
 @router.get("/api/admin/tag-types/{name}", operation_id="getTagType")
 def get_tag_type(name: TagTypeName, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"version": 1, "tagType": tag_type_json(TagService(db).tag_type(name))}
+
+
+@router.put("/api/admin/tag-types/{name}", operation_id="updateTagType")
+def update_tag_type(
+    name: TagTypeName,
+    body: UpdateTagTypeIn,
+    actor: ActorDep,
+    _: UpdateTagTypeDep,
+    db: SessionDep,
+) -> Response:
+    TagService(db).update_tag_type(actor, name, body.description, body.icon)
+    return Response(status_code=200)
 
 
 @router.delete("/api/admin/tag-types/{name}", operation_id="deleteTagType")
