@@ -8,11 +8,13 @@ import secrets
 import stat
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from flagstaff.instance.origins import first_invalid
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ class Settings(BaseSettings):
     trust_proxy_headers: bool = False
     log_level: str = "info"
     log_format: Literal["json", "logfmt"] = "json"
+    # Origins browsers may call the Frontend API from, comma-separated (Unleash's
+    # UNLEASH_FRONTEND_API_ORIGINS); what an admin sets through /api/admin/ui-config/cors wins.
+    frontend_api_origins: Annotated[list[str], NoDecode] = ["*"]
 
     @field_validator("secret_key")
     @classmethod
@@ -55,6 +60,24 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"FLAGSTAFF_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long; "
                 "unset it to have one generated into the data directory"
+            )
+        return value
+
+    @field_validator("frontend_api_origins", mode="before")
+    @classmethod
+    def _origins_from_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("frontend_api_origins")
+    @classmethod
+    def _valid_origins(cls, value: list[str]) -> list[str]:
+        invalid = first_invalid(value)
+        if invalid is not None:
+            raise ValueError(
+                "FLAGSTAFF_FRONTEND_API_ORIGINS must list '*' or origins such as "
+                f"https://app.example.com; {invalid!r} is not one"
             )
         return value
 

@@ -25,6 +25,7 @@ Handler = handlers.Handler
 ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "/api/client/features"): handlers.get_features,
     ("POST", "/api/client/metrics"): handlers.post_metrics,
+    ("POST", "/api/client/metrics/bulk"): handlers.post_bulk_metrics,
     ("POST", "/api/client/register"): handlers.post_register,
 }
 

@@ -1,5 +1,6 @@
 """The Client API (backend SDKs): ``GET /api/client/features[/{name}]``, ``POST
-/api/client/metrics`` and ``POST /api/client/register``. Each takes an ``SdkRequest`` and gives
+/api/client/metrics``, ``POST /api/client/metrics/bulk`` (Unleash Edge) and ``POST
+/api/client/register``. Each takes an ``SdkRequest`` and gives
 a ``Reply``: the ASGI fast path and the documented FastAPI routes both call these."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from flagstaff.auth.principal import ApiTokenScope
 from flagstaff.client_api.payload import ALL_PROJECTS, Payload, Scope
-from flagstaff.client_api.schemas import METRICS, REGISTRATION
+from flagstaff.client_api.schemas import BULK_METRICS, METRICS, REGISTRATION
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, validation_reply
 from flagstaff.client_api.state import client_api_state
 from flagstaff.context import AppContext
@@ -126,4 +127,17 @@ async def post_register(context: AppContext, token: ApiTokenScope, request: SdkR
     except ValidationError as error:
         return validation_reply(error)
     client_api_state(context).metrics.add_registration(body, token.environment)
+    return ACCEPTED
+
+
+async def post_bulk_metrics(
+    context: AppContext, token: ApiTokenScope, request: SdkRequest
+) -> Reply:
+    """What Edge gathered from its SDKs. As Unleash, only what belongs to the token's
+    environment is kept: a development token cannot add to production's counts."""
+    try:
+        body = BULK_METRICS.validate_json(request.body)
+    except ValidationError as error:
+        return validation_reply(error)
+    client_api_state(context).metrics.add_bulk(body, token.environment)
     return ACCEPTED

@@ -1,6 +1,7 @@
 """SDK metrics and registrations: counted in memory per (flag, application, environment, hour)
 and written in one batched upsert every few seconds (and at shutdown), so a burst of SDK traffic
-costs no database write per request. Counts add up across processes: every flush is an
+costs no database write per request. The applications named are created in the same batch
+(``applications.service.register_seen``). Counts add up across processes: every flush is an
 ``INSERT … ON CONFLICT DO UPDATE SET yes = yes + excluded.yes``."""
 
 from __future__ import annotations
@@ -17,8 +18,14 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from flagstaff.applications.service import register_seen
 from flagstaff.client_api.models import ClientInstance, ClientMetric, ClientMetricVariant
-from flagstaff.client_api.schemas import ClientMetricsIn, ClientRegistrationIn, moment
+from flagstaff.client_api.schemas import (
+    BulkMetricsIn,
+    ClientMetricsIn,
+    ClientRegistrationIn,
+    moment,
+)
 from flagstaff.db import Database, utcnow
 from flagstaff.flags.models import Feature
 
@@ -60,29 +67,73 @@ class MetricsBuffer:
         self._interval = interval_seconds
         self._metrics: dict[MetricKey, Counts] = {}
         self._registrations: dict[tuple[str, str, str], tuple[Registration, datetime]] = {}
+        self._applications: set[str] = set()  # names seen; created in client_applications
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def add_metrics(self, body: ClientMetricsIn, environment: str) -> None:
         bucket = body.bucket
-        if bucket is None:
-            return
-        hour = hour_of(moment(bucket.start))
         with self._lock:
-            for name, toggle in bucket.toggles.items():
-                variants = toggle.variants or {}
-                if not (toggle.yes or toggle.no or any(variants.values())):
-                    continue
-                counts = self._metrics.setdefault(
-                    (name, body.app_name, environment, hour), Counts()
-                )
-                counts.yes += toggle.yes
-                counts.no += toggle.no
-                counts.variants.update(variants)
-            crowded = len(self._metrics) > MAX_PENDING_KEYS
+            self._applications.add(body.app_name)
+            if bucket is not None:
+                hour = hour_of(moment(bucket.start))
+                for name, toggle in bucket.toggles.items():
+                    key = (name, body.app_name, environment, hour)
+                    self._count(key, toggle.yes, toggle.no, toggle.variants)
+            crowded = self._crowded()
         if crowded:
             self.safe_flush()
+
+    def add_bulk(self, body: BulkMetricsIn, environment: str) -> None:
+        """Edge's batch. As Unleash, metrics of another environment than the token's are
+        dropped; so are registrations, which Unleash would file under the environment the
+        body names: a token's environment bounds everything it writes."""
+        now = utcnow()
+        with self._lock:
+            for app in body.applications:
+                if app.environment != environment:
+                    continue
+                registration = Registration(
+                    app_name=app.app_name,
+                    instance_id=app.instance_id,
+                    environment=environment,
+                    sdk_version=app.sdk_version,
+                    strategies=list(app.strategies),
+                    interval=int(app.interval),
+                    started_at=moment(app.started) if app.started is not None else now,
+                )
+                self._registrations[(app.app_name, app.instance_id, environment)] = (
+                    registration,
+                    now,
+                )
+                self._applications.add(app.app_name)
+            for metric in body.metrics:
+                if metric.environment != environment:
+                    continue
+                hour = hour_of(moment(metric.timestamp) if metric.timestamp is not None else now)
+                key = (metric.feature_name, metric.app_name, environment, hour)
+                self._count(key, metric.yes, metric.no, metric.variants)
+                self._applications.add(metric.app_name)
+            crowded = self._crowded()
+        if crowded:
+            self.safe_flush()
+
+    def _count(self, key: MetricKey, yes: int, no: int, variants: dict[str, int] | None) -> None:
+        """Call with the lock held."""
+        variants = variants or {}
+        if not (yes or no or any(variants.values())):
+            return
+        counts = self._metrics.setdefault(key, Counts())
+        counts.yes += yes
+        counts.no += no
+        counts.variants.update(variants)
+
+    def _crowded(self) -> bool:
+        return (
+            len(self._metrics) + len(self._registrations) + len(self._applications)
+            > MAX_PENDING_KEYS
+        )
 
     def add_registration(self, body: ClientRegistrationIn, environment: str) -> None:
         registration = Registration(
@@ -97,17 +148,23 @@ class MetricsBuffer:
         key = (registration.app_name, registration.instance_id, environment)
         with self._lock:
             self._registrations[key] = (registration, utcnow())
+            self._applications.add(registration.app_name)
+            crowded = self._crowded()
+        if crowded:
+            self.safe_flush()
 
     def flush(self) -> int:
         """Write what is pending; returns how many metric rows were written."""
         with self._lock:
             metrics, self._metrics = self._metrics, {}
             registrations, self._registrations = self._registrations, {}
-        if not metrics and not registrations:
+            applications, self._applications = self._applications, set()
+        if not metrics and not registrations and not applications:
             return 0
         with self._database.transaction() as session:
             written = _write_metrics(session, metrics)
             _write_registrations(session, list(registrations.values()))
+            register_seen(session, applications)
         return written
 
     def safe_flush(self) -> None:

@@ -1,5 +1,6 @@
 """Wiring the SDK-facing APIs into an app: the fast-path middleware, the documented routes, the
-Admin API's metrics views, the Frontend API, and the metrics flusher's life."""
+Admin API's metrics views, the Frontend API and its CORS, Edge's token check, and the metrics
+flusher's life."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from flagstaff.client_api.asgi import ClientApiMiddleware
 from flagstaff.client_api.routes import admin_router, client_router
 from flagstaff.client_api.state import client_api_state
 from flagstaff.context import AppContext
+from flagstaff.edge.routes import public_router as edge_router
+from flagstaff.frontend_api.cors import FrontendCors
 from flagstaff.frontend_api.routes import router as frontend_router
 
 
@@ -20,6 +23,8 @@ def install_sdk_apis(app: FastAPI, context: AppContext) -> None:
     app.include_router(frontend_router)
     app.include_router(admin_router)
     app.add_middleware(ClientApiMiddleware, context=context)
+    app.add_middleware(FrontendCors, context=context)
+    app.include_router(edge_router)
 
 
 def start(context: AppContext) -> None:

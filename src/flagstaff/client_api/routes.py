@@ -98,6 +98,18 @@ async def register_client_metrics(request: Request) -> Response:
 
 
 @client_router.post(
+    "/api/client/metrics/bulk",
+    operation_id="clientBulkMetrics",
+    status_code=202,
+    responses=SDK_RESPONSES,
+)
+async def client_bulk_metrics(request: Request) -> Response:
+    """What Unleash Edge gathered from its SDKs (bulkMetricsSchema): registrations and hourly
+    counts; only those of the token's environment are kept."""
+    return await _answer(request, handlers.post_bulk_metrics)
+
+
+@client_router.post(
     "/api/client/register",
     operation_id="registerClientApplication",
     status_code=202,

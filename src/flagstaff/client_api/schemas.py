@@ -72,3 +72,37 @@ class ClientRegistrationIn(SdkInput):
 
 METRICS = TypeAdapter(ClientMetricsIn)
 REGISTRATION = TypeAdapter(ClientRegistrationIn)
+
+
+class BulkRegistration(SdkInput):
+    """Unleash's bulkRegistrationSchema: an SDK that registered with Edge."""
+
+    app_name: AppName
+    instance_id: ShortText
+    environment: ShortText
+    interval: Annotated[float, Field(ge=0, le=2**31)] = 0
+    started: Moment | None = None
+    strategies: Annotated[list[ShortText], Field(max_length=1000)] = []
+    sdk_version: ShortText | None = None
+
+
+class BulkMetric(SdkInput):
+    """Unleash's clientMetricsEnvSchema: one flag's counts in one hour."""
+
+    feature_name: FlagName
+    app_name: AppName
+    environment: ShortText
+    timestamp: Moment | None = None
+    yes: Count = 0
+    no: Count = 0
+    variants: dict[FlagName, Count] | None = None
+
+
+class BulkMetricsIn(SdkInput):
+    """Unleash's bulkMetricsSchema, as Unleash Edge posts it to /api/client/metrics/bulk."""
+
+    applications: Annotated[list[BulkRegistration], Field(max_length=10_000)]
+    metrics: Annotated[list[BulkMetric], Field(max_length=100_000)]
+
+
+BULK_METRICS = TypeAdapter(BulkMetricsIn)

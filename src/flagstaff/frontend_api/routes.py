@@ -103,9 +103,12 @@ async def register_frontend_metrics(request: Request, token: TokenDep) -> Respon
     "/api/frontend/client/register", operation_id="registerFrontendClient", responses=RESPONSES
 )
 async def register_frontend_client(request: Request, token: TokenDep) -> Response:
+    """A browser SDK announcing itself (frontendApiClientSchema). Filed under the token's
+    environment and written with the next metrics batch; 200 as Unleash answers."""
     try:
-        REGISTRATION.validate_json(await request.body())
+        body = REGISTRATION.validate_json(await request.body())
     except ValidationError as error:
         reply = validation_reply(error)
         return Response(reply.body, status_code=reply.status, media_type="application/json")
+    client_api_state(request.app.state.context).metrics.add_registration(body, token.environment)
     return Response(status_code=200)

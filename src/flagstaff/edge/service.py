@@ -1,0 +1,44 @@
+"""Which of the tokens Edge holds are valid, as Unleash's ``EdgeService.getValidTokens``.
+
+Only API tokens (client, frontend, admin) are reported, each with what its own secret already
+grants (type, projects, environment); account tokens, unknown, malformed and expired strings
+are left out without saying why. Answered from the credential cache; a miss costs the same one
+indexed lookup as using the token on the Client API would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.concurrency import run_in_threadpool
+
+from flagstaff.auth.principal import ApiTokenScope, Principal
+from flagstaff.auth.resolver import CredentialResolver, NotCached
+from flagstaff.edge.schemas import EdgeTokenOut
+
+
+async def _scope_of(resolver: CredentialResolver, token: str) -> ApiTokenScope | None:
+    principal: Principal | NotCached | None = resolver.from_token_cached(token)
+    if isinstance(principal, NotCached):
+        principal = await run_in_threadpool(resolver.from_token, token)
+    return principal.api_scope if principal is not None else None
+
+
+async def valid_tokens(resolver: CredentialResolver, tokens: Iterable[str]) -> list[EdgeTokenOut]:
+    valid: list[EdgeTokenOut] = []
+    seen: set[str] = set()
+    for token in tokens:
+        if token in seen:
+            continue
+        seen.add(token)
+        scope = await _scope_of(resolver, token)
+        if scope is None:
+            continue
+        valid.append(
+            EdgeTokenOut(
+                token=token,
+                type=scope.type,
+                projects=list(scope.projects),
+                environment=scope.environment,
+            )
+        )
+    return valid
