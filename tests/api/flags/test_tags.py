@@ -8,9 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.context import AppContext
+from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import assert_error, create_flag, events, make_caller, snapshot
 
 TAGS = "/api/admin/features/{name}/tags"
+ALL_TAGS = "/api/admin/tags"
+TAG_TYPES = "/api/admin/tag-types"
 
 
 @pytest.fixture
@@ -106,3 +109,260 @@ def test_tag_types__create_list_delete(admin_client: TestClient) -> None:
     assert_error(admin_client.post("/api/admin/tag-types", json={"name": "team"}), 409)
     assert admin_client.delete("/api/admin/tag-types/team").status_code == 200
     assert_error(admin_client.get("/api/admin/tag-types/team"), 404)
+
+
+# /api/admin/tags
+
+
+def test_create_tag__201_trimmed_listed_found_and_event(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    response = admin_client.post(ALL_TAGS, json={"type": "simple", "value": "  team-a  "})
+    assert response.status_code == 201, response.text
+    assert response.json() == {"version": 1, "tag": {"type": "simple", "value": "team-a"}}
+    assert response.headers["location"] == "tags/simple/team-a"
+    admin_client.post(TAG_TYPES, json={"name": "team"})
+    admin_client.post(ALL_TAGS, json={"type": "team", "value": "core"})
+    assert admin_client.get(ALL_TAGS).json() == {
+        "version": 1,
+        "tags": [{"type": "simple", "value": "team-a"}, {"type": "team", "value": "core"}],
+    }
+    assert admin_client.get(f"{ALL_TAGS}/team").json()["tags"] == [
+        {"type": "team", "value": "core"}
+    ]
+    found = admin_client.get(f"{ALL_TAGS}/simple/team-a")
+    assert found.json() == {"version": 1, "tag": {"type": "simple", "value": "team-a"}}
+    assert [e.data for e in events(context, "tag-created")] == [
+        {"type": "simple", "value": "team-a"},
+        {"type": "team", "value": "core"},
+    ]
+
+
+def test_create_tag__duplicate__409_nothing_written(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    admin_client.post(ALL_TAGS, json={"type": "simple", "value": "dup"})
+    before = snapshot(context)
+    response = admin_client.post(ALL_TAGS, json={"type": "simple", "value": " dup "})
+    assert_error(response, 409, "already exists")
+    assert snapshot(context) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({}, 400),
+        ({"type": "simple"}, 400),
+        ({"value": "team"}, 400),
+        ({"type": "simple", "value": "x"}, 400),
+        ({"type": "simple", "value": "   x   "}, 400),
+        ({"type": "simple", "value": "x" * 51}, 400),
+        ({"type": "simple", "value": "x" * 5000}, 400),
+        ({"type": "s", "value": "team"}, 400),
+        ({"type": "simple", "value": 12}, 400),
+        ({"type": ["simple"], "value": "team"}, 400),
+        ({"type": "simple", "value": "a\u0000b"}, 400),
+        ({"type": "nosuch", "value": "team"}, 404),
+    ],
+)
+def test_create_tag__bad_input__refused_nothing_written(
+    admin_client: TestClient, context: AppContext, body: dict[str, object], status: int
+) -> None:
+    before = snapshot(context)
+    assert_error(admin_client.post(ALL_TAGS, json=body), status)
+    assert snapshot(context) == before
+    assert admin_client.get(ALL_TAGS).json()["tags"] == []
+
+
+def test_tags__unknown__by_type_empty_and_single_404(admin_client: TestClient) -> None:
+    assert admin_client.get(f"{ALL_TAGS}/nosuch").json() == {"version": 1, "tags": []}
+    assert_error(admin_client.get(f"{ALL_TAGS}/simple/nope"), 404, "No tag with type")
+    assert_error(admin_client.get(f"{ALL_TAGS}/{'x' * 300}"), 400)
+
+
+def test_tag_flag__records_new_tag_once(
+    admin_client: TestClient, context: AppContext, flag: str
+) -> None:
+    create_flag(admin_client, "g")
+    for name in (flag, "g"):
+        response = admin_client.post(
+            TAGS.format(name=name), json={"type": "simple", "value": "shared"}
+        )
+        assert response.status_code == 201, response.text
+    assert admin_client.get(ALL_TAGS).json()["tags"] == [{"type": "simple", "value": "shared"}]
+    assert len(events(context, "tag-created")) == 1
+    assert len(events(context, "feature-tagged")) == 2
+
+
+def test_delete_tag__removed_from_flags_and_event(
+    admin_client: TestClient, context: AppContext, flag: str
+) -> None:
+    admin_client.post(TAGS.format(name=flag), json={"type": "simple", "value": "gone"})
+    admin_client.post(TAGS.format(name=flag), json={"type": "simple", "value": "kept"})
+    response = admin_client.delete(f"{ALL_TAGS}/simple/gone")
+    assert response.status_code == 200, response.text
+    assert admin_client.get(TAGS.format(name=flag)).json()["tags"] == [
+        {"type": "simple", "value": "kept"}
+    ]
+    assert admin_client.get(ALL_TAGS).json()["tags"] == [{"type": "simple", "value": "kept"}]
+    [event] = events(context, "tag-deleted")
+    assert event.data == {"type": "simple", "value": "gone"}
+
+
+def test_delete_tag__unknown__404_nothing_written(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    before = snapshot(context)
+    assert_error(admin_client.delete(f"{ALL_TAGS}/simple/never"), 404)
+    assert snapshot(context) == before
+
+
+def test_delete_tag_type__its_tags_go_too(admin_client: TestClient, flag: str) -> None:
+    admin_client.post(TAG_TYPES, json={"name": "team"})
+    admin_client.post(TAGS.format(name=flag), json={"type": "team", "value": "core"})
+    assert admin_client.delete(f"{TAG_TYPES}/team").status_code == 200
+    assert admin_client.get(ALL_TAGS).json()["tags"] == []
+    assert admin_client.get(TAGS.format(name=flag)).json()["tags"] == []
+
+
+@pytest.mark.parametrize("kind", ["viewer", "editor", "service-viewer", "admin-token"])
+def test_create_tag__any_account_or_admin_token__201(
+    kind: str,
+    context: AppContext,
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+) -> None:
+    caller = make_kind(kind, context, admin_client, new_client)
+    response = caller.post(ALL_TAGS, json={"type": "simple", "value": f"by-{kind}"})
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize("kind", ["client-token", "frontend-token"])
+def test_tags__sdk_tokens__403(
+    kind: str,
+    context: AppContext,
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+) -> None:
+    caller = make_kind(kind, context, admin_client, new_client)
+    assert_error(caller.get(ALL_TAGS), 403)
+    assert_error(caller.post(ALL_TAGS, json={"type": "simple", "value": "sdk"}), 403)
+
+
+@pytest.mark.parametrize("kind", [*UNPRIVILEGED, "editor"])
+def test_delete_tag__without_root_update_feature__403_kept(
+    kind: str,
+    context: AppContext,
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+) -> None:
+    admin_client.post(ALL_TAGS, json={"type": "simple", "value": "keep"})
+    caller = make_kind(kind, context, admin_client, new_client)
+    before = snapshot(context)
+    assert_error(caller.delete(f"{ALL_TAGS}/simple/keep"), 403)
+    assert snapshot(context) == before
+    assert admin_client.get(f"{ALL_TAGS}/simple/keep").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["service-admin", "admin-token"])
+def test_delete_tag__admin_kinds__200(
+    kind: str,
+    context: AppContext,
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+) -> None:
+    admin_client.post(ALL_TAGS, json={"type": "simple", "value": "doomed"})
+    caller = make_kind(kind, context, admin_client, new_client)
+    assert caller.delete(f"{ALL_TAGS}/simple/doomed").status_code == 200
+
+
+# Tag types: update and validate
+
+
+def test_update_tag_type__changes_given_fields_and_event(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    admin_client.post(TAG_TYPES, json={"name": "team", "description": "old", "icon": "i"})
+    response = admin_client.put(f"{TAG_TYPES}/team", json={"description": "new"})
+    assert response.status_code == 200, response.text
+    assert admin_client.get(f"{TAG_TYPES}/team").json()["tagType"] == {
+        "name": "team",
+        "description": "new",
+        "icon": "i",
+    }
+    [event] = events(context, "tag-type-updated")
+    assert event.data == {"name": "team", "description": "new", "icon": "i"}
+    assert event.pre_data == {"name": "team", "description": "old", "icon": "i"}
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "status"),
+    [
+        ("nosuch", {"description": "d"}, 404),
+        ("simple", {}, 400),
+        ("simple", {"description": 5}, 400),
+        ("simple", {"icon": "x" * 256}, 400),
+        ("simple", {"description": "x" * 10_001}, 400),
+        ("x" * 256, {"description": "d"}, 400),
+    ],
+)
+def test_update_tag_type__bad_input__refused_nothing_written(
+    admin_client: TestClient,
+    context: AppContext,
+    name: str,
+    body: dict[str, object],
+    status: int,
+) -> None:
+    before = snapshot(context)
+    assert_error(admin_client.put(f"{TAG_TYPES}/{name}", json=body), status)
+    assert snapshot(context) == before
+
+
+@pytest.mark.parametrize("kind", UNPRIVILEGED)
+def test_update_tag_type__without_permission__403(
+    kind: str,
+    context: AppContext,
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+) -> None:
+    caller = make_kind(kind, context, admin_client, new_client)
+    assert_error(caller.put(f"{TAG_TYPES}/simple", json={"description": "d"}), 403)
+
+
+@pytest.mark.parametrize("kind", ["editor", "service-admin", "admin-token"])
+def test_update_tag_type__editor_and_admin_kinds__200(
+    kind: str,
+    context: AppContext,
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+) -> None:
+    caller = make_kind(kind, context, admin_client, new_client)
+    assert caller.put(f"{TAG_TYPES}/simple", json={"icon": kind}).status_code == 200
+    assert admin_client.get(f"{TAG_TYPES}/simple").json()["tagType"]["icon"] == kind
+
+
+def test_validate_tag_type__free_name__valid(admin_client: TestClient) -> None:
+    response = admin_client.post(f"{TAG_TYPES}/validate", json={"name": "fresh", "icon": "i"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"valid": True, "tagType": {"name": "fresh", "icon": "i"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"name": "simple"}, 409),
+        ({}, 400),
+        ({"name": "x"}, 400),
+        ({"name": "a b"}, 400),
+        ({"name": "x" * 51}, 400),
+        ({"name": 7}, 400),
+    ],
+)
+def test_validate_tag_type__bad__refused(
+    admin_client: TestClient, body: dict[str, object], status: int
+) -> None:
+    assert_error(admin_client.post(f"{TAG_TYPES}/validate", json=body), status)
+
+
+def test_create_tag_type__not_url_friendly__400(admin_client: TestClient) -> None:
+    assert_error(admin_client.post(TAG_TYPES, json={"name": "a/b"}), 400, "URL friendly")
