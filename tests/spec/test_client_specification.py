@@ -25,10 +25,10 @@ from tests.spec.loader import Loaded, load, state_of
 
 DATA = Path(__file__).parent / "data"
 FILES = json.loads((DATA / "index.json").read_text())
-# What a refusal may be about: the invalid inputs Flagstaff turns away (and a strategy naming a
-# segment that does not exist, which the state of 15-global-constraints has).
+# What a refusal may be about: the invalid inputs Flagstaff turns away. (A strategy naming a
+# segment that does not exist, as in 15-global-constraints, is accepted and evaluates to false.)
 ACCEPTABLE_REFUSAL = re.compile(
-    r"operator|semver|version|regex|regular expression|cycl|parent|segment", re.I
+    r"operator|semver|version|regex|regular expression|cycl|parent", re.I
 )
 # The caller of the Frontend API: an address no case expects (TEST-NET-3), so that a case
 # without ``remoteAddress`` sees a derived address, as a browser's request would.

@@ -4,7 +4,8 @@ The body is Unleash's: ``{version: 2, features, query, segments?, meta}``. Featu
 unarchived flags of the scope's projects with their state in the scope's environment; disabled
 strategies are left out, strategy ids are not sent (old Go SDKs choke on them), parameter values
 are strings. SDKs announcing client specification 4.2.0 or newer get segment ids on strategies
-and the segments once; older ones get each segment's constraints appended to the strategy's.
+and the segments once; older ones get each segment's constraints appended to the strategy's (a
+segment that does not exist becomes a constraint nothing matches).
 
 Everything is read in one snapshot together with the revision, so the same revision gives the
 same bytes in every process; the ``ETag`` is a hash of the flag content, so a change elsewhere
@@ -172,7 +173,8 @@ def _strategy(
     ids = strategy.segment_ids
     if inline:
         for segment_id in ids:
-            constraints.extend(segments[segment_id].constraints)
+            segment = segments.get(segment_id)
+            constraints.extend(segment.constraints if segment else [_never(segment_id)])
     body: dict[str, Any] = {
         "name": strategy.strategy_name,
         "constraints": constraints,
@@ -182,6 +184,12 @@ def _strategy(
     if ids and not inline:
         body["segments"] = ids
     return body
+
+
+def _never(segment_id: int) -> dict[str, Any]:
+    """Stands in for a segment that does not exist: the strategy must evaluate to false
+    (client specification, F9.withMissingSegment), and ``IN`` an empty list matches nothing."""
+    return {"contextName": f"missingSegment{segment_id}", "operator": "IN", "values": []}
 
 
 def _as_string(value: Any) -> str:

@@ -41,7 +41,15 @@ def normalize_constraints(raw: Iterable[Mapping[str, Any]]) -> list[dict[str, An
 
 def normalize_constraint(raw: Mapping[str, Any], index: int = 0) -> dict[str, Any]:
     """The constraint as it is stored and served: the keys given, checked."""
-    where = f"constraints[{index}]"
+    return _normalize(raw, f"constraints[{index}]")
+
+
+def validate_constraint(raw: Mapping[str, Any]) -> None:
+    """One constraint on its own (``POST /api/admin/constraints/validate``), by the same rules."""
+    _normalize(raw, "constraint")
+
+
+def _normalize(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     context_name = raw.get("contextName")
     if not isinstance(context_name, str) or not context_name.strip():
         raise BadDataError(f"{where}: `contextName` must be a non-empty string")

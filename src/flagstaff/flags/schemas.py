@@ -187,6 +187,31 @@ class ValidateFeatureIn(InputModel):
     name: Name
 
 
+MAX_BULK = 1_000
+FeatureNames = Annotated[list[Name], Field(max_length=MAX_BULK)]
+
+
+class StrategySegmentsIn(InputModel):
+    project_id: Annotated[StrictStr, Field(max_length=100)]
+    environment_id: Annotated[StrictStr, Field(max_length=100)]
+    strategy_id: Annotated[StrictStr, Field(max_length=100)]
+    segment_ids: Annotated[list[Id], Field(max_length=MAX_BULK)]
+
+
+class CloneFeatureIn(InputModel):
+    name: Name
+    replace_group_id: StrictBool | None = None
+
+
+class BulkToggleIn(InputModel):
+    features: FeatureNames
+
+
+class BatchStaleIn(InputModel):
+    features: FeatureNames
+    stale: StrictBool
+
+
 def dumped(items: list[Any]) -> list[dict[str, Any]]:
     """Models back into Unleash's JSON keys, without the keys that were not sent."""
     return [item.model_dump(by_alias=True, exclude_none=True) for item in items]

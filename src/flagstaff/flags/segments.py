@@ -20,6 +20,7 @@ from flagstaff.flags.models import (
     FeatureStrategySegment,
     Segment,
 )
+from flagstaff.flags.strategies import set_segments, strategy_json
 from flagstaff.schemas import iso
 
 
@@ -91,6 +92,51 @@ class SegmentService:
                 .order_by(FeatureStrategy.feature_name, FeatureStrategy.sort_order)
             )
         ]
+
+    def of_strategy(self, strategy_id: str) -> list[Segment]:
+        """The existing segments a strategy names; none for a strategy that does not exist, as
+        Unleash answers."""
+        return list(
+            self.session.scalars(
+                select(Segment)
+                .join(FeatureStrategySegment, FeatureStrategySegment.segment_id == Segment.id)
+                .where(FeatureStrategySegment.strategy_id == strategy_id)
+                .order_by(Segment.id)
+            )
+        )
+
+    def set_for_strategy(
+        self,
+        actor: Actor,
+        project_id: str,
+        env: str,
+        strategy_id: str,
+        segment_ids: list[int],
+    ) -> FeatureStrategy:
+        """The strategy's segments become exactly these (ids of missing segments included, as
+        a strategy's own update accepts them)."""
+        lookup.project(self.session, project_id)
+        strategy = self.session.get(FeatureStrategy, strategy_id)
+        if strategy is None or strategy.environment != env:
+            raise NotFoundError(f"Could not find strategy with id: {strategy_id}")
+        feature = self.session.get(Feature, strategy.feature_name)
+        if feature is None or feature.project != project_id or feature.archived:
+            raise NotFoundError(f"Could not find strategy with id: {strategy_id}")
+        before = strategy_json(strategy)
+        set_segments(strategy, segment_ids)
+        self.session.flush()
+        # Unleash records nothing here; an event is what moves the revision, and with it the
+        # payloads SDKs fetch.
+        self.events.record(
+            actor,
+            "feature-strategy-update",
+            data=strategy_json(strategy),
+            pre_data=before,
+            project=project_id,
+            environment=env,
+            feature_name=feature.name,
+        )
+        return strategy
 
     def validate_name(self, name: str, segment_id: int | None = None) -> None:
         _check_name(name)

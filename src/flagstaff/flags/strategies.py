@@ -19,12 +19,12 @@ from flagstaff.flags.models import (
     FeatureEnvironment,
     FeatureStrategy,
     FeatureStrategySegment,
-    Segment,
     StrategyDefinition,
 )
 from flagstaff.flags.variants import normalize_variants
 
 MAX_TITLE = 255
+MAX_SEGMENT_ID = 2_147_483_647  # the column is a 32-bit integer
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,7 @@ def strategy_input_from(document: Mapping[str, Any]) -> StrategyInput:
     sort_order = document.get("sortOrder")
     if not isinstance(parameters, dict):
         raise BadDataError("`parameters` must be an object of strings")
-    if not isinstance(segments, list) or not all(
-        isinstance(s, int) and not isinstance(s, bool) for s in segments
-    ):
+    if not isinstance(segments, list) or not all(_is_segment_id(s) for s in segments):
         raise BadDataError("`segments` must be a list of segment ids")
     if sort_order is not None and (isinstance(sort_order, bool) or not isinstance(sort_order, int)):
         raise BadDataError("`sortOrder` must be a whole number")
@@ -255,12 +253,19 @@ class StrategyService:
         strategy.constraints = normalize_constraints(given.constraints)
         strategy.variants = normalize_variants(given.variants, overrides_allowed=False)
         if not given.keep_segments:
-            strategy.segment_links = [
-                FeatureStrategySegment(segment_id=self._segment_id(s))
-                for s in dict.fromkeys(given.segments)
-            ]
+            set_segments(strategy, given.segments)
 
-    def _segment_id(self, segment_id: int) -> int:
-        if self.session.get(Segment, segment_id) is None:
-            raise NotFoundError(f'No segment exists with ID "{segment_id}"')
-        return segment_id
+
+def set_segments(strategy: FeatureStrategy, segment_ids: list[int]) -> None:
+    """The strategy's segments become exactly these. An id naming no segment is kept as given:
+    the client specification (F9.withMissingSegment) says such a strategy evaluates to false,
+    so dropping the reference would widen the audience instead."""
+    current = {link.segment_id: link for link in strategy.segment_links}
+    # In id order, as the relationship loads them, so a response matches every later read.
+    strategy.segment_links = [
+        current.get(s) or FeatureStrategySegment(segment_id=s) for s in sorted(set(segment_ids))
+    ]
+
+
+def _is_segment_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SEGMENT_ID

@@ -18,10 +18,8 @@ from flagstaff.flags.models import (
     Feature,
     FeatureEnvironment,
     FeatureStrategy,
-    FeatureStrategySegment,
-    Segment,
 )
-from flagstaff.flags.strategies import strategy_json
+from flagstaff.flags.strategies import set_segments, strategy_json
 from flagstaff.flags.variants import normalize_variants
 
 
@@ -166,11 +164,9 @@ class ToggleService:
             disabled=bool(wanted.get("disabled")),
             created_by_user_id=actor.user_id,
         )
-        strategy.segment_links = [
-            FeatureStrategySegment(segment_id=s)
-            for s in wanted.get("segments") or []
-            if self.session.get(Segment, s) is not None
-        ]
+        # A segment deleted since the default was set stays named, so the strategy evaluates
+        # false rather than reaching everyone (see strategies.set_segments).
+        set_segments(strategy, list(wanted.get("segments") or []))
         self.session.add(strategy)
         self.session.flush()
         self.events.record(

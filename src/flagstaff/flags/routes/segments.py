@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
-from flagstaff.flags.schemas import SegmentIn, ValidateSegmentIn, dumped
+from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
+from flagstaff.flags.routes.common import StrategyId, ensure_allowed
+from flagstaff.flags.schemas import SegmentIn, StrategySegmentsIn, ValidateSegmentIn, dumped
 from flagstaff.flags.segments import SegmentInput, SegmentService, segment_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
@@ -58,6 +60,40 @@ def create_segment(
 def validate_segment(body: ValidateSegmentIn, _: AnyAccountDep, db: SessionDep) -> Response:
     SegmentService(db).validate_name(body.name)
     return Response(status_code=204)
+
+
+@router.post(
+    "/api/admin/segments/strategies",
+    operation_id="updateFeatureStrategySegments",
+    status_code=201,
+)
+def set_strategy_segments(
+    body: StrategySegmentsIn,
+    response: Response,
+    actor: ActorDep,
+    principal: PrincipalDep,
+    db: SessionDep,
+) -> dict[str, Any]:
+    ensure_allowed(
+        principal, Permission.UPDATE_FEATURE_STRATEGY, body.project_id, body.environment_id
+    )
+    strategy = SegmentService(db).set_for_strategy(
+        actor, body.project_id, body.environment_id, body.strategy_id, body.segment_ids
+    )
+    response.headers["Location"] = f"strategies/{quote(strategy.id, safe='')}"
+    return {
+        "projectId": body.project_id,
+        "environmentId": body.environment_id,
+        "strategyId": strategy.id,
+        "segmentIds": strategy.segment_ids,
+    }
+
+
+@router.get("/api/admin/segments/strategies/{strategyId}", operation_id="getSegmentsByStrategyId")
+def get_strategy_segments(
+    strategy_id: StrategyId, _: AnyAccountDep, db: SessionDep
+) -> dict[str, Any]:
+    return {"segments": [segment_json(s) for s in SegmentService(db).of_strategy(strategy_id)]}
 
 
 @router.get("/api/admin/segments/{id}", operation_id="getSegment")

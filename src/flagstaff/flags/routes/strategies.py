@@ -8,8 +8,15 @@ from fastapi import APIRouter, Depends, Response
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.flags.constraints import validate_constraint
 from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId, StrategyId
-from flagstaff.flags.schemas import PatchOperationIn, SortOrderIn, StrategyIn, dumped
+from flagstaff.flags.schemas import (
+    ConstraintIn,
+    PatchOperationIn,
+    SortOrderIn,
+    StrategyIn,
+    dumped,
+)
 from flagstaff.flags.strategies import StrategyInput, StrategyService, strategy_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
@@ -43,6 +50,12 @@ def strategy_input(body: StrategyIn) -> StrategyInput:
         segments=list(body.segments),
         keep_segments="segments" not in body.model_fields_set,
     )
+
+
+@router.post("/api/admin/constraints/validate", operation_id="validateConstraint")
+def validate_one_constraint(body: ConstraintIn, _: AnyAccountDep) -> Response:
+    validate_constraint(dumped([body])[0])
+    return Response(status_code=204)
 
 
 @router.get(STRATEGIES, operation_id="getFeatureStrategies")
