@@ -1,0 +1,39 @@
+"""The kinds of caller the Admin API sees, each as a client plus the headers it sends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from flagstaff.context import AppContext
+from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.service_accounts.helpers import bearer, create_account, create_token
+
+Caller = tuple[TestClient, dict[str, str]]
+ACCOUNTS = ("admin", "editor", "viewer", "service-account")
+SDK_TOKENS = ("client-token", "frontend-token")
+
+
+def as_caller(
+    kind: str,
+    *,
+    context: AppContext,
+    client: TestClient,
+    admin_client: TestClient,
+    user_client: Callable[..., TestClient],
+) -> Caller:
+    if kind == "admin":
+        return admin_client, {}
+    if kind in ("editor", "viewer"):
+        return user_client(kind.capitalize()), {}
+    if kind == "service-account":
+        account = create_account(admin_client, username="service-sdk", role="Editor")
+        return client, bearer(create_token(admin_client, account["id"])["secret"])
+    if kind == "admin-token":
+        return client, auth(make_api_token(context, "admin", environment="*", name="root"))
+    if kind == "client-token":
+        return client, auth(make_api_token(context, "client", name="backend"))
+    if kind == "frontend-token":
+        return client, auth(make_api_token(context, "frontend", name="web"))
+    raise ValueError(kind)
