@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -16,25 +17,35 @@ import pytest
 
 HERE = Path(__file__).parent
 PACKAGES = ("unleash-client", "unleash-proxy-client")
+MIN_NODE = 20  # what unleash-client 6 declares in its engines
 
 
 def node() -> str:
     """The ``node`` binary, with the pinned SDKs installed beside this file. Without them a test
     is skipped on a developer's machine; in CI (``CI`` set) it fails, so a broken install cannot
     pass as skipped tests."""
-    binary = shutil.which("node")
-    missing = [p for p in PACKAGES if not (HERE / "node_modules" / p / "package.json").exists()]
-    problem = None
-    if binary is None:
-        problem = "node is not installed: the Node SDK tests need Node 20"
-    elif missing:
-        problem = f"{', '.join(missing)} missing: scripts/test runs `npm ci` in {HERE}"
+    binary, problem = _find_node()
     if problem is not None:
         if os.environ.get("CI"):
             pytest.fail(problem)
         pytest.skip(problem)
-    assert binary is not None
     return binary
+
+
+@functools.cache
+def _find_node() -> tuple[str, str | None]:
+    binary = shutil.which("node")
+    if binary is None:
+        return "", "node is not installed: the Node SDK tests need Node 20"
+    version = subprocess.run(
+        [binary, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if int(version.lstrip("v").split(".")[0] or 0) < MIN_NODE:
+        return binary, f"node {version} is too old: the Node SDK tests need Node {MIN_NODE}"
+    missing = [p for p in PACKAGES if not (HERE / "node_modules" / p / "package.json").exists()]
+    if missing:
+        return binary, f"{', '.join(missing)} missing: scripts/test runs `npm ci` in {HERE}"
+    return binary, None
 
 
 def run_script(script: str, options: dict[str, Any], stdin: Any, timeout: float) -> Any:
