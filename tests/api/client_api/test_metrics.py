@@ -7,9 +7,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.client_api.models import ClientInstance, ClientMetric
+from flagstaff.client_api.models import (
+    ClientApplication,
+    ClientInstance,
+    ClientMetric,
+    ClientMetricVariant,
+)
 from flagstaff.client_api.state import client_api_state
 from flagstaff.context import AppContext
+from flagstaff.events.models import Event
 from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.api.client_api.flags import make_flag
 
@@ -209,3 +215,210 @@ def test_raw_metrics__client_token__403(client: TestClient, context: AppContext)
         "/api/admin/client-metrics/features/x/raw", headers=auth(make_api_token(context))
     )
     assert response.status_code == 403
+
+
+BULK = "/api/client/metrics/bulk"
+
+
+def _metric(name: str = "checkout", environment: str = "development", **extra: Any) -> Any:
+    return {
+        "featureName": name,
+        "appName": "shop",
+        "environment": environment,
+        "timestamp": START,
+        "yes": 3,
+        "no": 1,
+        **extra,
+    }
+
+
+def _edge_app(environment: str = "development", app: str = "shop") -> dict[str, Any]:
+    return {
+        "appName": app,
+        "instanceId": "pod-1",
+        "environment": environment,
+        "interval": 15,
+        "started": START,
+        "strategies": ["default"],
+        "sdkVersion": "unleash-node-sdk:6.6.0",
+        "connectVia": [{"appName": "unleash-edge", "instanceId": "edge-1"}],
+    }
+
+
+def _counts(context: AppContext) -> list[tuple[str, str, str, int, int]]:
+    client_api_state(context).metrics.flush()
+    with context.database.session(write=False) as session:
+        return [
+            (r.feature_name, r.app_name, r.environment, r.yes, r.no)
+            for r in session.scalars(select(ClientMetric).order_by(ClientMetric.environment))
+        ]
+
+
+def test_bulk__edge_batch__202_counted_and_registered(
+    client: TestClient, context: AppContext
+) -> None:
+    make_flag(context, "checkout")
+    body = {
+        "applications": [_edge_app()],
+        "metrics": [_metric(variants={"blue": 2}), _metric(yes=1, no=0)],
+    }
+    response = client.post(BULK, json=body, headers=auth(make_api_token(context)))
+    assert response.status_code == 202
+    assert response.content == b""
+    assert _counts(context) == [("checkout", "shop", "development", 4, 1)]
+    with context.database.session(write=False) as session:
+        (instance,) = session.scalars(select(ClientInstance)).all()
+        (variant,) = session.scalars(select(ClientMetricVariant)).all()
+    assert (instance.app_name, instance.instance_id, instance.environment) == (
+        "shop",
+        "pod-1",
+        "development",
+    )
+    assert instance.sdk_version == "unleash-node-sdk:6.6.0"
+    assert (variant.variant, variant.count) == ("blue", 2)
+
+
+def test_bulk__other_environment__not_counted(client: TestClient, context: AppContext) -> None:
+    make_flag(context, "checkout")
+    body = {
+        "applications": [_edge_app("production", app="elsewhere")],
+        "metrics": [_metric(environment="production"), _metric()],
+    }
+    headers = auth(make_api_token(context, environment="development"))
+    assert client.post(BULK, json=body, headers=headers).status_code == 202
+    assert _counts(context) == [("checkout", "shop", "development", 3, 1)]
+    with context.database.session(write=False) as session:
+        assert session.scalars(select(ClientInstance)).all() == []
+        names = set(session.scalars(select(ClientApplication.app_name)))
+    assert names == {"shop"}
+
+
+def test_bulk__no_timestamp__current_hour(client: TestClient, context: AppContext) -> None:
+    from datetime import UTC, datetime
+
+    def hour() -> datetime:
+        return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+    make_flag(context, "checkout")
+    metric = _metric()
+    del metric["timestamp"]
+    body = {"applications": [], "metrics": [metric]}
+    before = hour()
+    assert client.post(BULK, json=body, headers=auth(make_api_token(context))).status_code == 202
+    client_api_state(context).metrics.flush()
+    with context.database.session(write=False) as session:
+        (row,) = session.scalars(select(ClientMetric)).all()
+    assert row.timestamp in (before, hour())
+
+
+def test_bulk__empty__202(client: TestClient, context: AppContext) -> None:
+    body = {"applications": [], "metrics": []}
+    assert client.post(BULK, json=body, headers=auth(make_api_token(context))).status_code == 202
+    assert _counts(context) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"metrics": []},
+        {"applications": []},
+        {"applications": {}, "metrics": []},
+        {"applications": [], "metrics": [_metric(yes=-1)]},
+        {"applications": [], "metrics": [_metric(yes="1")]},
+        {"applications": [], "metrics": [_metric(yes=2**60)]},
+        {"applications": [], "metrics": [_metric(timestamp="noon")]},
+        {"applications": [], "metrics": [_metric(variants={"blue": -1})]},
+        {"applications": [], "metrics": [{"featureName": "checkout", "appName": "shop"}]},
+        {"applications": [], "metrics": [_metric(name="x" * 256)]},
+        {"applications": [], "metrics": [_metric(appName="sh\x00op")]},
+        {"applications": [{"appName": "shop"}], "metrics": []},
+        {"applications": [{**_edge_app(), "strategies": "default"}], "metrics": []},
+        {"applications": [{**_edge_app(), "interval": -1}], "metrics": []},
+        {"applications": [], "metrics": [_metric()] * 100_001},
+        [],
+    ],
+)
+def test_bulk__malformed__400_nothing_counted(
+    client: TestClient, context: AppContext, body: Any
+) -> None:
+    make_flag(context, "checkout")
+    response = client.post(BULK, json=body, headers=auth(make_api_token(context)))
+    assert response.status_code in (400, 413), response.text
+    assert set(response.json()) >= {"id", "name", "message", "details"}
+    assert _counts(context) == []
+    with context.database.session(write=False) as session:
+        assert session.scalars(select(ClientApplication)).all() == []
+
+
+@pytest.mark.parametrize("kind", ["frontend", "admin"])
+def test_bulk__wrong_token_type__403(client: TestClient, context: AppContext, kind: str) -> None:
+    secret = make_api_token(context, kind, environment="*" if kind == "admin" else "development")
+    body = {"applications": [], "metrics": []}
+    response = client.post(BULK, json=body, headers=auth(secret))
+    assert response.status_code == 403
+    assert response.json()["name"] == "InvalidTokenError"
+
+
+def test_bulk__account_token__403(client: TestClient, admin_client: TestClient) -> None:
+    from tests.api.service_accounts.helpers import bearer, create_account, create_token
+
+    account = create_account(admin_client, role="Admin")
+    secret = create_token(admin_client, account["id"])["secret"]
+    body = {"applications": [], "metrics": []}
+    assert client.post(BULK, json=body, headers=bearer(secret)).status_code == 403
+
+
+def test_bulk__no_token__401(client: TestClient) -> None:
+    assert client.post(BULK, json={"applications": [], "metrics": []}).status_code == 401
+
+
+def test_bulk__documented(client: TestClient) -> None:
+    paths = client.get("/docs/openapi.json").json()["paths"]
+    assert paths[BULK]["post"]["operationId"] == "clientBulkMetrics"
+
+
+def test_register__new_application__created_once_with_event(
+    client: TestClient, context: AppContext
+) -> None:
+    body = {"appName": "shop", "interval": 1, "started": START, "strategies": []}
+    headers = auth(make_api_token(context))
+    for instance in ("pod-1", "pod-2"):
+        response = client.post(REGISTER, json={**body, "instanceId": instance}, headers=headers)
+        assert response.status_code == 202
+    report = {"appName": "shop", "bucket": bucket({})}
+    assert client.post(METRICS, json=report, headers=headers).status_code == 202
+    client_api_state(context).metrics.flush()
+    assert client.post(REGISTER, json=body, headers=headers).status_code == 202
+    client_api_state(context).metrics.flush()
+    with context.database.session(write=False) as session:
+        (app,) = session.scalars(select(ClientApplication)).all()
+        events = session.scalars(select(Event).where(Event.type == "application-created")).all()
+    assert app.app_name == "shop"
+    assert app.created_by == "unleash_system_user"
+    assert [(e.data["appName"], e.created_by_user_id) for e in events] == [("shop", -1337)]
+
+
+def test_metrics__report__registers_application(client: TestClient, context: AppContext) -> None:
+    report = {"appName": "reporter"}
+    headers = auth(make_api_token(context))
+    assert client.post(METRICS, json=report, headers=headers).status_code == 202
+    client_api_state(context).metrics.flush()
+    with context.database.session(write=False) as session:
+        assert list(session.scalars(select(ClientApplication.app_name))) == ["reporter"]
+
+
+def test_applications__two_buffers_same_name__one_row_one_event(context: AppContext) -> None:
+    from flagstaff.client_api.metrics import MetricsBuffer
+    from flagstaff.client_api.schemas import METRICS as SCHEMA
+
+    report = SCHEMA.validate_json(orjson.dumps({"appName": "shop"}))
+    first, second = MetricsBuffer(context.database), MetricsBuffer(context.database)
+    first.add_metrics(report, "development")
+    second.add_metrics(report, "production")
+    first.flush()
+    second.flush()
+    with context.database.session(write=False) as session:
+        assert len(session.scalars(select(ClientApplication)).all()) == 1
+        events = session.scalars(select(Event).where(Event.type == "application-created")).all()
+    assert len(events) == 1

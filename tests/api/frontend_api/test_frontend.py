@@ -207,3 +207,69 @@ def test_frontend_metrics__report__200_counted(
     }
     assert client.post(URL + "/client/register", json=register, headers=frontend).status_code == 200
     assert client.post(URL + "/client/register", json={}, headers=frontend).status_code == 400
+
+
+def test_frontend_register__browser_sdk__instance_and_application_in_token_environment(
+    client: TestClient, context: AppContext
+) -> None:
+    from sqlalchemy import select
+
+    from flagstaff.client_api.models import ClientApplication, ClientInstance
+    from flagstaff.client_api.state import client_api_state
+
+    headers = auth(make_api_token(context, "frontend", environment="production"))
+    register = {
+        "appName": "web",
+        "instanceId": "browser-1",
+        "sdkVersion": "unleash-client-js:3.7.8",
+        "environment": "development",  # deprecated and ignored: the token decides
+        "interval": 30000,
+        "started": "2026-11-27T10:00:00Z",
+        "strategies": [],
+    }
+    response = client.post(URL + "/client/register", json=register, headers=headers)
+    assert response.status_code == 200
+    client_api_state(context).metrics.flush()
+    with context.database.session(write=False) as session:
+        (instance,) = session.scalars(select(ClientInstance)).all()
+        apps = list(session.scalars(select(ClientApplication.app_name)))
+    assert (instance.app_name, instance.instance_id, instance.environment) == (
+        "web",
+        "browser-1",
+        "production",
+    )
+    assert instance.sdk_version == "unleash-client-js:3.7.8"
+    assert apps == ["web"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"appName": "web"},
+        {"appName": "", "interval": 1, "started": "2026-11-27T10:00:00Z", "strategies": []},
+        {"appName": "web", "interval": "often", "started": 0, "strategies": []},
+        {"appName": "web", "interval": 1, "started": 0, "strategies": [1]},
+        [],
+    ],
+)
+def test_frontend_register__malformed__400(
+    client: TestClient, frontend: dict[str, str], body: Any
+) -> None:
+    response = client.post(URL + "/client/register", json=body, headers=frontend)
+    assert response.status_code == 400
+    assert response.json()["name"] == "BadDataError"
+
+
+@pytest.mark.parametrize("path", ["/client/register", "/client/metrics"])
+@pytest.mark.parametrize("kind", ["client", "admin"])
+def test_frontend_reports__other_token_type__403(
+    client: TestClient, context: AppContext, path: str, kind: str
+) -> None:
+    secret = make_api_token(context, kind, environment="*" if kind == "admin" else "development")
+    response = client.post(URL + path, json={"appName": "web"}, headers=auth(secret))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/client/register", "/client/metrics"])
+def test_frontend_reports__no_token__401(client: TestClient, path: str) -> None:
+    assert client.post(URL + path, json={"appName": "web"}).status_code == 401
