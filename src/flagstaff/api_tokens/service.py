@@ -19,6 +19,7 @@ from flagstaff.db import utcnow
 from flagstaff.errors import BadDataError, NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.models import Environment, Project
+from flagstaff.revision import Revision
 from flagstaff.schemas import iso
 
 DIGEST_PURPOSE = "api-token"
@@ -51,9 +52,10 @@ def normalize_projects(projects: Iterable[str]) -> list[str]:
 
 
 class ApiTokenService:
-    def __init__(self, session: Session, keys: Keys) -> None:
+    def __init__(self, session: Session, keys: Keys, limit: int | None = None) -> None:
         self.session = session
         self.keys = keys
+        self.limit = MAX_TOKENS if limit is None else limit
         self.events = EventService(session)
 
     def all(self, types: Iterable[str] | None = None) -> list[ApiToken]:
@@ -156,11 +158,17 @@ class ApiTokenService:
             raise BadDataError(f"{kind} token cannot be scoped to all environments")
 
     def _check_limit(self) -> None:
+        # Count under a lock, or concurrent creations could each see room for one more. The
+        # limit is global, so the lock is on the one row every change writes anyway, the
+        # revision, taken now instead of when the event is recorded (the same row lock as
+        # AccountTokenService takes on the owner). SQLite has no row locks; its write
+        # transactions are serialized by BEGIN IMMEDIATE.
+        self.session.execute(select(Revision.id).where(Revision.id == 1).with_for_update())
         count = self.session.execute(select(func.count()).select_from(ApiToken)).scalar_one()
-        if count >= MAX_TOKENS:
+        if count >= self.limit:
             raise BadDataError(
                 f"Failed to create api token. You can't create more than the established "
-                f"limit of {MAX_TOKENS}."
+                f"limit of {self.limit}."
             )
 
     def _check_environment(self, environment: str) -> None:

@@ -20,6 +20,7 @@ from flagstaff.flags.models import (
     Feature,
     FeatureDependency,
     FeatureEnvironment,
+    Project,
     ProjectEnvironment,
 )
 from flagstaff.flags.projects import ensure_active
@@ -101,7 +102,7 @@ class FeatureService:
         name: str,
         fields: FeatureFields,
     ) -> Feature:
-        project = lookup.project(self.session, project_id)
+        project = self._locked_project(project_id)
         ensure_active(self.session, project.id)
         self.validate_name(name)
         if project.feature_limit is not None:
@@ -147,6 +148,19 @@ class FeatureService:
             feature_name=name,
         )
         return feature
+
+    def _locked_project(self, project_id: str) -> Project:
+        """The project, its row locked until commit: flags created at once in one project then
+        count one after another, so none passes the feature limit. (FOR NO KEY UPDATE: rows
+        that merely reference the project are not held up. SQLite serializes write
+        transactions with BEGIN IMMEDIATE instead.)"""
+        lookup.project(self.session, project_id)
+        return self.session.scalars(
+            select(Project)
+            .where(Project.id == project_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        ).one()
 
     def update(
         self, actor: Actor, project_id: str, name: str, fields: FeatureFields, *, replace: bool
