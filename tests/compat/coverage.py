@@ -91,7 +91,7 @@ def coverage_markdown(ours: set[Operation]) -> str:
         operations = by_tag[tag]
         missing = [f"`{op.method} {op.path}`" for op in operations if op.key not in ours]
         count = len(operations) - len(missing)
-        lines.append(f"| {tag} | {count}/{len(operations)} | {', '.join(missing) or '–'} |")
+        lines.append(f"| {tag} | {count}/{len(operations)} | {', '.join(missing) or 'none'} |")
     lines += ["", "## Enterprise operations Flagstaff serves in the open", ""]
     lines += [f"- `{method} {path}`" for method, path in hosted_only]
     lines += ["", "## Operations from older Unleash versions", ""]
