@@ -11,8 +11,6 @@ from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.api.service_accounts.helpers import bearer, create_account, create_token
 
 Caller = tuple[TestClient, dict[str, str]]
-ACCOUNTS = ("admin", "editor", "viewer", "service-account")
-SDK_TOKENS = ("client-token", "frontend-token")
 
 
 def as_caller(
@@ -27,8 +25,9 @@ def as_caller(
         return admin_client, {}
     if kind in ("editor", "viewer"):
         return user_client(kind.capitalize()), {}
-    if kind == "service-account":
-        account = create_account(admin_client, username="service-sdk", role="Editor")
+    if kind in ("service-account", "viewer-service-account"):
+        role = "Editor" if kind == "service-account" else "Viewer"
+        account = create_account(admin_client, username=f"service-{role.lower()}", role=role)
         return client, bearer(create_token(admin_client, account["id"])["secret"])
     if kind == "admin-token":
         return client, auth(make_api_token(context, "admin", environment="*", name="root"))

@@ -148,6 +148,7 @@ def test_set_cors__anonymous__401(client: TestClient) -> None:
         ("editor", 403),
         ("viewer", 403),
         ("service-account", 403),
+        ("viewer-service-account", 403),
         ("client-token", 403),
         ("frontend-token", 403),
     ],
