@@ -2,6 +2,94 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
 
-router = APIRouter(tags=["Search"])
+from fastapi import APIRouter, Query
+
+from flagstaff.auth.principal import Principal
+from flagstaff.deps import AnyAccountDep, SessionDep
+from flagstaff.errors import BadDataError
+from flagstaff.flags.search import FeatureSearch
+from flagstaff.flags.search_query import (
+    DEFAULT_LIMIT,
+    IS_OPERATORS,
+    MAX_LIMIT,
+    TAG_OPERATORS,
+    SearchQuery,
+    Visibility,
+    parse_archived,
+    parse_condition,
+    parse_created_by,
+    parse_date,
+    parse_favorite,
+    parse_state,
+    parse_status,
+    parse_tag,
+    parse_terms,
+)
+from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.policy import is_allowed
+from flagstaff.routing import TransactionalRoute
+
+router = APIRouter(route_class=TransactionalRoute, tags=["Search"])
+
+Param = Annotated[str | None, Query(max_length=5_000)]
+
+
+def visibility(principal: Principal) -> Visibility:
+    if is_allowed(principal, Permission.ADMIN):
+        return Visibility(every_project=True)
+    grants = principal.grants
+    return Visibility(
+        every_project=False, member_of=frozenset(grants.projects) | frozenset(grants.environments)
+    )
+
+
+@router.get("/api/admin/search/features", operation_id="searchFeatures")
+def search_features(
+    principal: AnyAccountDep,
+    db: SessionDep,
+    query: Param = None,
+    project: Param = None,
+    type: Param = None,
+    tag: Param = None,
+    segment: Param = None,
+    state: Param = None,
+    lifecycle: Param = None,
+    created_at: Annotated[str | None, Query(alias="createdAt", max_length=100)] = None,
+    last_seen_at: Annotated[str | None, Query(alias="lastSeenAt", max_length=100)] = None,
+    created_by: Annotated[str | None, Query(alias="createdBy", max_length=5_000)] = None,
+    status: Annotated[list[str] | None, Query(max_length=100)] = None,
+    favorite: Annotated[str | None, Query(max_length=100)] = None,
+    favorites_first: Annotated[str | None, Query(alias="favoritesFirst", max_length=10)] = None,
+    archived: Annotated[str | None, Query(max_length=10)] = None,
+    sort_by: Annotated[str, Query(alias="sortBy", max_length=200)] = "createdAt",
+    sort_order: Annotated[Literal["asc", "desc"], Query(alias="sortOrder")] = "asc",
+    offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    if lifecycle:
+        raise BadDataError("Flagstaff does not track flag lifecycle stages: drop `lifecycle`")
+    # favoritesFirst changes nothing: Flagstaff keeps no favorites.
+    del favorites_first
+    search = SearchQuery(
+        terms=parse_terms(query),
+        project=parse_condition("project", project, IS_OPERATORS),
+        type=parse_condition("type", type, IS_OPERATORS),
+        tag=parse_tag(tag),
+        segment=parse_condition("segment", segment, TAG_OPERATORS),
+        state=parse_state(state),
+        created_at=parse_date("createdAt", created_at),
+        last_seen_at=parse_date("lastSeenAt", last_seen_at),
+        created_by=parse_created_by(created_by),
+        status=parse_status(status or []),
+        favorite=parse_favorite(favorite),
+        archived=parse_archived(archived),
+        sort_by=sort_by,
+        descending=sort_order == "desc",
+        offset=offset,
+        limit=limit,
+        visibility=visibility(principal),
+    )
+    features, total = FeatureSearch(db).search(search)
+    return {"features": features, "total": total}
