@@ -27,6 +27,7 @@ from tests.spec.test_client_specification import (
 
 VARIANT_KEYS = ("name", "enabled", "feature_enabled", "payload")
 RESULTS: dict[str, Counter[str]] = defaultdict(Counter)
+REFUSALS: list[str] = []
 FAILURES: list[str] = []
 
 
@@ -45,6 +46,8 @@ class Summary:
             totals.update(RESULTS[name])
             write(f"  {name:45} {line(RESULTS[name])}")
         write(f"  {'TOTAL':45} {line(totals)}")
+        for refusal in REFUSALS:
+            write(f"  refused: {refusal}")
         for failure in FAILURES:
             write(f"  failed: {failure}")
 
@@ -108,7 +111,10 @@ def test_client_specification_node__every_case__passes(
     assert {f["name"] for f in state_of(spec)["features"]} - set(loaded.refused) <= loaded.flags
 
     counts = RESULTS[name]
-    counts["refused"] += len(cases(spec)) - len(evaluated)
+    for _, case in cases(spec):
+        if case["toggleName"] in loaded.refused:
+            counts["refused"] += 1
+            REFUSALS.append(f"{name}: {case['description']} ({loaded.refused[case['toggleName']]})")
     failures = []
     for (kind, case), got in zip(evaluated, answer["results"], strict=True):
         expected = case["expectedResult"]
