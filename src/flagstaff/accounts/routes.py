@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BeforeValidator
 from sqlalchemy import select
 
+from flagstaff.accounts.models import Account
 from flagstaff.accounts.schemas import (
     MAX_ID,
     AccessOut,
@@ -15,17 +16,20 @@ from flagstaff.accounts.schemas import (
     CreateUserIn,
     MeOut,
     PasswordIn,
+    ProfileOut,
     UpdateUserIn,
+    UserRolesOut,
     UsersOut,
     digits_only,
     listed_permissions,
+    role_in_project_out,
     user_access_out,
     user_out,
     user_search_out,
 )
 from flagstaff.accounts.service import AccountService, NewUser, UserChanges
 from flagstaff.auth.passwords import check_strength
-from flagstaff.auth.principal import CredentialKind
+from flagstaff.auth.principal import CredentialKind, Principal
 from flagstaff.auth.service import count_sessions
 from flagstaff.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.errors import (
@@ -82,6 +86,45 @@ def get_me(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict
         "feedback": [],
         "splash": {},
     }
+
+
+def _own_account(principal: Principal, db: SessionDep, context: ContextDep) -> Account:
+    """The caller's account. An API token has none: Unleash refuses it with this 400."""
+    if principal.account_id is None:
+        raise BadDataError("User id is missing in request user object")
+    try:
+        return accounts(db, context).get_account(principal.account_id)
+    except NotFoundError:
+        raise UnauthorizedError("You must log in to use Unleash.") from None
+
+
+@router.get("/api/admin/user/profile", operation_id="getProfile", response_model=ProfileOut)
+def get_profile(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    """Groups, favorite flags and e-mail subscriptions: Flagstaff has none of them (it sends
+    no productivity report), so those lists are empty."""
+    account = _own_account(principal, db, context)
+    return {
+        "rootRole": role_in_project_out(account.root_role),
+        "projects": accounts(db, context).profile_projects(account.id),
+        "groups": [],
+        "subscriptions": [],
+        "features": [],
+        "canChangePassword": account.password_hash is not None and not account.is_service,
+    }
+
+
+@router.get("/api/admin/user/roles", operation_id="getUserRoles", response_model=UserRolesOut)
+def get_user_roles(
+    principal: PrincipalDep,
+    db: SessionDep,
+    context: ContextDep,
+    project_id: Annotated[str | None, Query(alias="projectId", max_length=100)] = None,
+) -> dict[str, Any]:
+    if not project_id:
+        raise BadDataError("The query parameter projectId is required")
+    account = _own_account(principal, db, context)
+    roles = accounts(db, context).roles_in_project(account, project_id)
+    return {"version": 1, "roles": [role_in_project_out(r, p) for r, p in roles]}
 
 
 @router.post("/api/admin/user/change-password", operation_id="changeMyPassword")

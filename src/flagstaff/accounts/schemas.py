@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, EmailStr, Field, StrictBool, StrictInt, StrictStr
 
 from flagstaff.accounts.models import Account
-from flagstaff.rbac.models import ANY_ENVIRONMENT
+from flagstaff.rbac.models import ANY_ENVIRONMENT, Role
 from flagstaff.rbac.schemas import RoleOut
 from flagstaff.schemas import InputModel, Name, WireModel, iso
 
@@ -69,6 +69,33 @@ class MeOut(WireModel):
     permissions: list[dict[str, str]]
     feedback: list[Any] = []
     splash: dict[str, Any] = {}
+
+
+class ProfileOut(WireModel):
+    root_role: dict[str, Any]
+    projects: list[str]
+    groups: list[Any] = []
+    subscriptions: list[str] = []
+    features: list[Any] = []
+    can_change_password: bool
+
+
+class UserRolesOut(WireModel):
+    version: int = 1
+    roles: list[dict[str, Any]]
+
+
+def role_in_project_out(role: Role, project: str | None = None) -> dict[str, Any]:
+    """Unleash's roleSchema; ``project`` only where Unleash reports one."""
+    body: dict[str, Any] = {
+        "id": role.id,
+        "name": role.name,
+        "type": role.type,
+        "description": role.description,
+    }
+    if project is not None:
+        body["project"] = project
+    return body
 
 
 class AdminCountOut(WireModel):

@@ -15,7 +15,8 @@ from flagstaff.auth.passwords import Passwords, check_strength
 from flagstaff.auth.principal import Principal
 from flagstaff.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
-from flagstaff.rbac.models import Role
+from flagstaff.flags.models import DEFAULT_PROJECT, Project
+from flagstaff.rbac.models import ProjectRoleAssignment, Role
 from flagstaff.rbac.roles import ADMIN_ROLE_ID
 from flagstaff.rbac.service import RoleService
 
@@ -91,6 +92,31 @@ class AccountService:
         if account is None or account.is_service:
             raise NotFoundError("No user found")
         return account
+
+    def profile_projects(self, account_id: int) -> list[str]:
+        """The active projects the account holds a role in. Unleash stores every root role as
+        held in the default project, so its profiles always list ``default``; so does ours."""
+        assigned = self.session.scalars(
+            select(ProjectRoleAssignment.project)
+            .join(Project, Project.id == ProjectRoleAssignment.project)
+            .where(ProjectRoleAssignment.account_id == account_id)
+            .where(Project.archived_at.is_(None))
+        )
+        return sorted({DEFAULT_PROJECT, *assigned})
+
+    def roles_in_project(self, account: Account, project: str) -> list[tuple[Role, str]]:
+        """The account's root role and its roles in ``project``, each with the project Unleash
+        reports it in (a root role: ``default``, where Unleash stores it)."""
+        if self.session.get(Project, project) is None:
+            raise NotFoundError(f"Could not find project with id: {project}")
+        project_roles = self.session.scalars(
+            select(Role)
+            .join(ProjectRoleAssignment, ProjectRoleAssignment.role_id == Role.id)
+            .where(ProjectRoleAssignment.account_id == account.id)
+            .where(ProjectRoleAssignment.project == project)
+            .order_by(Role.id)
+        )
+        return [(account.root_role, DEFAULT_PROJECT), *((r, project) for r in project_roles)]
 
     def admin_count(self) -> dict[str, int]:
         rows = self.session.execute(

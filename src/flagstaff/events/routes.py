@@ -39,6 +39,13 @@ def get_events(
     return {"version": 1, "events": [event_out(e) for e in events], "totalEvents": total}
 
 
+@router.get("/api/admin/event-creators", operation_id="getEventCreators")
+def get_event_creators(_: AdminDep, db: SessionDep) -> list[dict[str, Any]]:
+    """Admin only, as the unfiltered event log: the list names people (Unleash lets any
+    account read it)."""
+    return [{"id": user_id, "name": name} for user_id, name in EventService(db).creators()]
+
+
 @router.get("/api/admin/events/{featureName}", operation_id="getEventsForToggle")
 def get_feature_events(
     feature_name: Annotated[str, Path(alias="featureName", max_length=255)],

@@ -12,7 +12,13 @@ from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff import revision
-from flagstaff.auth.principal import SYSTEM_USER_ID, SYSTEM_USER_NAME, Principal
+from flagstaff.accounts.models import Account
+from flagstaff.auth.principal import (
+    ADMIN_TOKEN_USER_ID,
+    SYSTEM_USER_ID,
+    SYSTEM_USER_NAME,
+    Principal,
+)
 from flagstaff.events.models import Event
 
 # Keys that must never reach the event log, whatever a caller passes in. Compared after
@@ -37,6 +43,8 @@ SECRET_KEYS = frozenset(
     }
 )
 SECRET_SUFFIXES = ("password", "secret")
+# What Unleash's event creators list calls the callers that are not accounts.
+CREATOR_NAMES = {SYSTEM_USER_ID: "Unleash System", ADMIN_TOKEN_USER_ID: "Unleash Admin Token"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,29 @@ class EventService:
             _filtered(select(Event), criteria).order_by(Event.id.desc()).offset(offset).limit(limit)
         ).all()
         return list(rows), total
+
+    def creators(self) -> list[tuple[int, str]]:
+        """Everyone who has made a change, by user id, with the name Unleash shows: the
+        account's name (else username, else e-mail), the system's own names, or for an account
+        since deleted the name its latest event recorded."""
+        latest = (
+            select(Event.created_by_user_id.label("user_id"), func.max(Event.id).label("last"))
+            .where(Event.created_by_user_id.is_not(None))
+            .group_by(Event.created_by_user_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(
+                latest.c.user_id, Event.created_by, Account.name, Account.username, Account.email
+            )
+            .join(Event, Event.id == latest.c.last)
+            .outerjoin(Account, Account.id == latest.c.user_id)
+            .order_by(latest.c.user_id)
+        )
+        return [
+            (user_id, CREATOR_NAMES.get(user_id) or name or username or email or recorded)
+            for user_id, recorded, name, username, email in rows
+        ]
 
 
 def _filtered(statement: S, criteria: EventFilter) -> S:

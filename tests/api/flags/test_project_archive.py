@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,8 +49,9 @@ def test_archive__hidden_from_list_shown_with_archived_and_event(
     assert [p["id"] for p in archived] == ["shop"]
     assert archived[0]["archivedAt"] is not None
     [event] = events(context, "project-archived")
-    assert (event.project, event.data["id"], event.created_by) == ("shop", "shop", "admin")
-    assert event.data["archivedAt"] == archived[0]["archivedAt"]
+    data: dict[str, Any] = event.data or {}
+    assert (event.project, data["id"], event.created_by) == ("shop", "shop", "admin")
+    assert data["archivedAt"] == archived[0]["archivedAt"]
 
 
 def test_revive__listed_again_and_event(
@@ -63,8 +65,9 @@ def test_revive__listed_again_and_event(
     assert admin_client.get(f"{PROJECTS}/shop").json()["archivedAt"] is None
     [event] = events(context, "project-revived")
     assert event.project == "shop"
-    assert event.pre_data["archivedAt"] is not None
-    assert event.data["archivedAt"] is None
+    before: dict[str, Any] = event.pre_data or {}
+    after: dict[str, Any] = event.data or {}
+    assert (before["archivedAt"] is not None, after["archivedAt"]) == (True, None)
     create_flag(admin_client, "after-revive", project=shop)
 
 

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from flagstaff.client_api.models import ClientMetric
 from flagstaff.context import AppContext
 from flagstaff.flags.models import Feature
 from flagstaff.rbac.roles import MEMBER_ROLE_ID
@@ -298,8 +299,6 @@ def test_search__created_by_filter(
 
 
 def test_search__recent_metrics_counted(admin_client: TestClient, context: AppContext) -> None:
-    from flagstaff.client_api.models import ClientMetric
-
     create_flag(admin_client, "measured")
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     with context.database.transaction() as session:
