@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+
+from tests.factories import UserHandle
+from tests.web.helpers import web_login
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,8 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+LAPTOP = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=390, height=844)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -101,7 +105,7 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     """``new_page(viewport=PHONE)``: a page in a fresh browser context (its own cookies)."""
     contexts = []
 
-    def make(viewport: dict[str, int] | None = None) -> Page:
+    def make(viewport: ViewportSize | None = None) -> Page:
         context = browser.new_context(viewport=viewport or LAPTOP)
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -115,3 +119,9 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 @pytest.fixture
 def page(new_page: Callable[..., Page]) -> Page:
     return new_page()
+
+
+@pytest.fixture
+def admin_web(client: TestClient, admin: UserHandle) -> TestClient:
+    """The test client, logged in to the pages as the Admin."""
+    return web_login(client, "admin")

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from flagstaff.context import AppContext
+from tests.factories import PASSWORD, make_user
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
@@ -52,3 +53,37 @@ def post_form(
     if token:
         fields["csrf_token"] = token
     return client.post(path, data=fields, follow_redirects=False)
+
+
+def confirm_then_post(
+    client: TestClient, path: str, params: dict[str, str] | None = None
+) -> tuple[str, Response]:
+    """Open a confirmation page, then send its form: the page's HTML and the answer."""
+    confirm = client.get(path, params=params)
+    assert confirm.status_code == 200, confirm.text
+    return confirm.text, post_form(client, path, params)
+
+
+def assert_form_error(response: Response, message: str) -> None:
+    """The form came back (400) with ``message`` in it."""
+    assert response.status_code == 400, response.text
+    assert message in response.text
+
+
+def web_login_new_user(
+    client: TestClient, context: AppContext, username: str, role: int | str
+) -> TestClient:
+    """Make a person with ``role`` and log the client in as them."""
+    make_user(context, username=username, role=role)
+    return web_login(client, username)
+
+
+def assert_shows(html: str, *texts: str) -> None:
+    """Every one of ``texts`` is in the page."""
+    missing = [t for t in texts if t not in html]
+    assert not missing, f"the page lacks {missing}"
+
+
+def api_status(client: TestClient, path: str, secret: str) -> int:
+    """The status an API read answers with ``secret`` as its credential."""
+    return client.get(path, headers={"Authorization": secret}).status_code

@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import select
 
 from flagstaff.context import AppContext
 from flagstaff.flags.models import Feature, FeatureEnvironment, FeatureStrategy
-from tests.factories import UserHandle, make_user
 from tests.web.factories import make_sa_token, make_service_account
-from tests.web.helpers import post_form, web_login
-
-
-@pytest.fixture
-def admin_web(client: TestClient, admin: UserHandle) -> TestClient:
-    return web_login(client, "admin")
+from tests.web.helpers import (
+    assert_form_error,
+    assert_shows,
+    confirm_then_post,
+    post_form,
+    web_login_new_user,
+)
 
 
 def _create_flag(client: TestClient, name: str = "checkout") -> None:
     response = post_form(client, "/projects/default/flags", {"name": name, "type": "release"})
     assert response.status_code == 303, response.text
+
+
+def _post_strategy(client: TestClient, **fields: str) -> Response:
+    """A flexible rollout for checkout in development; ``fields`` add or replace fields."""
+    form = {
+        "feature": "checkout",
+        "environment": "development",
+        "strategy": "flexibleRollout",
+        "p.flexibleRollout.rollout": "100",
+        "p.flexibleRollout.stickiness": "default",
+        "p.flexibleRollout.groupId": "checkout",
+    }
+    return post_form(client, "/projects/default/strategy", form | fields)
 
 
 def _strategies(context: AppContext, feature: str) -> list[FeatureStrategy]:
@@ -52,8 +65,7 @@ def test_events__newest_first_with_actor_and_change(
     updated = html.index('data-event-type="service-account-updated"')
     assert updated < html.index('data-event-type="service-account-created"')
     assert "<del>&#34;First&#34;</del>" in html or "<del>First</del>" in html
-    assert "<ins>Second</ins>" in html
-    assert "data-actor>admin<" in html
+    assert_shows(html, "<ins>Second</ins>", "data-actor>admin<")
 
 
 def test_events__filters_type_actor_flag(admin_web: TestClient, context: AppContext) -> None:
@@ -83,8 +95,7 @@ def test_events__filters_type_actor_flag(admin_web: TestClient, context: AppCont
 
 
 def test_events__viewer__only_project_events(client: TestClient, context: AppContext) -> None:
-    make_user(context, username="viewer", role="Viewer")
-    web_login(client, "viewer")
+    web_login_new_user(client, context, "viewer", "Viewer")
 
     html = client.get("/history").text
 
@@ -136,8 +147,7 @@ def test_flags__viewer__switch_disabled_and_toggle_forbidden(
 ) -> None:
     _create_flag(admin_web)
     post_form(admin_web, "/sign-out")
-    make_user(context, username="viewer", role="Viewer")
-    web_login(client, "viewer")
+    web_login_new_user(client, context, "viewer", "Viewer")
 
     html = client.get("/projects/default").text
     response = post_form(
@@ -165,8 +175,7 @@ def test_flags__duplicate_name__error(admin_web: TestClient) -> None:
 
     response = post_form(admin_web, "/projects/default/flags", {"name": "checkout"})
 
-    assert response.status_code == 400
-    assert "A flag with that name already exists." in response.text
+    assert_form_error(response, "A flag with that name already exists.")
 
 
 def test_strategy__add_with_constraint__edit__remove(
@@ -178,16 +187,11 @@ def test_strategy__add_with_constraint__edit__remove(
     )
     assert form.status_code == 200
 
-    added = post_form(
+    added = _post_strategy(
         admin_web,
-        "/projects/default/strategy",
-        {
-            "feature": "checkout",
-            "environment": "development",
-            "strategy": "flexibleRollout",
+        **{
             "p.flexibleRollout.rollout": "25",
             "p.flexibleRollout.stickiness": "userId",
-            "p.flexibleRollout.groupId": "checkout",
             "c_context": "region",
             "c_operator": "IN",
             "c_values": "eu, us\nasia",
@@ -210,20 +214,12 @@ def test_strategy__add_with_constraint__edit__remove(
     assert "region" in detail
     assert "eu, us, asia" in detail
 
-    edited = post_form(
+    edited = _post_strategy(
         admin_web,
-        "/projects/default/strategy",
-        {
-            "feature": "checkout",
-            "environment": "development",
-            "id": strategy.id,
-            "strategy": "flexibleRollout",
-            "title": "Quarter",
-            "p.flexibleRollout.rollout": "50",
-            "p.flexibleRollout.stickiness": "default",
-            "p.flexibleRollout.groupId": "checkout",
-            "c_context": "",
-        },
+        id=strategy.id,
+        title="Quarter",
+        c_context="",
+        **{"p.flexibleRollout.rollout": "50"},
     )
     assert edited.status_code == 303
     [changed] = _strategies(context, "checkout")
@@ -234,8 +230,7 @@ def test_strategy__add_with_constraint__edit__remove(
     )
 
     params = {"feature": "checkout", "environment": "development", "id": strategy.id}
-    confirm = admin_web.get("/projects/default/strategy/delete", params=params).text
-    removed = post_form(admin_web, "/projects/default/strategy/delete", params)
+    confirm, removed = confirm_then_post(admin_web, "/projects/default/strategy/delete", params)
     assert "Remove strategy?" in confirm
     assert removed.status_code == 303
     assert _strategies(context, "checkout") == []
@@ -244,45 +239,20 @@ def test_strategy__add_with_constraint__edit__remove(
 def test_strategy__bad_constraint__error_keeps_the_form(admin_web: TestClient) -> None:
     _create_flag(admin_web)
 
-    response = post_form(
-        admin_web,
-        "/projects/default/strategy",
-        {
-            "feature": "checkout",
-            "environment": "development",
-            "strategy": "flexibleRollout",
-            "p.flexibleRollout.rollout": "10",
-            "p.flexibleRollout.stickiness": "default",
-            "p.flexibleRollout.groupId": "checkout",
-            "c_context": "version",
-            "c_operator": "SEMVER_GT",
-            "c_values": "not-a-version",
-        },
+    response = _post_strategy(
+        admin_web, c_context="version", c_operator="SEMVER_GT", c_values="not-a-version"
     )
 
-    assert response.status_code == 400
-    assert "not a valid semantic version" in response.text
+    assert_form_error(response, "not a valid semantic version")
     assert 'value="version"' in response.text
 
 
 def test_strategy__rollout_over_100__error(admin_web: TestClient) -> None:
     _create_flag(admin_web)
 
-    response = post_form(
-        admin_web,
-        "/projects/default/strategy",
-        {
-            "feature": "checkout",
-            "environment": "development",
-            "strategy": "flexibleRollout",
-            "p.flexibleRollout.rollout": "150",
-            "p.flexibleRollout.stickiness": "default",
-            "p.flexibleRollout.groupId": "checkout",
-        },
-    )
+    response = _post_strategy(admin_web, **{"p.flexibleRollout.rollout": "150"})
 
-    assert response.status_code == 400
-    assert "A percentage from 0 to 100." in response.text
+    assert_form_error(response, "A percentage from 0 to 100.")
 
 
 def test_flags__archive_then_revive(admin_web: TestClient, context: AppContext) -> None:
@@ -293,8 +263,9 @@ def test_flags__archive_then_revive(admin_web: TestClient, context: AppContext) 
         {"feature": "checkout", "environment": "development", "enabled": "true"},
     )
 
-    confirm = admin_web.get("/projects/default/archive", params={"feature": "checkout"}).text
-    archived = post_form(admin_web, "/projects/default/archive", {"feature": "checkout"})
+    confirm, archived = confirm_then_post(
+        admin_web, "/projects/default/archive", {"feature": "checkout"}
+    )
 
     assert "Archive flag?" in confirm
     assert archived.status_code == 303
@@ -318,9 +289,7 @@ def test_flags__overview__every_project(admin_web: TestClient) -> None:
 
     html = admin_web.get("/flags").text
 
-    assert "one" in html
-    assert "two" in html
-    assert 'aria-label="one in development"' in html
+    assert_shows(html, "one", "two", 'aria-label="one in development"')
 
 
 def test_projects__list__default_project(admin_web: TestClient) -> None:

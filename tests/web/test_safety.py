@@ -38,11 +38,6 @@ POSTS = [
 ]
 
 
-@pytest.fixture
-def admin_web(client: TestClient, admin: UserHandle) -> TestClient:
-    return web_login(client, "admin")
-
-
 @pytest.mark.parametrize(("path", "data"), POSTS)
 @pytest.mark.parametrize("token", ["", "forged-token"])
 def test_post__without_valid_csrf_token__refused(
@@ -151,20 +146,24 @@ def test_pages__have_no_inline_script_or_style(admin_web: TestClient, context: A
             assert script.lstrip().startswith("src="), path
 
 
-def test_session_cookie__httponly_samesite_and_not_secure_over_http(
-    client: TestClient, admin: UserHandle
-) -> None:
+def _session_cookie_set_by_login(client: TestClient) -> str:
+    """The ``Set-Cookie`` header of the session that logging in as the Admin starts."""
     page = client.get("/login")
-
     response = client.post(
         "/login",
         data={"csrf_token": csrf_of(page.text), "username": "admin", "password": PASSWORD},
         follow_redirects=False,
     )
-
-    cookie = next(
+    return next(
         h for h in response.headers.get_list("set-cookie") if h.startswith("flagstaff-session=")
     )
+
+
+def test_session_cookie__httponly_samesite_and_not_secure_over_http(
+    client: TestClient, admin: UserHandle
+) -> None:
+    cookie = _session_cookie_set_by_login(client)
+
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
     assert "Secure" not in cookie
@@ -172,16 +171,8 @@ def test_session_cookie__httponly_samesite_and_not_secure_over_http(
 
 def test_session_cookie__secure_over_https(app: object, admin: UserHandle) -> None:
     with TestClient(app, base_url="https://testserver") as secure:  # type: ignore[arg-type]
-        page = secure.get("/login")
-        response = secure.post(
-            "/login",
-            data={"csrf_token": csrf_of(page.text), "username": "admin", "password": PASSWORD},
-            follow_redirects=False,
-        )
+        cookie = _session_cookie_set_by_login(secure)
 
-    cookie = next(
-        h for h in response.headers.get_list("set-cookie") if h.startswith("flagstaff-session=")
-    )
     assert "Secure" in cookie
 
 

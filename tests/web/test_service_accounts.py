@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlalchemy import select, update
 
 from flagstaff.accounts.models import Account
@@ -14,16 +15,16 @@ from flagstaff.context import AppContext
 from flagstaff.db import utcnow
 from flagstaff.events.models import Event
 from flagstaff.tokens.models import AccountToken
-from tests.factories import UserHandle
 from tests.web.factories import make_sa_token, make_service_account
-from tests.web.helpers import post_form, web_login
+from tests.web.helpers import (
+    api_status,
+    assert_form_error,
+    assert_shows,
+    confirm_then_post,
+    post_form,
+)
 
 SECRET = re.compile(r"user:fsa_[0-9A-Za-z]{38}")
-
-
-@pytest.fixture
-def admin_web(client: TestClient, admin: UserHandle) -> TestClient:
-    return web_login(client, "admin")
 
 
 def _accounts(context: AppContext) -> list[Account]:
@@ -34,6 +35,20 @@ def _accounts(context: AppContext) -> list[Account]:
 def _events(context: AppContext, type_: str) -> list[Event]:
     with context.database.session(write=False) as session:
         return list(session.scalars(select(Event).where(Event.type == type_)))
+
+
+def _create_with_token(client: TestClient, **fields: str) -> Response:
+    """The new-account form for "CI" (service-ci, Editor) with a token made at once;
+    ``fields`` add or replace fields."""
+    form = {
+        "name": "CI",
+        "username": "service-ci",
+        "root_role": "2",
+        "generate": "now",
+        "description": "deploy",
+        "expiry": "30d",
+    }
+    return post_form(client, "/admin/service-accounts/new", form | fields)
 
 
 def test_list__no_accounts__empty_state(admin_web: TestClient) -> None:
@@ -53,10 +68,13 @@ def test_list__accounts__name_username_role_tokens(
 
     html = admin_web.get("/admin/service-accounts").text
 
-    assert "service-deployer" in html
-    assert "2 tokens" in html
-    assert "github actions" in html
-    assert "terraform" in html
+    assert_shows(
+        html,
+        "service-deployer",
+        "2 tokens",
+        "github actions",
+        "terraform",
+    )
     assert f'href="/admin/service-accounts/{bare.id}/edit#new-token">Create token' in html
     assert "Editor" in html
     assert "Viewer" in html
@@ -112,8 +130,7 @@ def test_create__taken_username__error_in_the_form(
         {"name": "CI", "username": "service-ci", "root_role": "2"},
     )
 
-    assert response.status_code == 400
-    assert "A service account or user with that username already exists." in response.text
+    assert_form_error(response, "A service account or user with that username already exists.")
     assert 'value="CI"' in response.text
 
 
@@ -124,25 +141,13 @@ def test_create__bad_username__error_in_the_form(admin_web: TestClient) -> None:
         {"name": "CI", "username": "has space", "root_role": "2"},
     )
 
-    assert response.status_code == 400
-    assert "Use letters, digits" in response.text
+    assert_form_error(response, "Use letters, digits")
 
 
 def test_create__with_token_now__secret_only_in_that_response(
     admin_web: TestClient, context: AppContext
 ) -> None:
-    response = post_form(
-        admin_web,
-        "/admin/service-accounts/new",
-        {
-            "name": "CI",
-            "username": "service-ci",
-            "root_role": "2",
-            "generate": "now",
-            "description": "deploy",
-            "expiry": "30d",
-        },
-    )
+    response = _create_with_token(admin_web)
 
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
@@ -163,22 +168,9 @@ def test_create__with_token_now__secret_only_in_that_response(
 def test_create__with_token_and_past_custom_date__nothing_created(
     admin_web: TestClient, context: AppContext
 ) -> None:
-    response = post_form(
-        admin_web,
-        "/admin/service-accounts/new",
-        {
-            "name": "CI",
-            "username": "service-ci",
-            "root_role": "2",
-            "generate": "now",
-            "description": "deploy",
-            "expiry": "custom",
-            "expires_at": "2001-01-01T00:00",
-        },
-    )
+    response = _create_with_token(admin_web, expiry="custom", expires_at="2001-01-01T00:00")
 
-    assert response.status_code == 400
-    assert "Invalid date, must be in the future." in response.text
+    assert_form_error(response, "Invalid date, must be in the future.")
     assert _accounts(context) == []
 
 
@@ -207,8 +199,7 @@ def test_edit__empty_name__error_in_the_form(admin_web: TestClient, context: App
         admin_web, f"/admin/service-accounts/{account.id}/edit", {"name": "", "root_role": "3"}
     )
 
-    assert response.status_code == 400
-    assert "This field is required." in response.text
+    assert_form_error(response, "This field is required.")
 
 
 def test_token__create__dialog_then_never_again(admin_web: TestClient, context: AppContext) -> None:
@@ -300,10 +291,13 @@ def test_tokens_table__markers_never_soon_expired(
 
     html = admin_web.get(f"/admin/service-accounts/{account.id}/edit").text
 
-    assert "Never" in html
-    assert "Expires soon" in html
-    assert "This token expires soon" in html
-    assert "This token has expired" in html
+    assert_shows(
+        html,
+        "Never",
+        "Expires soon",
+        "This token expires soon",
+        "This token has expired",
+    )
 
 
 def test_tokens__at_the_limit__form_disabled(admin_web: TestClient, context: AppContext) -> None:
@@ -326,15 +320,16 @@ def test_token_delete__confirmation_names_it__then_api_refuses(
         token_id = session.scalars(select(AccountToken.id)).one()
     base = f"/admin/service-accounts/{account.id}/tokens/{token_id}/delete"
 
-    confirm = admin_web.get(base).text
-    response = post_form(admin_web, base)
+    confirm, response = confirm_then_post(admin_web, base)
 
-    assert "Delete token?" in confirm
-    assert "github actions" in confirm
-    assert "no longer be able to access the Admin API" in confirm
+    assert_shows(
+        confirm,
+        "Delete token?",
+        "github actions",
+        "no longer be able to access the Admin API",
+    )
     assert response.status_code == 303
-    refused = admin_web.get("/api/admin/user", headers={"Authorization": secret})
-    assert refused.status_code == 401
+    assert api_status(admin_web, "/api/admin/user", secret) == 401
 
 
 def test_account_delete__with_tokens__warns_and_lists_them(
@@ -343,17 +338,19 @@ def test_account_delete__with_tokens__warns_and_lists_them(
     account = make_service_account(context, name="Deployer")
     secret = make_sa_token(context, account.id, description="github actions")
 
-    confirm = admin_web.get(f"/admin/service-accounts/{account.id}/delete").text
-    response = post_form(admin_web, f"/admin/service-accounts/{account.id}/delete")
+    confirm, response = confirm_then_post(admin_web, f"/admin/service-accounts/{account.id}/delete")
 
-    assert "Delete service account?" in confirm
-    assert "You are about to delete service account: <strong>Deployer</strong>" in confirm
-    assert "may break existing implementations" in confirm
-    assert "lose access" in confirm
-    assert "github actions" in confirm
+    assert_shows(
+        confirm,
+        "Delete service account?",
+        "You are about to delete service account: <strong>Deployer</strong>",
+        "may break existing implementations",
+        "lose access",
+        "github actions",
+    )
     assert response.status_code == 303
     assert _accounts(context) == []
-    assert admin_web.get("/api/admin/user", headers={"Authorization": secret}).status_code == 401
+    assert api_status(admin_web, "/api/admin/user", secret) == 401
     assert "Deployer has been deleted." in admin_web.get("/admin/service-accounts").text
 
 

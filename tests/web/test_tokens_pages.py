@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -12,14 +11,16 @@ from flagstaff.api_tokens.models import ApiToken
 from flagstaff.context import AppContext
 from flagstaff.tokens.models import AccountToken
 from tests.factories import PASSWORD, UserHandle, make_user
-from tests.web.helpers import post_form, web_login
+from tests.web.helpers import (
+    api_status,
+    assert_form_error,
+    confirm_then_post,
+    post_form,
+    web_login,
+    web_login_new_user,
+)
 
 PAT = re.compile(r"user:fsa_[0-9A-Za-z]{38}")
-
-
-@pytest.fixture
-def admin_web(client: TestClient, admin: UserHandle) -> TestClient:
-    return web_login(client, "admin")
 
 
 def _dialog_secret(html: str) -> str:
@@ -29,8 +30,7 @@ def _dialog_secret(html: str) -> str:
 
 
 def test_profile__create_pat__shown_once_and_works(client: TestClient, context: AppContext) -> None:
-    make_user(context, username="ada", role="Viewer")
-    web_login(client, "ada")
+    web_login_new_user(client, context, "ada", "Viewer")
 
     response = post_form(client, "/profile/tokens", {"description": "laptop", "expiry": "30d"})
 
@@ -46,20 +46,18 @@ def test_profile__create_pat__shown_once_and_works(client: TestClient, context: 
 
 
 def test_profile__delete_pat__api_refuses_it(client: TestClient, context: AppContext) -> None:
-    make_user(context, username="ada", role="Viewer")
-    web_login(client, "ada")
+    web_login_new_user(client, context, "ada", "Viewer")
     secret = _dialog_secret(
         post_form(client, "/profile/tokens", {"description": "laptop", "expiry": "7d"}).text
     )
     with context.database.session(write=False) as session:
         token_id = session.scalars(select(AccountToken.id)).one()
 
-    confirm = client.get(f"/profile/tokens/{token_id}/delete").text
-    response = post_form(client, f"/profile/tokens/{token_id}/delete")
+    confirm, response = confirm_then_post(client, f"/profile/tokens/{token_id}/delete")
 
     assert "laptop" in confirm
     assert response.status_code == 303
-    assert client.get("/api/admin/user", headers={"Authorization": secret}).status_code == 401
+    assert api_status(client, "/api/admin/user", secret) == 401
 
 
 def test_profile__another_persons_token__not_found(
@@ -80,8 +78,7 @@ def test_profile__another_persons_token__not_found(
 def test_profile__change_password__keeps_this_session(
     client: TestClient, context: AppContext
 ) -> None:
-    make_user(context, username="ada", role="Viewer")
-    web_login(client, "ada")
+    web_login_new_user(client, context, "ada", "Viewer")
     new = "Another-Pa55word!"
 
     response = post_form(
@@ -95,15 +92,13 @@ def test_profile__change_password__keeps_this_session(
 def test_profile__change_password__wrong_old__error(
     client: TestClient, context: AppContext
 ) -> None:
-    make_user(context, username="ada", role="Viewer")
-    web_login(client, "ada")
+    web_login_new_user(client, context, "ada", "Viewer")
 
     response = post_form(
         client, "/profile/password", {"old": "nope", "password": "x", "confirm": "x"}
     )
 
-    assert response.status_code == 400
-    assert "That is not your current password." in response.text
+    assert_form_error(response, "That is not your current password.")
 
 
 def test_api_tokens__create_client_token__shown_once_and_reads_flags(
@@ -127,8 +122,7 @@ def test_api_tokens__create_client_token__shown_once_and_reads_flags(
     listing = admin_web.get("/admin/api-tokens").text
     assert "checkout-service" in listing
     assert secret not in listing
-    features = admin_web.get("/api/client/features", headers={"Authorization": secret})
-    assert features.status_code == 200
+    assert api_status(admin_web, "/api/client/features", secret) == 200
 
 
 def test_api_tokens__delete__confirm_then_refused(
@@ -144,21 +138,18 @@ def test_api_tokens__delete__confirm_then_refused(
     with context.database.session(write=False) as session:
         selector = session.scalars(select(ApiToken.selector)).one()
 
-    confirm = admin_web.get(f"/admin/api-tokens/{selector}/delete").text
-    response = post_form(admin_web, f"/admin/api-tokens/{selector}/delete")
+    confirm, response = confirm_then_post(admin_web, f"/admin/api-tokens/{selector}/delete")
 
     assert "edge" in confirm
     assert "no longer be able to read flags" in confirm
     assert response.status_code == 303
-    refused = admin_web.get("/api/client/features", headers={"Authorization": secret})
-    assert refused.status_code == 401
+    assert api_status(admin_web, "/api/client/features", secret) == 401
 
 
 def test_api_tokens__editor__cannot_create_admin_tokens(
     client: TestClient, context: AppContext
 ) -> None:
-    make_user(context, username="ed", role="Editor")
-    web_login(client, "ed")
+    web_login_new_user(client, context, "ed", "Editor")
 
     form = client.get("/admin/api-tokens/new").text
     response = post_form(
@@ -176,5 +167,4 @@ def test_api_tokens__missing_name__error(admin_web: TestClient) -> None:
         admin_web, "/admin/api-tokens/new", {"name": "", "type": "client", "expiry": "never"}
     )
 
-    assert response.status_code == 400
-    assert "Give the token a name." in response.text
+    assert_form_error(response, "Give the token a name.")

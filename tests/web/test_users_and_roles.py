@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -14,14 +13,15 @@ from flagstaff.events.service import SYSTEM
 from flagstaff.rbac.service import PermissionRef, RoleService
 from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.factories import admin_principal, make_service_account
-from tests.web.helpers import post_form, web_login
+from tests.web.helpers import (
+    assert_form_error,
+    assert_shows,
+    confirm_then_post,
+    post_form,
+    web_login,
+)
 
 NEW_PASSWORD = "Brand-New-Pa55!"
-
-
-@pytest.fixture
-def admin_web(client: TestClient, admin: UserHandle) -> TestClient:
-    return web_login(client, "admin")
 
 
 def _user(context: AppContext, username: str) -> Account | None:
@@ -79,8 +79,7 @@ def test_users__create__weak_password__rules_in_the_form(
         {"username": "grace", "password": "short", "root_role": "2"},
     )
 
-    assert response.status_code == 400
-    assert "at least 10 characters" in response.text
+    assert_form_error(response, "at least 10 characters")
     assert _user(context, "grace") is None
 
 
@@ -91,8 +90,7 @@ def test_users__create__taken_username__error(admin_web: TestClient) -> None:
         {"username": "admin", "password": PASSWORD, "root_role": "2"},
     )
 
-    assert response.status_code == 400
-    assert "already exists" in response.text
+    assert_form_error(response, "already exists")
 
 
 def test_users__edit_role__saved(admin_web: TestClient, context: AppContext) -> None:
@@ -115,8 +113,7 @@ def test_users__last_admin_demoted__refused(admin_web: TestClient, admin: UserHa
         admin_web, f"/admin/users/{admin.id}/edit", {"name": "Admin", "root_role": "3"}
     )
 
-    assert response.status_code == 400
-    assert "last admin" in response.text
+    assert_form_error(response, "last admin")
 
 
 def test_users__reset_password__old_one_stops_working(
@@ -145,15 +142,13 @@ def test_users__reset_password__mismatch__error(admin_web: TestClient, context: 
         {"password": NEW_PASSWORD, "confirm": "different"},
     )
 
-    assert response.status_code == 400
-    assert "The two passwords differ." in response.text
+    assert_form_error(response, "The two passwords differ.")
 
 
 def test_users__delete__confirm_then_gone(admin_web: TestClient, context: AppContext) -> None:
     person = make_user(context, username="ada", name="Ada")
 
-    confirm = admin_web.get(f"/admin/users/{person.id}/delete").text
-    response = post_form(admin_web, f"/admin/users/{person.id}/delete")
+    confirm, response = confirm_then_post(admin_web, f"/admin/users/{person.id}/delete")
 
     assert "Delete user?" in confirm
     assert "personal access tokens stop working" in confirm
@@ -164,8 +159,7 @@ def test_users__delete__confirm_then_gone(admin_web: TestClient, context: AppCon
 def test_users__delete_yourself__refused(admin_web: TestClient, admin: UserHandle) -> None:
     response = post_form(admin_web, f"/admin/users/{admin.id}/delete")
 
-    assert response.status_code == 400
-    assert "You cannot delete yourself." in response.text
+    assert_form_error(response, "You cannot delete yourself.")
 
 
 def test_roles__list__built_in_and_custom(admin_web: TestClient, context: AppContext) -> None:
@@ -188,13 +182,16 @@ def test_roles__delete_in_use__refused_with_who_holds_it(
     confirm = admin_web.get(f"/admin/users/roles/{role_id}/delete").text
     response = post_form(admin_web, f"/admin/users/roles/{role_id}/delete")
 
-    assert "Auditor is in use" in confirm
-    assert "Users (1)" in confirm
-    assert "Ada Auditor" in confirm
-    assert "Service accounts (1)" in confirm
-    assert "service-audit" in confirm
-    assert "Groups (0)" in confirm
-    assert 'type="submit" disabled' in confirm
+    assert_shows(
+        confirm,
+        "Auditor is in use",
+        "Users (1)",
+        "Ada Auditor",
+        "Service accounts (1)",
+        "service-audit",
+        "Groups (0)",
+        'type="submit" disabled',
+    )
     assert response.status_code == 400
     assert "is in use" in response.text
 

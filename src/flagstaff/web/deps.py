@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
+from starlette.responses import Response
 
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.service import AccountService
 from flagstaff.auth.principal import CredentialKind, Principal
+from flagstaff.context import AppContext
 from flagstaff.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip, resolve_principal
 from flagstaff.events.service import Actor
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.service_accounts.service import ServiceAccountService
+from flagstaff.tokens.service import AccountTokenService
 from flagstaff.web.errors import CsrfRejectedError, ForbiddenError, LoginRequiredError
+from flagstaff.web.rendering import render
 from flagstaff.web.security import CSRF_FIELD, session_csrf_token, tokens_match
 
 
@@ -110,6 +117,36 @@ def post_permission(permission: Permission) -> Callable[[WebUser], WebUser]:
 
 AdminPage = Annotated[WebUser, Depends(page_permission(Permission.ADMIN))]
 AdminPost = Annotated[WebUser, Depends(post_permission(Permission.ADMIN))]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page handler works with besides the person: the request, its database session
+    and the process's context (as Warehouse's ``request.db`` and ``find_service``)."""
+
+    request: Request
+    db: Session
+    context: AppContext
+
+    def render(self, template: str, user: WebUser, *, status: int = 200, **values: Any) -> Response:
+        return render(self.request, template, user=user, status=status, **values)
+
+    def accounts(self) -> AccountService:
+        return AccountService(self.db, self.context.passwords)
+
+    def account_tokens(self) -> AccountTokenService:
+        settings = self.context.settings
+        return AccountTokenService(self.db, self.context.keys, settings.max_tokens_per_account)
+
+    def service_accounts(self) -> ServiceAccountService:
+        return ServiceAccountService(self.db, self.context.passwords, self.account_tokens())
+
+
+def current_page(request: Request, db: SessionDep, context: ContextDep) -> Page:
+    return Page(request, db, context)
+
+
+PageDep = Annotated[Page, Depends(current_page)]
 
 
 def text(form: FormData, name: str, *, strip: bool = True) -> str:

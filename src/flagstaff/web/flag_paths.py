@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote, urlencode
+
+from fastapi import Path
+
+ProjectId = Annotated[str, Path(max_length=100)]
 
 
 def flag_url(project: str, name: str) -> str:

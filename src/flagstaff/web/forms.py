@@ -1,13 +1,19 @@
-"""Reading forms: token expiry choices, wire-model validation turned into per-field messages."""
+"""Reading forms: token expiry choices, wire-model validation turned into per-field messages,
+and what a failed form shows again."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from flagstaff.errors import FlagstaffError, NameExistsError
+from flagstaff.web.deps import text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,6 +51,30 @@ class FormState:
         return self.values.get(name, default)
 
 
+@dataclass(frozen=True)
+class OnField:
+    """Where a form shows a domain error: under ``field``, in ``message`` (by default the
+    error's own details)."""
+
+    field: str
+    message: str | None = None
+
+
+def form_errors(
+    problem: Exception, on_fields: Mapping[type[FlagstaffError], OnField] | None = None
+) -> dict[str, str]:
+    """The messages of a failed form: a ``FormError``'s own; a domain error under the field
+    ``on_fields`` names for its type (the first that matches); any other above the form."""
+    if isinstance(problem, FormError):
+        return problem.errors
+    assert isinstance(problem, FlagstaffError)
+    for kind, place in (on_fields or {}).items():
+        if isinstance(problem, kind):
+            own = " ".join(detail["message"] for detail in problem.details)
+            return {place.field: place.message or own}
+    return {"": problem.message}
+
+
 def expiry_from(choice: str, custom: str, now: datetime) -> datetime:
     if choice in EXPIRY_DAYS:
         return now + timedelta(days=EXPIRY_DAYS[choice])
@@ -62,6 +92,24 @@ def expiry_from(choice: str, custom: str, now: datetime) -> datetime:
             raise FormError({"expires_at": "Invalid date, must be in the future."})
         return chosen
     raise FormError({"expiry": "Choose when the token expires."})
+
+
+TOKEN_FIELDS = ("description", "expiry", "expires_at")
+TOKEN_DESCRIPTION_TAKEN: Mapping[type[FlagstaffError], OnField] = {
+    NameExistsError: OnField("description", "A token with that description already exists.")
+}
+
+
+def token_expiry(values: Mapping[str, str], now: datetime) -> datetime:
+    """When the token a form asks for expires; a ``FormError`` if it has no description or
+    no usable expiry."""
+    if not values["description"]:
+        raise FormError({"description": "Describe what this token will be used for."})
+    return expiry_from(values["expiry"], values["expires_at"], now)
+
+
+def form_values(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: text(form, name) for name in names}
 
 
 def validated(model: type[M], data: dict[str, Any], fields: dict[str, str]) -> M:

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from flagstaff.flags.constraints import MULTI_VALUE_OPERATORS, OPERATORS
+from flagstaff.flags.definitions import DefinitionService
 from flagstaff.flags.models import StrategyDefinition
 from flagstaff.flags.strategies import StrategyInput
 from flagstaff.web.forms import FormError
@@ -24,6 +26,28 @@ class ConstraintRow:
     values: str
     inverted: bool
     case_insensitive: bool
+
+
+def strategy_titles(db: Session) -> dict[str, str]:
+    """What the pages call each strategy type: its display name, or else its name."""
+    return {d.name: d.display_name or d.name for d in DefinitionService(db).all()}
+
+
+def submitted_values(form: FormData) -> dict[str, Any]:
+    """A strategy form as it was sent, to show it again with its errors."""
+    chosen = form.get("strategy")
+    chosen = chosen.strip() if isinstance(chosen, str) else ""
+    title = form.get("title")
+    return {
+        "strategy": chosen,
+        "title": title.strip() if isinstance(title, str) else "",
+        "disabled": form.get("disabled") == "yes",
+        "parameters": {
+            key.split(".", 2)[2]: value
+            for key, value in form.items()
+            if key.startswith(f"p.{chosen}.") and isinstance(value, str)
+        },
+    }
 
 
 def constraint_rows(constraints: list[dict[str, Any]]) -> list[ConstraintRow]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Path
 
 from flagstaff.accounts.models import Account
+from flagstaff.errors import NotFoundError
 from flagstaff.tokens.models import AccountToken
 from flagstaff.tokens.schemas import expiry_warning, never_expires
 
 SORT_DIRECTIONS = ("asc", "desc")
+TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,15 @@ def token_row(token: AccountToken, now: datetime) -> TokenRow:
         never=never_expires(token.expires_at, now),
         warning=expiry_warning(token.created_at, token.expires_at, now),
     )
+
+
+def find_token(tokens: Iterable[AccountToken], token_id: int, now: datetime) -> TokenRow:
+    """The row of the token ``token_id`` among an account's ``tokens``: an id of another
+    account's token is not found, as one that does not exist."""
+    for token in tokens:
+        if token.id == token_id:
+            return token_row(token, now)
+    raise NotFoundError(f"Could not find a token with id {token_id}")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from flagstaff.web.routes import (
     flags,
     login,
     profile,
+    projects,
     roles,
     service_account_tokens,
     service_accounts,
@@ -21,6 +22,7 @@ from flagstaff.web.routes import (
 
 PAGE_MODULES = (
     login,
+    projects,
     flags,
     flag_detail,
     strategies,

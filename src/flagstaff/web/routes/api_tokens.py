@@ -5,25 +5,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from flagstaff.api_tokens.models import ApiToken
 from flagstaff.api_tokens.routes import NEEDED
 from flagstaff.api_tokens.service import ApiTokenService, IssuedApiToken, NewApiToken
-from flagstaff.context import AppContext
 from flagstaff.db import utcnow
-from flagstaff.deps import ContextDep, SessionDep
 from flagstaff.errors import FlagstaffError, NotFoundError
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.projects import ProjectService
 from flagstaff.rbac.permissions import Permission
-from flagstaff.web.deps import FormDep, PageUser, PostUser, WebUser, text
+from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser
 from flagstaff.web.errors import ForbiddenError
-from flagstaff.web.forms import EXPIRY_LABELS, FormError, FormState, expiry_from
+from flagstaff.web.forms import (
+    EXPIRY_LABELS,
+    FormError,
+    FormState,
+    expiry_from,
+    form_errors,
+    form_values,
+)
 from flagstaff.web.nav import readable_api_token_types
-from flagstaff.web.rendering import redirect, render
+from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -47,6 +51,10 @@ def creatable_types(user: WebUser) -> list[str]:
     return [k for k in TYPE_LABELS if user.can(_permission("create", k))]
 
 
+def _service(page: Page) -> ApiTokenService:
+    return ApiTokenService(page.db, page.context.keys)
+
+
 def _readable(user: WebUser) -> list[str]:
     kinds = readable_api_token_types(user.principal)
     if not kinds:
@@ -55,19 +63,13 @@ def _readable(user: WebUser) -> list[str]:
 
 
 def list_page_response(
-    request: Request,
-    user: WebUser,
-    db: Session,
-    context: AppContext,
-    *,
-    created: IssuedApiToken | None = None,
+    page: Page, user: WebUser, *, created: IssuedApiToken | None = None
 ) -> Response:
-    tokens = ApiTokenService(db, context.keys).all(_readable(user))
+    tokens = _service(page).all(_readable(user))
     now = utcnow()
-    return render(
-        request,
+    return page.render(
         "api_tokens/list.html",
-        user=user,
+        user,
         tokens=tokens,
         now=now,
         type_labels=TYPE_LABELS,
@@ -78,40 +80,35 @@ def list_page_response(
 
 
 @router.get(BASE)
-def list_page(request: Request, user: PageUser, db: SessionDep, context: ContextDep) -> Response:
-    return list_page_response(request, user, db, context)
+def list_page(page: PageDep, user: PageUser) -> Response:
+    return list_page_response(page, user)
 
 
-def _new_page(
-    request: Request, user: WebUser, db: Session, form: FormState, status: int = 200
-) -> Response:
+def _new_page(page: Page, user: WebUser, form: FormState, status: int = 200) -> Response:
     kinds = creatable_types(user)
     if not kinds:
         raise ForbiddenError()
-    return render(
-        request,
+    return page.render(
         "api_tokens/new.html",
-        user=user,
+        user,
         status=status,
         form=form,
         kinds=[(k, *TYPE_LABELS[k]) for k in kinds],
-        projects=ProjectService(db).all(),
-        environments=EnvironmentService(db).all(),
+        projects=ProjectService(page.db).all(),
+        environments=EnvironmentService(page.db).all(),
         expiry_choices=API_EXPIRY_LABELS,
     )
 
 
 @router.get(BASE + "/new")
-def new_page(request: Request, user: PageUser, db: SessionDep) -> Response:
+def new_page(page: PageDep, user: PageUser) -> Response:
     form = FormState(values={"type": "client", "expiry": "never", "environment": "development"})
-    return _new_page(request, user, db, form)
+    return _new_page(page, user, form)
 
 
 @router.post(BASE + "/new")
-def create(
-    request: Request, user: PostUser, form: FormDep, db: SessionDep, context: ContextDep
-) -> Response:
-    values = {k: text(form, k) for k in ("name", "type", "environment", "expiry", "expires_at")}
+def create(page: PageDep, user: PostUser, form: FormDep) -> Response:
+    values = form_values(form, ("name", "type", "environment", "expiry", "expires_at"))
     projects = [p for p in form.getlist("projects") if isinstance(p, str) and p]
     values["projects"] = ",".join(projects)
     try:
@@ -127,7 +124,7 @@ def create(
             if values["expiry"] == "never"
             else expiry_from(values["expiry"], values["expires_at"], utcnow())
         )
-        issued = ApiTokenService(db, context.keys).create(
+        issued = _service(page).create(
             user.actor,
             NewApiToken(
                 name=values["name"],
@@ -138,34 +135,29 @@ def create(
             ),
         )
     except (FormError, FlagstaffError) as problem:
-        db.rollback()
-        errors = problem.errors if isinstance(problem, FormError) else {"": str(problem)}
-        return _new_page(request, user, db, FormState(values, errors), status=400)
-    return list_page_response(request, user, db, context, created=issued)
+        page.db.rollback()
+        return _new_page(page, user, FormState(values, form_errors(problem)), status=400)
+    return list_page_response(page, user, created=issued)
 
 
-def _find(db: Session, context: AppContext, user: WebUser, selector: str) -> ApiToken:
-    token = ApiTokenService(db, context.keys).find(selector)
+def _find(page: Page, user: WebUser, selector: str) -> ApiToken:
+    token = _service(page).find(selector)
     if token is None or token.selector != selector or token.type not in _readable(user):
         raise NotFoundError("Could not find that API token.")
     return token
 
 
 @router.get(BASE + "/{selector}/delete")
-def delete_page(
-    request: Request, selector: Selector, user: PageUser, db: SessionDep, context: ContextDep
-) -> Response:
-    token = _find(db, context, user, selector)
+def delete_page(page: PageDep, selector: Selector, user: PageUser) -> Response:
+    token = _find(page, user, selector)
     user.require(_permission("delete", token.type))
-    return render(
-        request, "api_tokens/delete.html", user=user, token=token, type_labels=TYPE_LABELS
-    )
+    return page.render("api_tokens/delete.html", user, token=token, type_labels=TYPE_LABELS)
 
 
 @router.post(BASE + "/{selector}/delete")
-def delete(selector: Selector, user: PostUser, db: SessionDep, context: ContextDep) -> Response:
-    token = _find(db, context, user, selector)
+def delete(page: PageDep, selector: Selector, user: PostUser) -> Response:
+    token = _find(page, user, selector)
     user.require(_permission("delete", token.type))
     name = token.name
-    ApiTokenService(db, context.keys).delete(user.actor, token)
+    _service(page).delete(user.actor, token)
     return redirect(BASE, flash=f'The API token "{name}" was deleted.')

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from starlette.responses import Response
 
-from flagstaff.deps import SessionDep
 from flagstaff.events.models import Event
 from flagstaff.events.service import EventFilter, EventService
-from flagstaff.web.deps import PageUser
+from flagstaff.web.deps import PageDep, PageUser
 from flagstaff.web.event_view import event_row
 from flagstaff.web.nav import is_admin
-from flagstaff.web.rendering import render
 from flagstaff.web.routing import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -37,13 +35,12 @@ def _distinct(
 
 @router.get("/history")
 def event_log(
-    request: Request,
+    page: PageDep,
     user: PageUser,
-    db: SessionDep,
     type: FilterText = "",
     actor: FilterText = "",
     flag: FilterText = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     # As the API: without ADMIN only project events (account events name people).
     project_only = not is_admin(user.principal)
@@ -53,14 +50,15 @@ def event_log(
         features=(flag,) if flag else (),
         project_events_only=project_only,
     )
-    events, total = EventService(db).search(criteria, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-    return render(
-        request,
+    db = page.db
+    offset = (number - 1) * PAGE_SIZE
+    events, total = EventService(db).search(criteria, offset, PAGE_SIZE)
+    return page.render(
         "events/list.html",
-        user=user,
+        user,
         events=[event_row(e) for e in events],
         total=total,
-        page=page,
+        page=number,
         pages=max(1, -(-total // PAGE_SIZE)),
         filters={"type": type, "actor": actor, "flag": flag},
         types=_distinct(db, Event.type, project_only),

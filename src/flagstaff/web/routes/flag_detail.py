@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from flagstaff.deps import SessionDep
 from flagstaff.errors import FlagstaffError
-from flagstaff.flags.definitions import DefinitionService
 from flagstaff.flags.features import FeatureService
 from flagstaff.flags.views import feature_json
 from flagstaff.rbac.permissions import Permission
-from flagstaff.web.deps import FormDep, PageUser, PostUser, WebUser, text
-from flagstaff.web.flag_paths import flag_url, project_url
-from flagstaff.web.rendering import redirect, render
+from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
+from flagstaff.web.flag_paths import ProjectId, flag_url, project_url
+from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
+from flagstaff.web.strategy_form import strategy_titles
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-ProjectId = Annotated[str, Path(max_length=100)]
 FlagParam = Annotated[str, Query(max_length=255)]
 
 
@@ -35,61 +33,53 @@ def _environments(user: WebUser, project: str, flag: dict[str, Any]) -> list[dic
 
 
 @router.get("/projects/{project_id}/features/{name:path}")
-def flag_page(
-    request: Request, project_id: ProjectId, name: str, user: PageUser, db: SessionDep
-) -> Response:
-    feature = FeatureService(db).get(project_id, name)
-    flag = feature_json(db, feature)
-    titles = {d.name: d.display_name or d.name for d in DefinitionService(db).all()}
-    return render(
-        request,
+def flag_page(page: PageDep, project_id: ProjectId, name: str, user: PageUser) -> Response:
+    feature = FeatureService(page.db).get(project_id, name)
+    flag = feature_json(page.db, feature)
+    return page.render(
         "flags/detail.html",
-        user=user,
+        user,
         flag=flag,
         created_at=feature.created_at,
         environments=_environments(user, project_id, flag),
-        strategy_titles=titles,
+        strategy_titles=strategy_titles(page.db),
         project_link=project_url(project_id),
         self_url=flag_url(project_id, name),
         can_archive=user.can(Permission.DELETE_FEATURE, project_id),
     )
 
 
-@router.get("/projects/{project_id}/archive")
-def archive_page(
-    request: Request, project_id: ProjectId, feature: FlagParam, user: PageUser, db: SessionDep
+def _archive_page(
+    page: Page, user: WebUser, project_id: str, name: str, error: str | None, status: int = 200
 ) -> Response:
-    user.require(Permission.DELETE_FEATURE, project_id)
-    found = FeatureService(db).get(project_id, feature)
-    return render(
-        request,
+    back = flag_url(project_id, name)
+    return page.render(
         "flags/archive.html",
-        user=user,
-        name=found.name,
+        user,
+        name=name,
         project=project_id,
-        back=flag_url(project_id, found.name),
-        error=None,
+        back=back,
+        error=error,
+        status=status,
     )
 
 
-@router.post("/projects/{project_id}/archive")
-def archive(
-    request: Request, project_id: ProjectId, user: PostUser, form: FormDep, db: SessionDep
+@router.get("/projects/{project_id}/archive")
+def archive_page(
+    page: PageDep, project_id: ProjectId, feature: FlagParam, user: PageUser
 ) -> Response:
+    user.require(Permission.DELETE_FEATURE, project_id)
+    found = FeatureService(page.db).get(project_id, feature)
+    return _archive_page(page, user, project_id, found.name, None)
+
+
+@router.post("/projects/{project_id}/archive")
+def archive(page: PageDep, project_id: ProjectId, user: PostUser, form: FormDep) -> Response:
     user.require(Permission.DELETE_FEATURE, project_id)
     name = text(form, "feature", strip=False)
     try:
-        FeatureService(db).archive(user.actor, project_id, name)
+        FeatureService(page.db).archive(user.actor, project_id, name)
     except FlagstaffError as problem:
-        db.rollback()
-        return render(
-            request,
-            "flags/archive.html",
-            user=user,
-            name=name,
-            project=project_id,
-            back=flag_url(project_id, name),
-            error=problem.message,
-            status=400,
-        )
+        page.db.rollback()
+        return _archive_page(page, user, project_id, name, problem.message, status=400)
     return redirect(project_url(project_id), flash=f"{name} was archived.")

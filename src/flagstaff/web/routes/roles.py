@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from flagstaff.context import AppContext
 from flagstaff.db import utcnow
-from flagstaff.deps import ContextDep, SessionDep
 from flagstaff.errors import FlagstaffError
 from flagstaff.rbac.models import Role
 from flagstaff.rbac.service import RoleService
-from flagstaff.web.deps import AdminPage, AdminPost, WebUser
-from flagstaff.web.rendering import redirect, render
+from flagstaff.web.deps import AdminPage, AdminPost, Page, PageDep, WebUser
+from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
-from flagstaff.web.services import account_tokens
 from flagstaff.web.views import account_row
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -27,29 +23,22 @@ RoleId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.get(BASE)
-def list_page(request: Request, user: AdminPage, db: SessionDep) -> Response:
-    service = RoleService(db)
+def list_page(page: PageDep, user: AdminPage) -> Response:
+    service = RoleService(page.db)
     roles = service.list_roles()
     in_use = {role.id: not service.holders(role).empty for role in roles}
-    return render(request, "roles/list.html", user=user, roles=roles, in_use=in_use)
+    return page.render("roles/list.html", user, roles=roles, in_use=in_use)
 
 
 def _delete_page(
-    request: Request,
-    user: WebUser,
-    db: Session,
-    context: AppContext,
-    role: Role,
-    error: str | None,
-    status: int = 200,
+    page: Page, user: WebUser, role: Role, error: str | None, status: int = 200
 ) -> Response:
-    holders = RoleService(db).holders(role)
-    tokens = account_tokens(db, context).tokens_by_account([a.id for a in holders.service_accounts])
+    holders = RoleService(page.db).holders(role)
+    tokens = page.account_tokens().tokens_by_account([a.id for a in holders.service_accounts])
     now = utcnow()
-    return render(
-        request,
+    return page.render(
         "roles/delete.html",
-        user=user,
+        user,
         status=status,
         role=role,
         holders=holders,
@@ -60,22 +49,18 @@ def _delete_page(
 
 
 @router.get(BASE + "/{role_id}/delete")
-def delete_page(
-    request: Request, role_id: RoleId, user: AdminPage, db: SessionDep, context: ContextDep
-) -> Response:
-    return _delete_page(request, user, db, context, RoleService(db).get(role_id), None)
+def delete_page(page: PageDep, role_id: RoleId, user: AdminPage) -> Response:
+    return _delete_page(page, user, RoleService(page.db).get(role_id), None)
 
 
 @router.post(BASE + "/{role_id}/delete")
-def delete(
-    request: Request, role_id: RoleId, user: AdminPost, db: SessionDep, context: ContextDep
-) -> Response:
-    service = RoleService(db)
+def delete(page: PageDep, role_id: RoleId, user: AdminPost) -> Response:
+    service = RoleService(page.db)
     name = service.get(role_id).name
     try:
         service.delete(user.actor, role_id)
     except FlagstaffError as problem:
-        db.rollback()
+        page.db.rollback()
         role = service.get(role_id)
-        return _delete_page(request, user, db, context, role, problem.message, status=400)
+        return _delete_page(page, user, role, problem.message, status=400)
     return redirect(BASE, flash=f"The role {name} has been deleted.")

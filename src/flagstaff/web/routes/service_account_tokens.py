@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter
 from starlette.responses import Response
 
 from flagstaff.accounts.models import Account
-from flagstaff.context import AppContext
 from flagstaff.db import utcnow
-from flagstaff.deps import ContextDep, SessionDep
-from flagstaff.errors import FlagstaffError, NameExistsError, NotFoundError
-from flagstaff.web import services
-from flagstaff.web.deps import AdminPage, AdminPost, FormDep, text
-from flagstaff.web.forms import FormError, FormState, expiry_from
-from flagstaff.web.rendering import redirect, render
-from flagstaff.web.routes.service_accounts import BASE, AccountId, edit_page
+from flagstaff.errors import FlagstaffError, NotFoundError
+from flagstaff.web.account_pages import AccountId
+from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep
+from flagstaff.web.forms import (
+    TOKEN_DESCRIPTION_TAKEN,
+    TOKEN_FIELDS,
+    FormError,
+    FormState,
+    form_errors,
+    form_values,
+    token_expiry,
+)
+from flagstaff.web.rendering import redirect
+from flagstaff.web.routes.service_accounts import BASE, edit_page
 from flagstaff.web.routing import WebRoute
-from flagstaff.web.views import TokenRow, token_row
+from flagstaff.web.views import TokenId, TokenRow, find_token
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-DUPLICATE = "A token with that description already exists."
 
 
 @router.get(BASE + "/{account_id}/tokens")
@@ -34,77 +34,49 @@ def tokens(account_id: AccountId, _: AdminPage) -> Response:
 
 
 @router.post(BASE + "/{account_id}/tokens")
-def create_token(
-    request: Request,
-    account_id: AccountId,
-    user: AdminPost,
-    form: FormDep,
-    db: SessionDep,
-    context: ContextDep,
-) -> Response:
-    values = {k: text(form, k) for k in ("description", "expiry", "expires_at")}
+def create_token(page: PageDep, account_id: AccountId, user: AdminPost, form: FormDep) -> Response:
+    values = form_values(form, TOKEN_FIELDS)
     try:
-        if not values["description"]:
-            raise FormError({"description": "Describe what this token will be used for."})
-        expires_at = expiry_from(values["expiry"], values["expires_at"], utcnow())
-        issued = services.service_accounts(db, context).issue_token(
+        expires_at = token_expiry(values, utcnow())
+        issued = page.service_accounts().issue_token(
             user.actor, user.principal, account_id, values["description"], expires_at
         )
     except NotFoundError:
         raise
-    except NameExistsError:
-        db.rollback()
-        state = FormState(values, {"description": DUPLICATE})
-        return edit_page(request, user, db, context, account_id, token_form=state, status=400)
     except (FormError, FlagstaffError) as problem:
-        db.rollback()
-        errors = problem.errors if isinstance(problem, FormError) else {"": str(problem)}
-        state = FormState(values, errors)
-        return edit_page(request, user, db, context, account_id, token_form=state, status=400)
-    return edit_page(request, user, db, context, account_id, created=issued)
+        page.db.rollback()
+        state = FormState(values, form_errors(problem, TOKEN_DESCRIPTION_TAKEN))
+        return edit_page(page, user, account_id, token_form=state, status=400)
+    return edit_page(page, user, account_id, created=issued)
 
 
-def _token(
-    db: Session, context: AppContext, account_id: int, token_id: int
-) -> tuple[Account, TokenRow]:
-    service = services.service_accounts(db, context)
+def _token(page: Page, account_id: int, token_id: int) -> tuple[Account, TokenRow]:
+    service = page.service_accounts()
     account = service.get(account_id)
-    for token in service.tokens.list_for(account.id):
-        if token.id == token_id:
-            return account, token_row(token, utcnow())
-    raise NotFoundError(f"Could not find a token with id {token_id}")
+    return account, find_token(service.tokens.list_for(account.id), token_id, utcnow())
 
 
 @router.get(BASE + "/{account_id}/tokens/{token_id}/delete")
 def delete_token_page(
-    request: Request,
-    account_id: AccountId,
-    token_id: TokenId,
-    user: AdminPage,
-    db: SessionDep,
-    context: ContextDep,
+    page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPage
 ) -> Response:
-    account, token = _token(db, context, account_id, token_id)
-    return render(
-        request,
-        "service_accounts/token_delete.html",
-        user=user,
-        account_id=account.id,
-        account_name=account.name or account.username,
+    account, token = _token(page, account_id, token_id)
+    return page.render(
+        "tokens/delete.html",
+        user,
         token=token,
+        owner=account.name or account.username,
+        action=f"{BASE}/{account.id}/tokens/{token.id}/delete",
+        back=f"{BASE}/{account.id}/edit#tokens",
     )
 
 
 @router.post(BASE + "/{account_id}/tokens/{token_id}/delete")
 def delete_token(
-    account_id: AccountId,
-    token_id: TokenId,
-    user: AdminPost,
-    db: SessionDep,
-    context: ContextDep,
+    account_id: AccountId, token_id: TokenId, user: AdminPost, page: PageDep
 ) -> Response:
-    _, token = _token(db, context, account_id, token_id)
-    services.service_accounts(db, context).revoke_token(user.actor, account_id, token_id)
+    _, token = _token(page, account_id, token_id)
+    page.service_accounts().revoke_token(user.actor, account_id, token_id)
     return redirect(
         f"{BASE}/{account_id}/edit#tokens", flash=f'The token "{token.description}" was deleted.'
     )

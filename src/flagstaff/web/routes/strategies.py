@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from flagstaff.deps import SessionDep
 from flagstaff.errors import FlagstaffError
 from flagstaff.flags.definitions import DefinitionService
 from flagstaff.flags.features import FeatureService
 from flagstaff.flags.models import FeatureStrategy, StrategyDefinition
 from flagstaff.flags.strategies import StrategyService, strategy_input_from, strategy_json
 from flagstaff.rbac.permissions import Permission
-from flagstaff.web.deps import FormDep, PageUser, PostUser, WebUser, text
-from flagstaff.web.flag_paths import flag_url
-from flagstaff.web.forms import FormError
-from flagstaff.web.rendering import redirect, render
+from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
+from flagstaff.web.flag_paths import ProjectId, flag_url
+from flagstaff.web.forms import FormError, form_errors
+from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
 from flagstaff.web.strategy_form import (
     OPERATOR_CHOICES,
@@ -26,11 +25,12 @@ from flagstaff.web.strategy_form import (
     constraint_rows,
     read_constraints,
     read_strategy,
+    strategy_titles,
+    submitted_values,
 )
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
-ProjectId = Annotated[str, Path(max_length=100)]
 Text = Annotated[str, Query(max_length=255)]
 DEFAULT_STRATEGY = "flexibleRollout"
 
@@ -46,9 +46,8 @@ def _defaults(feature: str) -> dict[str, str]:
 
 
 def _form_page(
-    request: Request,
+    page: Page,
     user: WebUser,
-    db: Session,
     project: str,
     feature: str,
     environment: str,
@@ -64,16 +63,15 @@ def _form_page(
     parameters = (values or {}).get("parameters") or (
         current["parameters"] if current else _defaults(feature)
     )
-    return render(
-        request,
+    return page.render(
         "strategies/form.html",
-        user=user,
+        user,
         status=status,
         project=project,
         feature=feature,
         environment=environment,
         strategy_id=strategy.id if strategy else "",
-        definitions=list(_definitions(db, current["name"] if current else None).values()),
+        definitions=list(_definitions(page.db, current["name"] if current else None).values()),
         chosen=chosen,
         parameters=parameters,
         title=(values or {}).get("title", current["title"] if current else "") or "",
@@ -93,66 +91,49 @@ def _permission(strategy_id: str) -> Permission:
 
 @router.get("/projects/{project_id}/strategy")
 def strategy_form(
-    request: Request,
+    page: PageDep,
     project_id: ProjectId,
     user: PageUser,
-    db: SessionDep,
     feature: Text,
     environment: Text,
     id: Text = "",
 ) -> Response:
     user.require(_permission(id), project_id, environment)
-    FeatureService(db).get(project_id, feature)
-    strategy = StrategyService(db).get(project_id, feature, environment, id) if id else None
-    return _form_page(request, user, db, project_id, feature, environment, strategy)
+    FeatureService(page.db).get(project_id, feature)
+    strategy = StrategyService(page.db).get(project_id, feature, environment, id) if id else None
+    return _form_page(page, user, project_id, feature, environment, strategy)
 
 
 @router.post("/projects/{project_id}/strategy")
-def save_strategy(
-    request: Request, project_id: ProjectId, user: PostUser, form: FormDep, db: SessionDep
-) -> Response:
+def save_strategy(page: PageDep, project_id: ProjectId, user: PostUser, form: FormDep) -> Response:
     feature = text(form, "feature", strip=False)
     environment = text(form, "environment")
     strategy_id = text(form, "id")
     user.require(_permission(strategy_id), project_id, environment)
-    service = StrategyService(db)
+    service = StrategyService(page.db)
     existing = service.get(project_id, feature, environment, strategy_id) if strategy_id else None
     keep = strategy_input_from(strategy_json(existing)) if existing else None
     try:
-        given = read_strategy(form, _definitions(db, keep.name if keep else None), keep)
+        given = read_strategy(form, _definitions(page.db, keep.name if keep else None), keep)
         if existing is not None:
             service.update(user.actor, project_id, feature, environment, strategy_id, given)
         else:
             service.add(user.actor, project_id, feature, environment, given)
     except (FormError, FlagstaffError) as problem:
-        db.rollback()
-        errors = problem.errors if isinstance(problem, FormError) else {"": str(problem)}
-        chosen = text(form, "strategy")
-        values = {
-            "strategy": chosen,
-            "title": text(form, "title"),
-            "disabled": form.get("disabled") == "yes",
-            "parameters": {
-                key.split(".", 2)[2]: value
-                for key, value in form.items()
-                if key.startswith(f"p.{chosen}.") and isinstance(value, str)
-            },
-        }
-        rows = constraint_rows(read_constraints(form))
+        page.db.rollback()
         existing = (
             service.get(project_id, feature, environment, strategy_id) if strategy_id else None
         )
         return _form_page(
-            request,
+            page,
             user,
-            db,
             project_id,
             feature,
             environment,
             existing,
-            values=values,
-            constraints=rows,
-            errors=errors,
+            values=submitted_values(form),
+            constraints=constraint_rows(read_constraints(form)),
+            errors=form_errors(problem),
             status=400,
         )
     verb = "updated" if existing is not None else "added"
@@ -161,34 +142,26 @@ def save_strategy(
 
 @router.get("/projects/{project_id}/strategy/delete")
 def delete_page(
-    request: Request,
-    project_id: ProjectId,
-    user: PageUser,
-    db: SessionDep,
-    feature: Text,
-    environment: Text,
-    id: Text,
+    page: PageDep, project_id: ProjectId, user: PageUser, feature: Text, environment: Text, id: Text
 ) -> Response:
     user.require(Permission.DELETE_FEATURE_STRATEGY, project_id, environment)
-    strategy = StrategyService(db).get(project_id, feature, environment, id)
-    titles = {d.name: d.display_name or d.name for d in DefinitionService(db).all()}
-    return render(
-        request,
+    strategy = StrategyService(page.db).get(project_id, feature, environment, id)
+    return page.render(
         "strategies/delete.html",
-        user=user,
+        user,
         project=project_id,
         feature=feature,
         environment=environment,
         strategy=strategy_json(strategy),
-        title=titles.get(strategy.strategy_name, strategy.strategy_name),
+        title=strategy_titles(page.db).get(strategy.strategy_name, strategy.strategy_name),
         back=flag_url(project_id, feature),
     )
 
 
 @router.post("/projects/{project_id}/strategy/delete")
-def delete(project_id: ProjectId, user: PostUser, form: FormDep, db: SessionDep) -> Response:
+def delete(page: PageDep, project_id: ProjectId, user: PostUser, form: FormDep) -> Response:
     feature = text(form, "feature", strip=False)
     environment = text(form, "environment")
     user.require(Permission.DELETE_FEATURE_STRATEGY, project_id, environment)
-    StrategyService(db).delete(user.actor, project_id, feature, environment, text(form, "id"))
+    StrategyService(page.db).delete(user.actor, project_id, feature, environment, text(form, "id"))
     return redirect(flag_url(project_id, feature), flash=f"Strategy removed from {environment}.")
