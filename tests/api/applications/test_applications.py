@@ -196,7 +196,7 @@ def test_post__new_app__202_created_with_event(
         None,
     )
     (event,) = events_of(context, "application-created")
-    assert event.data["appName"] == "shop"
+    assert (event.data or {})["appName"] == "shop"
     assert event.created_by == "admin"
 
 

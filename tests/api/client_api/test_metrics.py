@@ -312,7 +312,7 @@ def test_bulk__no_timestamp__current_hour(client: TestClient, context: AppContex
 
 
 def test_bulk__empty__202(client: TestClient, context: AppContext) -> None:
-    body = {"applications": [], "metrics": []}
+    body: dict[str, Any] = {"applications": [], "metrics": []}
     assert client.post(BULK, json=body, headers=auth(make_api_token(context))).status_code == 202
     assert _counts(context) == []
 
@@ -354,7 +354,7 @@ def test_bulk__malformed__400_nothing_counted(
 @pytest.mark.parametrize("kind", ["frontend", "admin"])
 def test_bulk__wrong_token_type__403(client: TestClient, context: AppContext, kind: str) -> None:
     secret = make_api_token(context, kind, environment="*" if kind == "admin" else "development")
-    body = {"applications": [], "metrics": []}
+    body: dict[str, Any] = {"applications": [], "metrics": []}
     response = client.post(BULK, json=body, headers=auth(secret))
     assert response.status_code == 403
     assert response.json()["name"] == "InvalidTokenError"
@@ -365,7 +365,7 @@ def test_bulk__account_token__403(client: TestClient, admin_client: TestClient) 
 
     account = create_account(admin_client, role="Admin")
     secret = create_token(admin_client, account["id"])["secret"]
-    body = {"applications": [], "metrics": []}
+    body: dict[str, Any] = {"applications": [], "metrics": []}
     assert client.post(BULK, json=body, headers=bearer(secret)).status_code == 403
 
 
@@ -396,7 +396,7 @@ def test_register__new_application__created_once_with_event(
         events = session.scalars(select(Event).where(Event.type == "application-created")).all()
     assert app.app_name == "shop"
     assert app.created_by == "unleash_system_user"
-    assert [(e.data["appName"], e.created_by_user_id) for e in events] == [("shop", -1337)]
+    assert [((e.data or {})["appName"], e.created_by_user_id) for e in events] == [("shop", -1337)]
 
 
 def test_metrics__report__registers_application(client: TestClient, context: AppContext) -> None:
