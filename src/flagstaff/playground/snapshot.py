@@ -21,8 +21,6 @@ from flagstaff.db import Database
 from flagstaff.errors import BadDataError
 from flagstaff.flags.models import Environment, Feature, FeatureStrategy, Project, Segment
 
-ALL = "*"
-
 
 @dataclass(frozen=True, slots=True)
 class StrategyRow:
@@ -62,7 +60,7 @@ def read(
         used: set[int] = set()
         for environment in environments:
             by_flag: dict[str, list[StrategyRow]] = defaultdict(list)
-            for row in _strategies(session, environment):
+            for row in _strategies(session, environment, projects):
                 by_flag[row.feature_name].append(_row(row))
                 used.update(row.segment_ids)
             snapshot.strategies[environment] = dict(by_flag)
@@ -94,16 +92,19 @@ def _check_exist(
             raise BadDataError(f'The project "{project}" does not exist')
 
 
-def _strategies(session: Session, environment: str) -> list[FeatureStrategy]:
+def _strategies(
+    session: Session, environment: str, projects: Sequence[str] | None
+) -> list[FeatureStrategy]:
     # The Client API payload's order (client_api/payload.py), disabled strategies included.
-    return list(
-        session.scalars(
-            select(FeatureStrategy)
-            .join(Feature, Feature.name == FeatureStrategy.feature_name)
-            .where(Feature.archived_at.is_(None), FeatureStrategy.environment == environment)
-            .order_by(FeatureStrategy.sort_order, FeatureStrategy.created_at, FeatureStrategy.id)
-        )
+    statement = (
+        select(FeatureStrategy)
+        .join(Feature, Feature.name == FeatureStrategy.feature_name)
+        .where(Feature.archived_at.is_(None), FeatureStrategy.environment == environment)
+        .order_by(FeatureStrategy.sort_order, FeatureStrategy.created_at, FeatureStrategy.id)
     )
+    if projects is not None:
+        statement = statement.where(Feature.project.in_(projects))
+    return list(session.scalars(statement))
 
 
 def _row(strategy: FeatureStrategy) -> StrategyRow:
