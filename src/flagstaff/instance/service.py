@@ -62,9 +62,9 @@ class InstanceSettingsService:
             insert(table)
             .values(name=name, content=content, updated_at=utcnow())
             .on_conflict_do_nothing(index_elements=["name"])
+            .returning(table.c.name)
         )
-        result = self.session.execute(statement)
-        return bool(getattr(result, "rowcount", 0))
+        return self.session.execute(statement).first() is not None
 
     def set_frontend_api_origins(self, actor: Actor, origins: list[str]) -> None:
         settings = self.get(FRONTEND_SETTINGS)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -306,3 +308,21 @@ def test_anonymous__401(client: TestClient) -> None:
     assert client.get(BASE).status_code == 401
     assert client.post(f"{BASE}/shop", json={}).status_code == 401
     assert client.delete(f"{BASE}/shop").status_code == 401
+
+
+def test_post__same_new_app_at_once__one_row_one_event(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    token = make_api_token(context, "admin", environment="*", name="root")
+    colors = ["red", "blue", "green", "black"]
+    barrier = threading.Barrier(len(colors))
+
+    def send(color: str) -> int:
+        barrier.wait()
+        body = {"color": color}
+        return admin_client.post(f"{BASE}/shop", json=body, headers=auth(token)).status_code
+
+    with ThreadPoolExecutor(len(colors)) as pool:
+        assert list(pool.map(send, colors)) == [202] * len(colors)
+    assert len(events_of(context, "application-created")) == 1
+    assert admin_client.get(f"{BASE}/shop").json()["color"] in colors

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.state import instance_settings
-from tests.api.api_tokens.helpers import events_of
+from tests.api.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.instance.callers import as_caller
 from tests.api.rbac.helpers import create_role
 from tests.conftest import FAST_PASSWORDS
@@ -212,3 +214,24 @@ def test_set_cors__snapshot_kept_between_changes__no_query(
     assert cache.cached() is first
     admin_client.get("/api/admin/ui-config")
     assert cache.cached() is first
+
+
+def test_set_cors__first_writes_at_once__one_row_one_created_event(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    token = make_api_token(context, "admin", environment="*", name="root")
+    bodies = [{"frontendApiOrigins": [f"https://app{i}.example.com"]} for i in range(4)]
+    barrier = threading.Barrier(len(bodies))
+
+    def send(body: dict[str, Any]) -> int:
+        barrier.wait()
+        return admin_client.post(URL, json=body, headers=auth(token)).status_code
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        statuses = list(pool.map(send, bodies))
+    assert statuses == [204] * len(bodies)
+    assert len(events_of(context, "setting-created")) == 1
+    assert len(events_of(context, "setting-updated")) == len(bodies) - 1
+    with context.database.session(write=False) as session:
+        (row,) = session.scalars(select(InstanceSetting)).all()
+    assert row.content in bodies
