@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, NotFoundError
+from flagstaff.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.constraints import normalize_constraints
-from flagstaff.flags.models import ProjectEnvironment, Segment, StrategyDefinition
+from flagstaff.flags.models import ProjectEnvironment, StrategyDefinition
 from flagstaff.flags.strategies import StrategyInput
 from flagstaff.flags.variants import normalize_variants
 
@@ -53,9 +53,7 @@ class DefaultStrategyService:
         link = lookup.project_environment(self.session, project_id, env)
         if self.session.get(StrategyDefinition, given.name) is None:
             raise BadDataError(f"Could not find strategy type with name {given.name}")
-        for segment_id in given.segments:
-            if self.session.get(Segment, segment_id) is None:
-                raise NotFoundError(f'No segment exists with ID "{segment_id}"')
+        # Segment ids are kept as given, as on a strategy: one naming no segment evaluates false.
         strategy = {
             "name": given.name,
             "title": given.title,

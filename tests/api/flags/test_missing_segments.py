@@ -170,3 +170,17 @@ def test_segment_strategies__missing_segment_referenced__nothing_to_list(
     assert_error(admin_client.get(f"{SEGMENTS}/{MISSING}/strategies"), 404)
     listed = admin_client.get(f"{SEGMENTS}/strategies/{strategy['id']}").json()
     assert listed == {"segments": []}
+
+
+def test_default_strategy__missing_segment__kept_on_the_strategy_enabling_adds(
+    admin_client: TestClient, context: AppContext, flag: str
+) -> None:
+    url = "/api/admin/projects/default/environments/development/default-strategy"
+    response = admin_client.post(url, json={"name": "default", "segments": [MISSING]})
+    assert response.status_code == 200, response.text
+    assert response.json()["segments"] == [MISSING]
+    enable(admin_client)
+    [added] = events(context, "feature-strategy-add")
+    assert added.data["segments"] == [MISSING]
+    frontend = auth(make_api_token(context, "frontend"))
+    assert admin_client.get("/api/frontend", headers=frontend).json()["toggles"] == []
