@@ -11,10 +11,10 @@ list gets no CORS headers at all, so the browser keeps the response from the pag
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flagstaff.context import AppContext
 from flagstaff.errors import BadDataError
@@ -30,6 +30,15 @@ MAX_AGE = 86_400  # Unleash's default accessControlMaxAge
 
 def is_frontend_path(path: str) -> bool:
     return path == PATH or path.startswith(PREFIX)
+
+
+def _vary_on_origin(send: Send) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message).add_vary_header("Origin")
+        await send(message)
+
+    return sending
 
 
 def _allowed(origin: str, origins: tuple[str, ...]) -> bool:
@@ -65,7 +74,9 @@ class FrontendCors:
         origin = headers.get("origin")
         preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
         if origin is not None and not preflight and not _allowed(origin, origins):
-            await self.app(scope, receive, send)  # no CORS headers: the browser blocks it
+            # No CORS headers, so the browser keeps the answer from the page; ``Vary`` tells
+            # caches that another origin may get another answer.
+            await self.app(scope, receive, _vary_on_origin(send))
             return
         await self._middleware(origins)(scope, receive, send)
 

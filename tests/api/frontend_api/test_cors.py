@@ -73,6 +73,7 @@ def test_cors__unlisted_origin__no_cors_headers(
     response = client.get(URL, headers={"Origin": OTHER, **frontend})
     assert response.status_code == 200  # answered, but the browser keeps it from the page
     assert not [name for name in response.headers if name.lower().startswith("access-control-")]
+    assert "Origin" in response.headers["vary"]
     allowed = client.get(URL, headers={"Origin": APP, **frontend})
     assert allowed.headers["access-control-allow-origin"] == APP
 
