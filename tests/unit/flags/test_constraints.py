@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from flagstaff.errors import BadDataError
-from flagstaff.flags.constraints import OPERATORS, normalize_constraint, normalize_constraints
+from flagstaff.flags.constraints import (
+    OPERATORS,
+    normalize_constraint,
+    normalize_constraints,
+    validate_constraint,
+)
 
 
 def test_operators__client_specification_set() -> None:
@@ -81,3 +86,23 @@ def test_normalize__invalid__error_names_problem_and_position(
         normalize_constraints([{"contextName": "ok", "operator": "IN"}, raw])
     assert "constraints[1]" in raised.value.message
     assert fragment in raised.value.message
+
+
+def test_validate_constraint__valid__nothing_to_say() -> None:
+    validate_constraint({"contextName": "age", "operator": "NUM_LT", "value": "3"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ({"contextName": "age", "operator": "NUM_LT", "value": "three"}, "valid number"),
+        ({"contextName": "age", "operator": "LIKE"}, "LIKE"),
+    ],
+)
+def test_validate_constraint__invalid__names_the_constraint_not_a_list_index(
+    raw: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(BadDataError) as refused:
+        validate_constraint(raw)
+    assert str(refused.value).startswith("constraint: ")
+    assert fragment in str(refused.value)
