@@ -95,6 +95,10 @@ class EnvironmentEvaluator:
         state = orjson.loads(payload_body)
         self._names = (f"{PROBE_PREFIX}{n}" for n in itertools.count())
         self._probes: list[dict[str, Any]] = []
+        # Flags often share constraints and segments: one probe per distinct content, and each
+        # probe asked once per context.
+        self._probe_names: dict[bytes, str] = {}
+        self._memo: dict[str, bool] = {}
         self.plans = [
             self._plan(feature, strategies.get(feature["name"], []), segments)
             for feature in state["features"]
@@ -115,12 +119,17 @@ class EnvironmentEvaluator:
 
     def evaluate(self, context: dict[str, Any]) -> list[dict[str, Any]]:
         """Unleash's playgroundFeatureSchema for each flag, in name order."""
+        self._memo = {}
         return [self._flag(plan, context) for plan in self.plans]
 
     # Planning: one probe per strategy, constraint and segment
 
     def _probe(self, strategy: dict[str, Any], dependencies: Any = None) -> str:
-        name = next(self._names)
+        key = orjson.dumps([strategy, dependencies], option=orjson.OPT_SORT_KEYS)
+        known = self._probe_names.get(key)
+        if known is not None:
+            return known
+        name = self._probe_names[key] = next(self._names)
         probe: dict[str, Any] = {
             "name": name,
             "type": "release",
@@ -196,7 +205,10 @@ class EnvironmentEvaluator:
     # Evaluation
 
     def _enabled(self, name: str, context: dict[str, Any]) -> bool:
-        return bool(self._probed.check_enabled(name, context).is_enabled)
+        found = self._memo.get(name)
+        if found is None:
+            found = self._memo[name] = bool(self._probed.check_enabled(name, context).is_enabled)
+        return found
 
     def _flag(self, plan: FlagPlan, context: dict[str, Any]) -> dict[str, Any]:
         enabled = bool(self._flags.check_enabled(plan.name, context).is_enabled)
