@@ -33,6 +33,7 @@ class InstanceSettingsCache:
         self._snapshot: Snapshot | None = None
         self._floor = -1
         self._lock = threading.Lock()
+        self._loading = threading.Lock()  # after a change, one request loads; the rest wait
 
     def on_revision(self, value: int) -> None:
         with self._lock:
@@ -52,16 +53,20 @@ class InstanceSettingsCache:
         snapshot = self.cached()
         if snapshot is not None:
             return snapshot
-        with self._database.session(write=False) as session:
-            # The revision first: the rows read after it are at least that new, so a change
-            # that lands in between only makes the snapshot look older than it is.
-            at = revision.read(session)
-            rows = session.execute(select(InstanceSetting.name, InstanceSetting.content))
-            snapshot = Snapshot(at, {row.name: row.content for row in rows})
-        with self._lock:
-            if snapshot.revision >= self._floor:
-                self._snapshot = snapshot
-        return snapshot
+        with self._loading:
+            snapshot = self.cached()
+            if snapshot is not None:
+                return snapshot
+            with self._database.session(write=False) as session:
+                # The revision first: the rows read after it are at least that new, so a
+                # change that lands in between only makes the snapshot look older than it is.
+                at = revision.read(session)
+                rows = session.execute(select(InstanceSetting.name, InstanceSetting.content))
+                snapshot = Snapshot(at, {row.name: row.content for row in rows})
+            with self._lock:
+                if snapshot.revision >= self._floor:
+                    self._snapshot = snapshot
+            return snapshot
 
     async def current(self) -> Snapshot:
         """For the event loop: the cached snapshot, or one loaded in a worker thread."""

@@ -143,3 +143,27 @@ class TestConfiguredDefault:
         assert admin_client.post(CORS_SETTING, json=body).status_code == 204
         assert preflight(client, OTHER)[0] == 200  # the stored setting wins
         assert preflight(client, APP)[0] == 400
+
+
+def test_cors__origins_read_from_memory__no_query_per_request(
+    admin_client: TestClient, client: TestClient, context: AppContext, frontend: dict[str, str]
+) -> None:
+    from sqlalchemy import event
+
+    assert admin_client.post(CORS_SETTING, json={"frontendApiOrigins": [APP]}).status_code == 204
+    assert preflight(client, APP)[0] == 200  # the snapshot of this revision is loaded
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    engine = context.database.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for _ in range(5):
+            assert preflight(client, APP)[0] == 200
+            response = client.get(URL, headers={"Origin": APP, **frontend})
+            assert response.headers["access-control-allow-origin"] == APP
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "settings" in s]
