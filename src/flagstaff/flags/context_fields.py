@@ -123,22 +123,13 @@ class ContextFieldService:
         projects: dict[str, set[str]] = defaultdict(set)
         for use in self._constraint_uses(None):
             features[use.field].add(use.strategy.feature_name)
-            projects[use.field].add(use.project)
+            projects[use.field].add(use.strategy.project)
         return {name: FieldUsage(len(features[name]), len(projects[name])) for name in features}
 
     def strategies(self, name: str) -> list[StrategyUse]:
         """Strategies of active flags whose own constraints name the field (an unknown name
         has none, as in Unleash)."""
-        return [
-            StrategyUse(
-                use.strategy.id,
-                use.strategy.feature_name,
-                use.project,
-                use.strategy.environment,
-                use.strategy.strategy_name,
-            )
-            for use in self._constraint_uses(name)
-        ]
+        return [use.strategy for use in self._constraint_uses(name)]
 
     def validate_name(self, name: str) -> None:
         check_name(name)
@@ -226,7 +217,14 @@ class ContextFieldService:
     def _constraint_uses(self, name: str | None) -> list[_Use]:
         # Constraints are JSON; reading them is portable where a JSON path query is not.
         rows = self.session.execute(
-            select(FeatureStrategy, Feature.project)
+            select(
+                FeatureStrategy.id,
+                FeatureStrategy.feature_name,
+                Feature.project,
+                FeatureStrategy.environment,
+                FeatureStrategy.strategy_name,
+                FeatureStrategy.constraints,
+            )
             .join(Feature, Feature.name == FeatureStrategy.feature_name)
             .where(Feature.archived_at.is_(None))
             .order_by(
@@ -236,19 +234,21 @@ class ContextFieldService:
             )
         ).all()
         uses = []
-        for strategy, project in rows:
-            names = {c.get("contextName") for c in strategy.constraints if isinstance(c, dict)}
-            for field in sorted(n for n in names if isinstance(n, str)):
+        for strategy_id, feature, project, environment, strategy_name, constraints in rows:
+            named = {c.get("contextName") for c in constraints if isinstance(c, dict)}
+            for field in sorted(n for n in named if isinstance(n, str)):
                 if name is None or field == name:
-                    uses.append(_Use(field, strategy, project))
+                    strategy = StrategyUse(
+                        strategy_id, feature, project, environment, strategy_name
+                    )
+                    uses.append(_Use(field, strategy))
         return uses
 
 
 @dataclass(frozen=True)
 class _Use:
     field: str
-    strategy: FeatureStrategy
-    project: str
+    strategy: StrategyUse
 
 
 def check_name(name: str) -> None:
