@@ -1,4 +1,4 @@
-"""Service accounts and tokens for web tests, made through the real services."""
+"""Service accounts, tokens and projects for web tests, made through the real services."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from flagstaff.auth.resolver import account_principal
 from flagstaff.context import AppContext
 from flagstaff.db import utcnow
 from flagstaff.events.service import SYSTEM
+from flagstaff.flags.access import ProjectAccessService
+from flagstaff.flags.projects import ProjectFields, ProjectService
 from flagstaff.rbac.roles import ADMIN_ROLE_ID
 from flagstaff.service_accounts.service import ServiceAccountService
 from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
@@ -71,3 +73,20 @@ def make_pat(context: AppContext, user_id: int, description: str = "laptop") -> 
             SYSTEM, owner, TokenOwnerKind.PERSONAL, description, utcnow() + timedelta(days=30)
         )
         return issued.secret
+
+
+def make_project(
+    context: AppContext, project_id: str, name: str, description: str | None = None
+) -> str:
+    """A project with no owner, as the system would make it."""
+    with context.database.transaction() as session:
+        fields = ProjectFields(name=name, description=description)
+        ProjectService(session).create(SYSTEM, None, project_id, fields, None)
+    return project_id
+
+
+def project_roles(context: AppContext, project_id: str) -> dict[str, list[int]]:
+    """Who holds which project roles there: login name to role ids."""
+    with context.database.session(write=False) as session:
+        members = ProjectAccessService(session).members(project_id)
+        return {m.account.username or m.account.email or "": m.role_ids for m in members}

@@ -9,6 +9,7 @@ import httpx
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from flagstaff.context import AppContext
+from flagstaff.rbac.roles import MEMBER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import PHONE, LiveServer
 from tests.web.factories import make_sa_token, make_service_account
@@ -196,7 +197,9 @@ def test_browser__pages__no_console_errors_under_the_csp(
     log_in(page, live_server.url, "admin")
     for path in (
         "/flags",
+        "/projects",
         "/projects/default",
+        "/projects/default/access",
         "/admin/service-accounts",
         "/admin/service-accounts/new",
         f"/admin/service-accounts/{account.id}/edit",
@@ -257,3 +260,43 @@ def test_browser__flag__switch_on_and_add_a_strategy_with_a_constraint(
     expect(page.get_by_role("switch", name="new-checkout in development")).to_have_attribute(
         "aria-checked", "true"
     )
+
+
+def test_browser__project__create_then_grant_a_service_account_member_and_remove_it(
+    live_server: LiveServer, context: AppContext, admin: UserHandle, page: Page
+) -> None:
+    make_service_account(context, name="Deploy bot", username="service-deploy")
+    log_in(page, live_server.url, "admin")
+    nav = page.get_by_role("navigation", name="Main")
+
+    nav.get_by_role("link", name="Projects").click()
+    page.get_by_role("link", name="New project").click()
+    page.get_by_label("Name", exact=True).fill("Checkout")
+    page.get_by_label("Id", exact=True).fill("checkout")
+    page.get_by_label("Description", exact=True).fill("Pay and ship")
+    page.get_by_role("button", name="Create project").click()
+    expect(page.get_by_role("status")).to_contain_text("Checkout was created.")
+    expect(page.get_by_role("heading", name=re.compile("^Checkout"))).to_be_visible()
+
+    nav.get_by_role("link", name="Projects").click()
+    listed = page.locator("#projects tbody tr", has_text="Pay and ship")
+    expect(listed).to_contain_text("checkout")
+    listed.get_by_role("link", name="Checkout").click()
+    page.get_by_role("link", name="Access").click()
+    expect(page.get_by_role("heading", name=re.compile("^Project access"))).to_be_visible()
+    expect(page.locator("#access tbody tr")).to_have_count(1)  # its creator, the owner
+
+    page.get_by_label("User or service account").select_option(label="Deploy bot")
+    page.get_by_label("Role", exact=True).select_option(label="Member")
+    page.get_by_role("button", name="Grant access").click()
+    expect(page.get_by_role("status")).to_contain_text("Access granted.")
+    granted = page.locator("#access tbody tr", has_text="Deploy bot")
+    expect(granted).to_contain_text("Service account")
+    expect(granted.get_by_label("Role of Deploy bot")).to_have_value(str(MEMBER_ROLE_ID))
+
+    granted.get_by_role("link", name="Remove Deploy bot").click()
+    expect(page.get_by_role("heading", name="Remove access?")).to_be_visible()
+    page.get_by_role("button", name="Remove access").click()
+    expect(page.get_by_role("status")).to_contain_text("Deploy bot no longer has access.")
+    expect(page.locator("#access tbody tr")).to_have_count(1)
+    expect(page.locator("#access")).not_to_contain_text("Deploy bot")

@@ -35,6 +35,10 @@ POSTS = [
     ("/flags/revive", {"feature": "f"}),
     ("/projects/default/strategy", {"feature": "f", "environment": "development"}),
     ("/projects/default/strategy/delete", {"feature": "f", "environment": "development"}),
+    ("/projects", {"name": "CSRF", "id": "csrf"}),
+    ("/projects/default/access", {"account": "{sa}", "role": "5"}),
+    ("/projects/default/access/{sa}", {"role": "5"}),
+    ("/projects/default/access/{sa}/remove", {}),
 ]
 
 
@@ -50,14 +54,17 @@ def test_post__without_valid_csrf_token__refused(
     account = make_service_account(context)
     other = make_user(context, username="victim")
     target = path.format(sa=account.id, user=other.id)
+    fields = {k: v.format(sa=account.id) for k, v in data.items()}
 
-    response = post_form(admin_web, target, data, csrf=token)
+    response = post_form(admin_web, target, fields, csrf=token)
 
     assert response.status_code == 403
     assert "security token" in response.text
     # Nothing changed: the account, the user and the session are all still there.
     assert admin_web.get(f"/admin/service-accounts/{account.id}/edit").status_code == 200
     assert admin_web.get(f"/admin/users/{other.id}/edit").status_code == 200
+    assert admin_web.get("/projects/csrf").status_code == 404
+    assert "service-ci" not in admin_web.get("/projects/default/access").text
 
 
 def test_post__csrf_token_of_another_session__refused(
@@ -136,7 +143,9 @@ def test_pages__have_no_inline_script_or_style(admin_web: TestClient, context: A
         "/profile",
         "/history",
         "/flags",
+        "/projects",
         "/projects/default",
+        "/projects/default/access",
     ):
         html = admin_web.get(path).text
         assert "<style" not in html, path
@@ -263,6 +272,8 @@ def test_escaping__script_in_names__shown_as_text(
     make_sa_token(context, account.id, description=XSS)
     make_user(context, username="xss-user", name=XSS)
     post_form(admin_web, "/projects/default/flags", {"name": XSS, "description": XSS})
+    post_form(admin_web, "/projects", {"name": XSS, "id": "xss", "description": XSS})
+    post_form(admin_web, "/projects/xss/access", {"account": str(account.id), "role": "5"})
 
     for path in (
         "/admin/service-accounts",
@@ -271,7 +282,10 @@ def test_escaping__script_in_names__shown_as_text(
         "/admin/users",
         "/history",
         "/flags",
+        "/projects",
         "/projects/default",
+        "/projects/xss",
+        "/projects/xss/access",
     ):
         html = admin_web.get(path).text
         assert XSS not in html, path

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from flagstaff.context import AppContext
 from flagstaff.db import utcnow
 from flagstaff.events.service import SYSTEM
+from flagstaff.rbac.roles import MEMBER_ROLE_ID
 from flagstaff.rbac.service import PermissionRef, RoleService
 from flagstaff.tokens.models import AccountToken
 from tests.factories import UserHandle, make_user
@@ -25,7 +26,9 @@ SIZES = {"laptop": LAPTOP, "phone": PHONE}
 
 
 def _seed(context: AppContext, base: str) -> dict[str, int]:
-    make_user(context, username="ada", name="Ada Lovelace", email="ada@example.com", role="Editor")
+    ada = make_user(
+        context, username="ada", name="Ada Lovelace", email="ada@example.com", role="Editor"
+    )
     make_user(context, username="grace", name="Grace Hopper", role="Viewer")
     ci = make_service_account(context, name="CI pipeline", username="service-ci-pipeline")
     secret = make_sa_token(context, ci.id, description="GitHub Actions deploy")
@@ -44,7 +47,9 @@ def _seed(context: AppContext, base: str) -> dict[str, int]:
             .where(AccountToken.description == "Old Jenkins")
             .values(expires_at=utcnow() - timedelta(days=3))
         )
-    make_service_account(context, name="Release bot", username="service-release-bot", role=3)
+    release = make_service_account(
+        context, name="Release bot", username="service-release-bot", role=3
+    )
     with context.database.transaction() as session:
         role = RoleService(session).create(
             SYSTEM,
@@ -82,7 +87,19 @@ def _seed(context: AppContext, base: str) -> dict[str, int]:
         api.post(
             "/api/admin/projects/default/features/dark-mode/environments/development/on"
         ).raise_for_status()
-    return {"ci": ci.id, "role": role_id}
+        # The CI account creates the project, so it owns it; then two more get roles there.
+        api.post(
+            "/api/admin/projects",
+            json={"id": "checkout", "name": "Checkout", "description": "Pay, ship and track"},
+        ).raise_for_status()
+        api.post(
+            "/api/admin/projects/checkout/access",
+            json={"roles": [MEMBER_ROLE_ID], "users": [ada.id, release.id]},
+        ).raise_for_status()
+        api.post(
+            "/api/admin/projects/checkout/features", json={"name": "one-click-pay"}
+        ).raise_for_status()
+    return {"ci": ci.id, "role": role_id, "release": release.id}
 
 
 def _shoot(page: Page, name: str, size: str) -> None:
@@ -124,6 +141,9 @@ def test_screenshots__main_screens__saved(
             ("14-api-tokens-new", "/admin/api-tokens/new"),
             ("15-event-log", "/history"),
             ("16-profile", "/profile"),
+            ("17-projects", "/projects"),
+            ("18-project-access", "/projects/checkout/access"),
+            ("19-project-access-remove", f"/projects/checkout/access/{ids['release']}/remove"),
         ]
         for name, path in shots:
             page.goto(f"{base}{path}")
@@ -137,6 +157,13 @@ def test_screenshots__main_screens__saved(
         page.get_by_role("link", name=f"Delete token Screenshot token {size}").click()
         _shoot(page, "11b-token-delete", size)
         page.get_by_role("button", name="Delete token").click()
+        page.goto(f"{base}/projects")
+        page.get_by_label("Name", exact=True).fill("Default")
+        page.get_by_label("Id", exact=True).fill("default")
+        page.get_by_role("button", name="Create project").click()
+        expect(page.get_by_text("A project with that id already exists.")).to_be_visible()
+        page.locator("#new-project").scroll_into_view_if_needed()
+        _shoot(page, "20-project-create-error", size)
 
-    assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 17
-    assert len(list(SCREENSHOTS.glob("*-phone.png"))) >= 17
+    assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 21
+    assert len(list(SCREENSHOTS.glob("*-phone.png"))) >= 21

@@ -12,6 +12,7 @@ from flagstaff.web.routes import (
     flags,
     login,
     profile,
+    project_access,
     projects,
     roles,
     service_account_tokens,
@@ -23,6 +24,7 @@ from flagstaff.web.routes import (
 PAGE_MODULES = (
     login,
     projects,
+    project_access,
     flags,
     flag_detail,
     strategies,

@@ -38,7 +38,7 @@ def _list_page(page: Page, user: WebUser, form: FormState, status: int = 200) ->
         "projects/list.html",
         user,
         status=status,
-        projects=service.all(),
+        projects=service.all(archived=False),
         stats=service.stats(),
         can_create=user.can(Permission.CREATE_PROJECT),
         form=form,
