@@ -229,25 +229,26 @@ class EnvironmentEvaluator:
             "isEnabled": enabled,
             "isEnabledInCurrentEnvironment": plan.enabled,
             "hasUnsatisfiedDependency": unsatisfied,
-            "variant": self._variant(plan.name, enabled, context),
+            "variant": self._variant(plan.name, enabled, context, from_strategy=bool(winner)),
             "variants": winner["result"]["variants"] if winner else plan.variants,
             "name": plan.name,
             "projectId": plan.project,
             "strategies": {"result": result, "data": strategies},
         }
 
-    def _variant(self, name: str, enabled: bool, context: dict[str, Any]) -> dict[str, Any]:
+    def _variant(
+        self, name: str, enabled: bool, context: dict[str, Any], *, from_strategy: bool
+    ) -> dict[str, Any]:
+        """Unleash's variant field: a strategy's variant comes without ``featureEnabled``."""
         if not enabled:
             return {"name": "disabled", "enabled": False, "feature_enabled": False}
         variant = self._flags.check_variant(name, context).variant
-        shown: dict[str, Any] = {
-            "feature_enabled": True,
-            "featureEnabled": True,
-            "name": variant.name,
-            "enabled": bool(variant.enabled),
-        }
+        shown: dict[str, Any] = {"name": variant.name, "enabled": bool(variant.enabled)}
         if variant.payload:
             shown["payload"] = variant.payload
+        shown["feature_enabled"] = True
+        if not from_strategy:
+            shown["featureEnabled"] = True
         return shown
 
     def _checked(self, plans: list[ConstraintPlan], context: dict[str, Any]) -> list[Any]:

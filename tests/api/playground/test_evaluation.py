@@ -164,7 +164,13 @@ def test_variants__flag_and_strategy(admin_client: TestClient) -> None:
     assert [v["name"] for v in flag["variants"]] == ["blue"]
 
     create_flag(admin_client, "shape")
-    square = {"name": "square", "weight": 1000, "weightType": "variable", "stickiness": "default"}
+    square = {
+        "name": "square",
+        "weight": 1000,
+        "weightType": "variable",
+        "stickiness": "default",
+        "payload": {"type": "string", "value": "x"},
+    }
     add_strategy(
         admin_client,
         "shape",
@@ -174,9 +180,16 @@ def test_variants__flag_and_strategy(admin_client: TestClient) -> None:
     )
     turn_on(admin_client, "shape")
     shape = play(admin_client, userId="1")["shape"]
-    assert shape["variant"]["name"] == "square"
+    # As Unleash: a strategy's variant is shown without featureEnabled.
+    payload = {"type": "string", "value": "x"}
+    assert shape["variant"] == {
+        "name": "square",
+        "enabled": True,
+        "payload": payload,
+        "feature_enabled": True,
+    }
     result = shape["strategies"]["data"][0]["result"]
-    assert result["variant"] == {"name": "square", "enabled": True}
+    assert result["variant"] == {"name": "square", "enabled": True, "payload": payload}
     assert [v["name"] for v in result["variants"]] == ["square"]
     assert [v["name"] for v in shape["variants"]] == ["square"]
 
