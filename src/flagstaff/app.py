@@ -30,6 +30,7 @@ from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
 from flagstaff.service_accounts import routes as service_accounts_routes
 from flagstaff.tokens import routes as tokens_routes
+from flagstaff.transfer import routes as transfer_routes
 from flagstaff.web import routes as web_routes
 from flagstaff.web.static import static_files
 
@@ -77,6 +78,7 @@ def authenticated_routers() -> list[APIRouter]:
         applications_routes,
         playground_routes,
         edge_routes,
+        transfer_routes,
     ):
         routers.append(module.router)
     routers.extend(FLAG_ROUTERS)
