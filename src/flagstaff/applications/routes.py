@@ -18,7 +18,10 @@ from flagstaff.routing import TransactionalRoute
 router = APIRouter(route_class=TransactionalRoute, tags=["Metrics"])
 
 BASE = "/api/admin/metrics/applications"
-AppName = Annotated[str, Path(alias="appName", min_length=1, max_length=NAME_LENGTH)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot hold NUL: refused here (400), not there (500)
+AppName = Annotated[
+    str, Path(alias="appName", min_length=1, max_length=NAME_LENGTH, pattern=NO_NUL)
+]
 CanUpdate = [Depends(require(Permission.UPDATE_APPLICATION))]
 
 
@@ -35,7 +38,7 @@ ServiceDep = Annotated[ApplicationService, Depends(_service)]
 def get_applications(
     _: AnyAccountDep,
     service: ServiceDep,
-    query: Annotated[str | None, Query(max_length=NAME_LENGTH)] = None,
+    query: Annotated[str | None, Query(max_length=NAME_LENGTH, pattern=NO_NUL)] = None,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
     sort_by: Annotated[SortBy, Query(alias="sortBy")] = "appName",

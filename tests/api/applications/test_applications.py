@@ -326,3 +326,24 @@ def test_post__same_new_app_at_once__one_row_one_event(
         assert list(pool.map(send, colors)) == [202] * len(colors)
     assert len(events_of(context, "application-created")) == 1
     assert admin_client.get(f"{BASE}/shop").json()["color"] in colors
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", BASE + "?query=a%00b"),
+        ("GET", BASE + "/a%00b"),
+        ("GET", BASE + "/a%00b/overview"),
+        ("POST", BASE + "/a%00b"),
+        ("DELETE", BASE + "/a%00b"),
+        ("GET", BASE + "?offset=99999999999"),
+    ],
+)
+def test_bad_params__nul_or_out_of_range__400_not_500(
+    admin_client: TestClient, context: AppContext, method: str, path: str
+) -> None:
+    before = _rows(context)
+    response = admin_client.request(method, path, json={} if method == "POST" else None)
+    assert response.status_code == 400, response.text
+    assert response.json()["name"] == "BadDataError"
+    assert _rows(context) == before
