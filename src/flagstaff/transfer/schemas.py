@@ -1,0 +1,131 @@
+"""Wire formats of import and export: Unleash's exportQuerySchema, exportResultSchema and
+importTogglesSchema. Unknown keys are ignored (Unleash's exports carry more than a flag needs);
+a wrong type or a missing required key is a 400 before anything runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from pydantic import Field, StrictBool, StrictInt, StrictStr, model_validator
+
+from flagstaff.flags.context_schemas import LegalValueIn
+from flagstaff.flags.schemas import ConstraintIn, Id, Text, VariantIn
+from flagstaff.schemas import InputModel, LongText, Name
+
+# The body limit (1 MiB by default) bounds a document long before these do; they keep one list
+# from being a denial of service on its own when an operator raises that limit.
+MAX_ITEMS = 10_000
+MAX_NAMED = 1_000
+
+ItemName = Annotated[StrictStr, Field(min_length=1, max_length=255)]
+
+
+T = TypeVar("T")
+Many = Annotated[list[T], Field(max_length=MAX_ITEMS)]
+
+
+class ExportQueryIn(InputModel):
+    environment: Annotated[StrictStr, Field(max_length=100)]
+    features: Annotated[list[ItemName], Field(max_length=MAX_NAMED)] | None = None
+    tag: Annotated[StrictStr, Field(max_length=511)] | None = None
+    project: Annotated[StrictStr, Field(max_length=100)] | None = None
+    download_file: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _one_selector(self) -> ExportQueryIn:
+        # Unleash's anyOf: the flags are chosen by name, by tag or by project.
+        if self.features is None and self.tag is None and self.project is None:
+            raise ValueError("give `features`, `tag` or `project` to choose the flags to export")
+        return self
+
+
+class FeatureIn(InputModel):
+    name: Name
+    type: StrictStr | None = None
+    description: LongText | None = None
+    project: StrictStr | None = None
+    stale: StrictBool | None = None
+    impression_data: StrictBool | None = None
+    archived: StrictBool | None = None
+
+
+class FeatureStrategyIn(InputModel):
+    name: Name
+    id: StrictStr | None = None
+    feature_name: Name | None = None
+    title: Name | None = None
+    disabled: StrictBool | None = None
+    sort_order: StrictInt | None = None
+    parameters: dict[StrictStr, Text] = {}
+    constraints: Many[ConstraintIn] = []
+    variants: Many[VariantIn] = []
+    segments: Many[Id] = []
+
+
+class FeatureEnvironmentIn(InputModel):
+    # Unleash's export puts the flag's name in ``name`` as well as in ``featureName``.
+    name: Name
+    enabled: StrictBool
+    feature_name: Name | None = None
+    environment: StrictStr | None = None
+    variants: Many[VariantIn] = []
+
+    @property
+    def flag(self) -> str:
+        return self.feature_name or self.name
+
+
+class ContextFieldIn(InputModel):
+    name: Name
+    description: LongText | None = None
+    stickiness: StrictBool | None = None
+    sort_order: StrictInt | None = None
+    legal_values: Many[LegalValueIn] = []
+    project: StrictStr | None = None
+
+
+class FeatureTagIn(InputModel):
+    feature_name: Name
+    tag_value: Name
+    tag_type: Name | None = None
+
+
+class SegmentRefIn(InputModel):
+    id: Id
+    name: Name
+
+
+class TagTypeIn(InputModel):
+    name: Name
+    description: LongText | None = None
+    icon: Name | None = None
+
+
+class ParentIn(InputModel):
+    feature: Name
+    enabled: StrictBool | None = None
+    variants: Many[Name] | None = None
+
+
+class DependenciesIn(InputModel):
+    feature: Name
+    dependencies: Many[ParentIn]
+
+
+class ExportDocumentIn(InputModel):
+    features: Many[FeatureIn]
+    feature_strategies: Many[FeatureStrategyIn]
+    tag_types: Many[TagTypeIn] = []
+    feature_environments: Many[FeatureEnvironmentIn] = []
+    context_fields: Many[ContextFieldIn] = []
+    feature_tags: Many[FeatureTagIn] = []
+    segments: Many[SegmentRefIn] = []
+    dependencies: Many[DependenciesIn] = []
+    # Flagstaff stores no flag links; they are read only to be reported as skipped.
+    links: Many[dict[StrictStr, Any]] = []
+
+
+class ImportIn(InputModel):
+    project: Annotated[StrictStr, Field(max_length=100)]
+    environment: Annotated[StrictStr, Field(max_length=100)]
+    data: ExportDocumentIn
