@@ -33,7 +33,7 @@ LINKS = "Flagstaff keeps no feature links; the links of these features will not 
 
 PERMISSIONS = "We detected you are missing the following permissions:"
 
-NO_ADMIN_TOKENS = (  # noqa: S105 - a message, not a secret
+NO_ADMIN_TOKENS = (
     "You can't use an admin token to import features. Please use either a personal access token "
     "(https://docs.getunleash.io/concepts/api-tokens-and-client-keys#personal-access-tokens) or a "
     "service account (https://docs.getunleash.io/concepts/service-accounts)."
