@@ -92,7 +92,7 @@ def upgrade() -> None:
 
 def _seed() -> None:
     now = datetime.now(UTC)
-    # Unleash's own context fields, as its first migrations seed them.
+    # Unleash's own context fields, as its migrations seed them.
     op.bulk_insert(
         sa.table(
             "context_fields",
@@ -107,16 +107,18 @@ def _seed() -> None:
             {
                 "name": name,
                 "description": description,
-                "stickiness": False,
+                "stickiness": stickiness,
                 "sort_order": order,
                 "legal_values": [],
                 "created_at": now,
             }
-            for order, (name, description) in enumerate(
+            for order, (name, description, stickiness) in enumerate(
                 [
-                    ("environment", "Allows you to constrain on application environment"),
-                    ("userId", "Allows you to constrain on userId"),
-                    ("appName", "Allows you to constrain on application name"),
+                    ("environment", "Allows you to constrain on application environment", False),
+                    ("userId", "Allows you to constrain on userId", False),
+                    ("appName", "Allows you to constrain on application name", False),
+                    ("currentTime", "Allows you to constrain on date values", False),
+                    ("sessionId", "Allows you to constrain on sessionId", True),
                 ]
             )
         ],
