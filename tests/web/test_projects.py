@@ -225,14 +225,19 @@ def test_access__not_a_member__remove_page_not_found(
     assert _grant(admin_web, "nowhere", bot.id, MEMBER_ROLE_ID).status_code == 404
 
 
-def test_access__viewer__hidden_and_forged_posts_forbidden(
-    admin_web: TestClient, client: TestClient, context: AppContext
+@pytest.mark.parametrize("project_role", [None, MEMBER_ROLE_ID], ids=["no-role", "member"])
+def test_access__viewer_or_member__hidden_and_forged_posts_forbidden(
+    admin_web: TestClient, client: TestClient, context: AppContext, project_role: int | None
 ) -> None:
     make_project(context, "checkout", "Checkout")
     bot = make_service_account(context)
+    person = make_user(context, username="viewer", role="Viewer")
     _grant(admin_web, "checkout", bot.id, MEMBER_ROLE_ID)
+    if project_role is not None:
+        _grant(admin_web, "checkout", person.id, project_role)
+    before = project_roles(context, "checkout")
     post_form(admin_web, "/sign-out")
-    web_login_new_user(client, context, "viewer", "Viewer")
+    web_login(client, "viewer")
     path = f"/projects/checkout/access/{bot.id}"
 
     project_page = client.get("/projects/checkout").text
@@ -246,7 +251,7 @@ def test_access__viewer__hidden_and_forged_posts_forbidden(
 
     assert "/access" not in project_page
     assert statuses == [403] * 5
-    assert project_roles(context, "checkout") == {"service-ci": [MEMBER_ROLE_ID]}
+    assert project_roles(context, "checkout") == before
 
 
 def test_access__project_member_with_owner_role__sees_and_manages(
