@@ -22,9 +22,11 @@ def install_sdk_apis(app: FastAPI, context: AppContext) -> None:
     app.include_router(client_router)
     app.include_router(frontend_router)
     app.include_router(admin_router)
+    # Public, as Unleash's: Edge asks without credentials, and learns only about the tokens
+    # whose secrets it sent.
+    app.include_router(edge_router)
     app.add_middleware(ClientApiMiddleware, context=context)
     app.add_middleware(FrontendCors, context=context)
-    app.include_router(edge_router)
 
 
 def start(context: AppContext) -> None:
