@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from flagstaff.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
@@ -20,10 +25,12 @@ from tests.api.flags.support import (
     make_project,
     snapshot,
 )
+from tests.factories import login
 
 PROJECTS = "/api/admin/projects"
 ARCHIVE = PROJECTS + "/archive/{project}"
 REVIVE = PROJECTS + "/revive/{project}"
+PARALLEL = 10
 
 
 def project_ids(client: TestClient, query: str = "") -> list[str]:
@@ -173,3 +180,45 @@ def test_archive_revive__admin_kinds__200(
     caller = make_kind(kind, context, admin_client, new_client)
     assert caller.post(ARCHIVE.format(project=shop)).status_code == 200
     assert caller.post(REVIVE.format(project=shop)).status_code == 200
+
+
+@pytest.fixture
+def slow_count(context: AppContext) -> Iterator[None]:
+    """Widens the window between archiving's count of active flags and its commit."""
+    engine = context.database.engine
+
+    def pause(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "count(" in statement.lower() and "FROM features" in statement:
+            time.sleep(0.05)
+
+    event.listen(engine, "after_cursor_execute", pause)
+    yield
+    event.remove(engine, "after_cursor_execute", pause)
+
+
+def test_archive_racing_flag_creations__never_archived_with_active_flags(
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+    context: AppContext,
+    shop: str,
+    slow_count: None,
+) -> None:
+    clients = [login(new_client(), "admin") for _ in range(PARALLEL)]
+    start = threading.Barrier(PARALLEL)
+
+    def act(n: int) -> tuple[str, int]:
+        start.wait()
+        if n == 0:
+            return "archive", clients[n].post(ARCHIVE.format(project=shop)).status_code
+        response = clients[n].post(features_url(shop), json={"name": f"race-{n}"})
+        return "create", response.status_code
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        outcomes = Counter(pool.map(act, range(PARALLEL)))
+
+    created = outcomes[("create", 201)]
+    assert outcomes[("create", 201)] + outcomes[("create", 404)] == PARALLEL - 1
+    archived = project_ids(admin_client, "?archived=true") == [shop]
+    assert archived == (outcomes[("archive", 200)] == 1)
+    assert archived == (created == 0)
+    assert len(events(context, "feature-created")) == created
