@@ -238,6 +238,7 @@ class FeatureService:
         feature = lookup.any_feature(self.session, name)
         if not feature.archived:
             raise BadDataError(f"The flag {name} is not archived")
+        ensure_active(self.session, feature.project)
         feature.archived_at = None
         for env in feature.environments:
             env.enabled = False  # a revived flag starts switched off everywhere, as in Unleash

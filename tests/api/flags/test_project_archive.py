@@ -222,3 +222,17 @@ def test_archive_racing_flag_creations__never_archived_with_active_flags(
     assert archived == (outcomes[("archive", 200)] == 1)
     assert archived == (created == 0)
     assert len(events(context, "feature-created")) == created
+
+
+def test_revive_flag__archived_project__404_nothing_written(
+    admin_client: TestClient, context: AppContext, shop: str
+) -> None:
+    create_flag(admin_client, "sleeper", project=shop)
+    assert admin_client.delete(features_url(shop, "sleeper")).status_code == 202
+    admin_client.post(ARCHIVE.format(project=shop))
+    before = snapshot(context)
+    response = admin_client.post("/api/admin/archive/revive/sleeper")
+    assert_error(response, 404, "Active project with id shop does not exist")
+    assert snapshot(context) == before
+    admin_client.post(REVIVE.format(project=shop))
+    assert admin_client.post("/api/admin/archive/revive/sleeper").status_code == 200
