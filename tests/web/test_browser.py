@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from flagstaff.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
+from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import PHONE, LiveServer
 from tests.web.factories import make_sa_token, make_service_account
@@ -262,7 +262,7 @@ def test_browser__flag__switch_on_and_add_a_strategy_with_a_constraint(
     )
 
 
-def test_browser__project__create_then_grant_a_service_account_member_and_remove_it(
+def test_browser__project__create_then_grant_change_and_remove_a_service_accounts_role(
     live_server: LiveServer, context: AppContext, admin: UserHandle, page: Page
 ) -> None:
     make_service_account(context, name="Deploy bot", username="service-deploy")
@@ -292,7 +292,13 @@ def test_browser__project__create_then_grant_a_service_account_member_and_remove
     expect(page.get_by_role("status")).to_contain_text("Access granted.")
     granted = page.locator("#access tbody tr", has_text="Deploy bot")
     expect(granted).to_contain_text("Service account")
-    expect(granted.get_by_label("Role of Deploy bot")).to_have_value(str(MEMBER_ROLE_ID))
+    role = granted.get_by_label("Role of Deploy bot", exact=True)
+    expect(role).to_have_value(str(MEMBER_ROLE_ID))
+
+    role.select_option(label="Owner")
+    granted.get_by_role("button", name="Save the role of Deploy bot").click()
+    expect(page.get_by_role("status")).to_contain_text("Role changed.")
+    expect(role).to_have_value(str(OWNER_ROLE_ID))
 
     granted.get_by_role("link", name="Remove Deploy bot").click()
     expect(page.get_by_role("heading", name="Remove access?")).to_be_visible()
