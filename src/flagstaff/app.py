@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.add_middleware(
         ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
     )
+    sdk_apis.install_frontend_cors(app, context)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
 

@@ -26,6 +26,11 @@ def install_sdk_apis(app: FastAPI, context: AppContext) -> None:
     # whose secrets it sent.
     app.include_router(edge_router)
     app.add_middleware(ClientApiMiddleware, context=context)
+
+
+def install_frontend_cors(app: FastAPI, context: AppContext) -> None:
+    """Call after the API guard is added: CORS must wrap the guard, or a browser could not read
+    the guard's 413 and 415 answers to the Frontend API."""
     app.add_middleware(FrontendCors, context=context)
 
 

@@ -113,6 +113,24 @@ def test_cors__errors_too__carry_cors_headers(client: TestClient) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
 
 
+def test_cors__guard_refusals_too__carry_cors_headers(
+    client: TestClient, frontend: dict[str, str], settings: Settings
+) -> None:
+    """The body-size and content-type guard answers before any route; a browser must still be
+    able to read why."""
+    too_big = client.post(
+        URL,
+        content=b"{" + b" " * settings.max_body_bytes + b"}",
+        headers={**frontend, "Origin": APP, "Content-Type": "application/json"},
+    )
+    wrong_type = client.post(
+        URL, content=b"x", headers={**frontend, "Origin": APP, "Content-Type": "text/plain"}
+    )
+    assert (too_big.status_code, wrong_type.status_code) == (413, 415)
+    assert too_big.headers["access-control-allow-origin"] == "*"
+    assert wrong_type.headers["access-control-allow-origin"] == "*"
+
+
 @pytest.mark.parametrize(
     "path", ["/api/admin/projects", "/api/admin/ui-config", "/api/client/features", "/health"]
 )
