@@ -100,7 +100,7 @@ def test_import__again__replaces_strategies_and_tags(
 def test_import__empty_document__only_the_import_event(
     admin_client: TestClient, context: AppContext
 ) -> None:
-    data = {"features": [], "featureStrategies": [], "tagTypes": []}
+    data: dict[str, list[object]] = {"features": [], "featureStrategies": [], "tagTypes": []}
     before = len(events(context))
 
     _import(admin_client, "default", "development", data)

@@ -154,6 +154,11 @@ def _other_project_flag(admin_client: TestClient, context: AppContext) -> None:
     create_flag(admin_client, "taken", "other")
 
 
+def _other_project_field(admin_client: TestClient, context: AppContext) -> None:
+    make_project(context, "other")
+    ok(admin_client.post("/api/admin/projects/other/context", json={"name": "theirs"}))
+
+
 CASES: list[
     tuple[str, Callable[[TestClient, AppContext], None], dict[str, Any], str, list[str]]
 ] = [
@@ -235,10 +240,7 @@ CASES: list[
     ),
     (
         "field of another project",
-        lambda c, x: (
-            make_project(x, "other"),
-            ok(c.post("/api/admin/projects/other/context", json={"name": "theirs"})),
-        ),
+        _other_project_field,
         document(contextFields=[{"name": "theirs"}]),
         "We detected the following context fields that do not have matching legal values with "
         "the imported ones:",
