@@ -18,6 +18,7 @@ UNKNOWN_FLAG_ITEMS = (
 ENVIRONMENT_NOT_ENABLED = (
     "The target project does not use the following environment; add it to the project first:"
 )
+WOULD_FAIL = "Importing this data would fail:"
 UNKNOWN_TAG_TYPES = "The following tags use tag types that neither exist nor are imported:"
 
 CUSTOM_STRATEGIES = (

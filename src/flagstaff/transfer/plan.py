@@ -220,8 +220,7 @@ def _unsupported_fields(session: Session, plan: ImportPlan) -> list[str]:
     """Fields that exist here without every legal value imported, or in another project."""
     names = {f.name for f in plan.document.context_fields}
     existing = {
-        f.name: f
-        for f in session.scalars(select(ContextField).where(ContextField.name.in_(names)))
+        f.name: f for f in session.scalars(select(ContextField).where(ContextField.name.in_(names)))
     }
     unsupported = []
     for given in plan.document.context_fields:
@@ -290,9 +289,7 @@ def _items_without_flag(plan: ImportPlan) -> list[str]:
             listed.append(f"strategy {strategy.name} of {strategy.feature_name or '(no flag)'}")
     listed += [f"state of {e.flag}" for e in plan.feature_environments if e.flag not in names]
     listed += [f"tag of {t.feature_name}" for t in plan.feature_tags if t.feature_name not in names]
-    listed += [
-        f"dependencies of {d.feature}" for d in plan.dependencies if d.feature not in names
-    ]
+    listed += [f"dependencies of {d.feature}" for d in plan.dependencies if d.feature not in names]
     return listed
 
 

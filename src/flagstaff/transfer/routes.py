@@ -42,8 +42,10 @@ def export_features(
 
 
 @router.post(f"{BASE}/validate", operation_id="validateImport")
-def validate_import(body: ImportIn, principal: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
-    return ImportService(db).validate(principal, body.project, body.environment, body.data)
+def validate_import(
+    body: ImportIn, actor: ActorDep, principal: AnyAccountDep, db: SessionDep
+) -> dict[str, Any]:
+    return ImportService(db).validate(actor, principal, body.project, body.environment, body.data)
 
 
 @router.post(f"{BASE}/import", operation_id="importToggles")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
-from flagstaff.flags.context_schemas import LegalValueIn
+from flagstaff.flags.context_schemas import LegalValueIn, SortOrder
 from flagstaff.flags.schemas import ConstraintIn, Id, Text, VariantIn
 from flagstaff.schemas import InputModel, LongText, Name
 
@@ -55,7 +55,7 @@ class FeatureStrategyIn(InputModel):
     feature_name: Name | None = None
     title: Name | None = None
     disabled: StrictBool | None = None
-    sort_order: StrictInt | None = None
+    sort_order: SortOrder | None = None
     parameters: dict[StrictStr, Text] = {}
     constraints: Many[ConstraintIn] = []
     variants: Many[VariantIn] = []
@@ -79,7 +79,7 @@ class ContextFieldIn(InputModel):
     name: Name
     description: LongText | None = None
     stickiness: StrictBool | None = None
-    sort_order: StrictInt | None = None
+    sort_order: SortOrder | None = None
     legal_values: Many[LegalValueIn] = []
     project: StrictStr | None = None
 

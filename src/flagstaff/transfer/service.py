@@ -40,9 +40,7 @@ class ImportPermissionError(PermissionDeniedError):
 
 
 def missing_permissions(principal: Principal, plan: ImportPlan) -> list[Permission]:
-    return [
-        p for p in plan.needed if not is_allowed(principal, p, plan.project, plan.environment)
-    ]
+    return [p for p in plan.needed if not is_allowed(principal, p, plan.project, plan.environment)]
 
 
 class ImportService:
@@ -51,9 +49,18 @@ class ImportService:
         self.events = EventService(session)
 
     def validate(
-        self, principal: Principal, project: str, environment: str, document: ExportDocumentIn
+        self,
+        actor: Actor,
+        principal: Principal,
+        project: str,
+        environment: str,
+        document: ExportDocumentIn,
     ) -> dict[str, Any]:
         plan = plan_import(self.session, project, environment, document)
+        if not plan.errors:
+            failure = self._trial(actor, plan)
+            if failure is not None:
+                plan.errors.append(failure)
         missing = [PERMISSIONS[p].display_name for p in missing_permissions(principal, plan)]
         permissions = [Finding(messages.PERMISSIONS, missing)] if missing else []
         return {
@@ -82,14 +89,27 @@ class ImportService:
             raise BadDataError(
                 f"{first.message} {', '.join(first.affected)}".strip(),
                 details=[
-                    {"message": f"{e.message} {', '.join(e.affected)}".strip()}
-                    for e in plan.errors
+                    {"message": f"{e.message} {', '.join(e.affected)}".strip()} for e in plan.errors
                 ],
             )
         _Apply(self.session, actor, plan).run()
         self.events.record(
             actor, "features-imported", project=plan.project, environment=plan.environment
         )
+
+    def _trial(self, actor: Actor, plan: ImportPlan) -> Finding | None:
+        """Runs the import in a savepoint that is always rolled back: what the services would
+        refuse (a constraint, a variant weight, a dependency cycle) is reported now, not met
+        half-way through the import."""
+        savepoint = self.session.begin_nested()
+        try:
+            _Apply(self.session, actor, plan).run()
+        except FlagstaffError as error:
+            return Finding(messages.WOULD_FAIL, [error.message])
+        finally:
+            if savepoint.is_active:
+                savepoint.rollback()
+        return None
 
 
 class _Apply:

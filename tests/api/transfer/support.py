@@ -56,7 +56,9 @@ def build_source(client: TestClient, project: str = "default", prefix: str = "sr
         parameters={"rollout": "50", "stickiness": "region", "groupId": child},
         constraints=[{"contextName": "region", "operator": "IN", "values": ["eu"]}],
         segments=[segment["id"]],
-        variants=[{"name": "blue", "weight": 1000, "weightType": "variable"}],
+        variants=[
+            {"name": "blue", "weight": 1000, "weightType": "variable", "stickiness": "default"}
+        ],
     )
     add_strategy(client, child, project=project, name="userWithId", parameters={"userIds": "7"})
     ok(
