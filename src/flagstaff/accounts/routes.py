@@ -118,7 +118,9 @@ def get_user_roles(
     principal: PrincipalDep,
     db: SessionDep,
     context: ContextDep,
-    project_id: Annotated[str | None, Query(alias="projectId", max_length=100)] = None,
+    project_id: Annotated[
+        str | None, Query(alias="projectId", max_length=100, pattern=NO_NUL)
+    ] = None,
 ) -> dict[str, Any]:
     if not project_id:
         raise BadDataError("The query parameter projectId is required")

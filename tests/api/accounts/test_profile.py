@@ -103,7 +103,13 @@ def test_roles__root_role_and_project_roles_there(
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [("", 400), ("?projectId=", 400), ("?projectId=nosuch", 404), ("?projectId=" + "x" * 101, 400)],
+    [
+        ("", 400),
+        ("?projectId=", 400),
+        ("?projectId=nosuch", 404),
+        ("?projectId=a%00b", 400),
+        ("?projectId=" + "x" * 101, 400),
+    ],
 )
 def test_roles__missing_unknown_or_oversized_project__refused(
     admin_client: TestClient, query: str, status: int

@@ -109,6 +109,8 @@ def test_archive__default_project__403(admin_client: TestClient, context: AppCon
         (REVIVE.format(project="nosuch"), 404),
         (ARCHIVE.format(project="x" * 101), 400),
         (REVIVE.format(project="x" * 101), 400),
+        (ARCHIVE.format(project="a%00b"), 400),
+        (REVIVE.format(project="a%00b"), 400),
         (REVIVE.format(project="default"), 409),
     ],
 )

@@ -282,6 +282,10 @@ def test_search__anonymous__401(client: TestClient) -> None:
         "offset=99999999999",
         "query=" + "x" * 5_001,
         "sortBy=" + "x" * 201,
+        "query=a%00b",
+        "project=IS:%00",
+        "status=%00:enabled",
+        "sortBy=environment:%00",
     ],
 )
 def test_search__bad_parameters__400(admin_client: TestClient, params: str) -> None:

@@ -174,6 +174,25 @@ def test_create_tag__bad_input__refused_nothing_written(
     assert admin_client.get(ALL_TAGS).json()["tags"] == []
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", f"{ALL_TAGS}/a%00b"),
+        ("get", f"{ALL_TAGS}/simple/a%00b"),
+        ("delete", f"{ALL_TAGS}/simple/a%00b"),
+        ("delete", f"{ALL_TAGS}/simple/{'x' * 256}"),
+        ("delete", TAGS.format(name="f") + "/simple/a%00b"),
+        ("get", f"{TAG_TYPES}/a%00b"),
+    ],
+)
+def test_tag_paths__nul_or_oversized__400_nothing_written(
+    admin_client: TestClient, context: AppContext, flag: str, method: str, path: str
+) -> None:
+    before = snapshot(context)
+    assert_error(getattr(admin_client, method)(path), 400)
+    assert snapshot(context) == before
+
+
 def test_tags__unknown__by_type_empty_and_single_404(admin_client: TestClient) -> None:
     assert admin_client.get(f"{ALL_TAGS}/nosuch").json() == {"version": 1, "tags": []}
     assert_error(admin_client.get(f"{ALL_TAGS}/simple/nope"), 404, "No tag with type")
@@ -304,6 +323,8 @@ def test_update_tag_type__changes_given_fields_and_event(
         ("simple", {"icon": "x" * 256}, 400),
         ("simple", {"description": "x" * 10_001}, 400),
         ("x" * 256, {"description": "d"}, 400),
+        ("a%00b", {"description": "d"}, 400),
+        ("simple", {"description": "a\u0000b"}, 400),
     ],
 )
 def test_update_tag_type__bad_input__refused_nothing_written(

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, SessionDep, require
 from flagstaff.flags.projects import ProjectService
-from flagstaff.flags.routes.common import ProjectId
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
+
+# NUL refused here (400): PostgreSQL text cannot hold it.
+ProjectId = Annotated[str, Path(alias="projectId", max_length=100, pattern=r"^[^\x00]*$")]
 
 # As Unleash's UI: archiving is the project's delete permission, reviving its update one.
 ArchiveProjectDep = Annotated[

@@ -33,7 +33,9 @@ from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Search"])
 
-Param = Annotated[str | None, Query(max_length=5_000)]
+# PostgreSQL text cannot hold NUL: a parameter with one is bad input (400).
+NO_NUL = r"^[^\x00]*$"
+Param = Annotated[str | None, Query(max_length=5_000, pattern=NO_NUL)]
 
 
 def visibility(principal: Principal) -> Visibility:
@@ -56,14 +58,24 @@ def search_features(
     segment: Param = None,
     state: Param = None,
     lifecycle: Param = None,
-    created_at: Annotated[str | None, Query(alias="createdAt", max_length=100)] = None,
-    last_seen_at: Annotated[str | None, Query(alias="lastSeenAt", max_length=100)] = None,
-    created_by: Annotated[str | None, Query(alias="createdBy", max_length=5_000)] = None,
-    status: Annotated[list[str] | None, Query(max_length=100)] = None,
-    favorite: Annotated[str | None, Query(max_length=100)] = None,
-    favorites_first: Annotated[str | None, Query(alias="favoritesFirst", max_length=10)] = None,
-    archived: Annotated[str | None, Query(max_length=10)] = None,
-    sort_by: Annotated[str, Query(alias="sortBy", max_length=200)] = "createdAt",
+    created_at: Annotated[
+        str | None, Query(alias="createdAt", max_length=100, pattern=NO_NUL)
+    ] = None,
+    last_seen_at: Annotated[
+        str | None, Query(alias="lastSeenAt", max_length=100, pattern=NO_NUL)
+    ] = None,
+    created_by: Annotated[
+        str | None, Query(alias="createdBy", max_length=5_000, pattern=NO_NUL)
+    ] = None,
+    status: Annotated[
+        list[Annotated[str, Query(max_length=200, pattern=NO_NUL)]] | None, Query(max_length=100)
+    ] = None,
+    favorite: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
+    favorites_first: Annotated[
+        str | None, Query(alias="favoritesFirst", max_length=10, pattern=NO_NUL)
+    ] = None,
+    archived: Annotated[str | None, Query(max_length=10, pattern=NO_NUL)] = None,
+    sort_by: Annotated[str, Query(alias="sortBy", max_length=200, pattern=NO_NUL)] = "createdAt",
     sort_order: Annotated[Literal["asc", "desc"], Query(alias="sortOrder")] = "asc",
     offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,

@@ -20,9 +20,11 @@ from flagstaff.schemas import InputModel, LongText, Name
 router = APIRouter(route_class=TransactionalRoute, tags=["Tags"])
 
 TAGS = "/api/admin/features/{featureName}/tags"
-TagTypeName = Annotated[str, Path(alias="name", max_length=255)]
-TagTypePath = Annotated[str, Path(alias="type", max_length=255)]
-TagValuePath = Annotated[str, Path(alias="value", max_length=255)]
+# PostgreSQL text cannot hold NUL: such a path is bad input (400), not a database error.
+NO_NUL = r"^[^\x00]*$"
+TagTypeName = Annotated[str, Path(alias="name", max_length=255, pattern=NO_NUL)]
+TagTypePath = Annotated[str, Path(alias="type", max_length=255, pattern=NO_NUL)]
+TagValuePath = Annotated[str, Path(alias="value", max_length=255, pattern=NO_NUL)]
 CreateTagTypeDep = Annotated[Principal, Depends(require(Permission.CREATE_TAG_TYPE))]
 UpdateTagTypeDep = Annotated[Principal, Depends(require(Permission.UPDATE_TAG_TYPE))]
 DeleteTagTypeDep = Annotated[Principal, Depends(require(Permission.DELETE_TAG_TYPE))]
@@ -97,8 +99,8 @@ def update_tags(
 @router.delete(TAGS + "/{type}/{value}", operation_id="removeTag")
 def remove_tag(
     feature_name: FeatureName,
-    tag_type: Annotated[str, Path(alias="type")],
-    tag_value: Annotated[str, Path(alias="value")],
+    tag_type: TagTypePath,
+    tag_value: TagValuePath,
     actor: ActorDep,
     principal: PrincipalDep,
     db: SessionDep,
