@@ -328,3 +328,33 @@ def test_validate__custom_strategy_and_links__warnings(admin_client: TestClient)
             "f"
         ],
     }
+
+
+def test_import__flag_archived_in_another_project__warned_and_skipped(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    make_project(context, "other")
+    create_flag(admin_client, "retired", "other")
+    assert admin_client.delete(features_url("other", "retired")).status_code == 202
+    data = document(
+        features=[{"name": "retired"}, {"name": "fresh"}],
+        featureStrategies=[
+            {"name": "default", "featureName": "retired"},
+            {"name": "default", "featureName": "fresh"},
+        ],
+        featureEnvironments=[{"name": "retired", "enabled": True}],
+        featureTags=[{"featureName": "retired", "tagType": "simple", "tagValue": "old"}],
+    )
+
+    result = validate(admin_client, data)
+
+    assert result["errors"] == []
+    assert messages(result["warnings"]) == {
+        "The following features will not be imported as they are currently archived. To "
+        "import them, please unarchive them first:": ["retired"]
+    }
+    ok(admin_client.post(IMPORT, json=body(data)))
+    archived = ok(admin_client.get("/api/admin/archive/features/other"))["features"]
+    assert [f["name"] for f in archived] == ["retired"]
+    assert ok(admin_client.get("/api/admin/features/retired/tags"))["tags"] == []
+    assert admin_client.get(features_url("default", "fresh")).status_code == 200
