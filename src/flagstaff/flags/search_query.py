@@ -15,6 +15,7 @@ from datetime import date
 from flagstaff.errors import BadDataError
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100  # as Unleash
+MAX_ID = 2_147_483_647  # the largest id an integer column holds on both engines
 IS_OPERATORS = ("IS", "IS_NOT", "IS_ANY_OF", "IS_NONE_OF")
 TAG_OPERATORS = (
     "INCLUDE",
@@ -123,7 +124,9 @@ def parse_date(name: str, text: str | None) -> Condition | None:
 
 def parse_created_by(text: str | None) -> Condition | None:
     condition = parse_condition("createdBy", text, IS_OPERATORS)
-    if condition is not None and not all(re.fullmatch(r"-?\d{1,10}", v) for v in condition.values):
+    if condition is not None and not all(
+        re.fullmatch(r"-?\d{1,10}", v) and abs(int(v)) <= MAX_ID for v in condition.values
+    ):
         raise BadDataError("`createdBy` takes user ids")
     return condition
 

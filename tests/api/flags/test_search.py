@@ -268,6 +268,8 @@ def test_search__anonymous__401(client: TestClient) -> None:
         "createdAt=IS:2020-01-01",
         "lastSeenAt=IS_BEFORE:2020-1-1",
         "createdBy=IS:bob",
+        "createdBy=IS:9999999999",
+        "createdBy=IS_ANY_OF:1,-2147483648",
         "favorite=IS:maybe",
         "status=production",
         "status=production:on",
