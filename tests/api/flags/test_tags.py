@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +13,7 @@ from fastapi.testclient import TestClient
 from flagstaff.context import AppContext
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import assert_error, create_flag, events, make_caller, snapshot
+from tests.factories import login
 
 TAGS = "/api/admin/features/{name}/tags"
 ALL_TAGS = "/api/admin/tags"
@@ -387,3 +391,50 @@ def test_validate_tag_type__bad__refused(
 
 def test_create_tag_type__not_url_friendly__400(admin_client: TestClient) -> None:
     assert_error(admin_client.post(TAG_TYPES, json={"name": "a/b"}), 400, "URL friendly")
+
+
+PARALLEL = 8
+
+
+def _at_once(clients: list[TestClient], call: Callable[[TestClient, int], int]) -> Counter[int]:
+    start = threading.Barrier(len(clients))
+
+    def run(n: int) -> int:
+        start.wait()
+        return call(clients[n], n)
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return Counter(pool.map(run, range(len(clients))))
+
+
+def test_create_same_tag_at_once__one_201_rest_409_one_event(
+    admin_client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
+) -> None:
+    clients = [login(new_client(), "admin") for _ in range(PARALLEL)]
+    statuses = _at_once(
+        clients,
+        lambda c, _: c.post(ALL_TAGS, json={"type": "simple", "value": "race"}).status_code,
+    )
+    assert statuses == {201: 1, 409: PARALLEL - 1}
+    assert admin_client.get(ALL_TAGS).json()["tags"] == [{"type": "simple", "value": "race"}]
+    assert len(events(context, "tag-created")) == 1
+
+
+def test_tag_flags_with_one_new_tag_at_once__all_tagged_tag_created_once(
+    admin_client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
+) -> None:
+    for n in range(PARALLEL):
+        create_flag(admin_client, f"flag-{n}")
+    clients = [login(new_client(), "admin") for _ in range(PARALLEL)]
+    statuses = _at_once(
+        clients,
+        lambda c, n: (
+            c.post(
+                TAGS.format(name=f"flag-{n}"), json={"type": "simple", "value": "fresh"}
+            ).status_code
+        ),
+    )
+    assert statuses == {201: PARALLEL}
+    assert admin_client.get(ALL_TAGS).json()["tags"] == [{"type": "simple", "value": "fresh"}]
+    assert len(events(context, "tag-created")) == 1
+    assert len(events(context, "feature-tagged")) == PARALLEL
