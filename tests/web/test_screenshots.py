@@ -162,7 +162,6 @@ def test_screenshots__main_screens__saved(
         page.get_by_label("Id", exact=True).fill("default")
         page.get_by_role("button", name="Create project").click()
         expect(page.get_by_text("A project with that id already exists.")).to_be_visible()
-        page.locator("#new-project").scroll_into_view_if_needed()
         _shoot(page, "20-project-create-error", size)
 
     assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 21

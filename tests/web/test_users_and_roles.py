@@ -150,7 +150,8 @@ def test_users__delete__confirm_then_gone(admin_web: TestClient, context: AppCon
 
     confirm, response = confirm_then_post(admin_web, f"/admin/users/{person.id}/delete")
 
-    assert "Delete user?" in confirm
+    assert "<title>Delete user? · Flagstaff</title>" in confirm  # the heading is the title
+    assert '<h1 id="confirm-title">Delete user?</h1>' in confirm
     assert "personal access tokens stop working" in confirm
     assert response.status_code == 303
     assert _user(context, "ada") is None
