@@ -142,6 +142,19 @@ def test_create_tag__201_trimmed_listed_found_and_event(
     ]
 
 
+def test_create_tag__any_characters__location_encoded_and_found_there(
+    admin_client: TestClient,
+) -> None:
+    response = admin_client.post(ALL_TAGS, json={"type": "simple", "value": "✓ é#x?"})
+    assert response.status_code == 201, response.text
+    location = response.headers["location"]
+    assert location == "tags/simple/%E2%9C%93%20%C3%A9%23x%3F"
+    found = admin_client.get(f"/api/admin/{location}")
+    assert found.json() == {"version": 1, "tag": {"type": "simple", "value": "✓ é#x?"}}
+    assert admin_client.delete(f"/api/admin/{location}").status_code == 200
+    assert admin_client.get(ALL_TAGS).json()["tags"] == []
+
+
 def test_create_tag__duplicate__409_nothing_written(
     admin_client: TestClient, context: AppContext
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import Field, StringConstraints
@@ -120,7 +121,8 @@ def create_tag(
     body: CreateTagIn, response: Response, actor: ActorDep, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
     tag = TagService(db).create_tag(actor, Tag(body.type, body.value))
-    response.headers["Location"] = f"tags/{tag.type}/{tag.value}"
+    # Percent-encoded: a header is Latin-1, and a value may hold any character, even "/".
+    response.headers["Location"] = f"tags/{quote(tag.type, safe='')}/{quote(tag.value, safe='')}"
     return {"version": 1, "tag": tag.to_json()}
 
 
