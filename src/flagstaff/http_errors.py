@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
@@ -119,6 +120,22 @@ async def handle_http(request: Request, exc: Exception) -> Response:
     return JSONResponse(error_body(name, message), status_code=exc.status_code, headers=exc.headers)
 
 
+async def handle_unstorable(request: Request, exc: Exception) -> Response:
+    """A value the database refused as data (a NUL character in text, a number out of range)
+    that validation let through: the transaction is rolled back, so it is the caller's 400."""
+    log.warning(
+        "database refused a value on %s %s: %s",
+        request.method,
+        request.url.path,
+        type(getattr(exc, "orig", exc)).__name__,
+    )
+    message = (
+        "The request contains a value that cannot be stored "
+        "(a NUL character, or a number out of range)."
+    )
+    return JSONResponse(error_body("BadDataError", message), status_code=400)
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -131,4 +148,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, handle_validation)
     app.add_exception_handler(errors.FlagstaffError, handle_domain)
     app.add_exception_handler(StarletteHTTPException, handle_http)
+    app.add_exception_handler(DataError, handle_unstorable)
     app.add_exception_handler(Exception, handle_unexpected)
