@@ -15,7 +15,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 PLACEHOLDER = "\x00"
 ENCODED_SLASH = re.compile(rb"%2[fF]")
-FLAG_PATHS = ("/api/admin/projects/", "/api/admin/features/", "/api/admin/archive/")
+FLAG_PATHS = (
+    "/api/admin/projects/",
+    "/api/admin/features/",
+    "/api/admin/archive/",
+    "/api/admin/tags/",
+)
 
 
 def restore_name(name: str) -> str:

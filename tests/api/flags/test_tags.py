@@ -451,3 +451,15 @@ def test_tag_flags_with_one_new_tag_at_once__all_tagged_tag_created_once(
     assert admin_client.get(ALL_TAGS).json()["tags"] == [{"type": "simple", "value": "fresh"}]
     assert len(events(context, "tag-created")) == 1
     assert len(events(context, "feature-tagged")) == PARALLEL
+
+
+def test_tag_value_with_slash__addressed_with_percent_2f__found_and_deleted(
+    admin_client: TestClient,
+) -> None:
+    created = admin_client.post("/api/admin/tags", json={"type": "simple", "value": "team/web"})
+    assert created.status_code == 201
+    found = admin_client.get("/api/admin/tags/simple/team%2Fweb")
+    assert found.status_code == 200
+    assert found.json()["tag"] == {"type": "simple", "value": "team/web"}
+    assert admin_client.delete("/api/admin/tags/simple/team%2Fweb").status_code == 200
+    assert admin_client.get("/api/admin/tags/simple/team%2Fweb").status_code == 404

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.flags import lookup
+from flagstaff.flags.paths import restore_name
 from flagstaff.flags.routes.common import FeatureName, ensure_allowed
 from flagstaff.flags.schemas import TagIn, TagTypeIn, UpdateTagsIn
 from flagstaff.flags.tags import MAX_TAG, MIN_TAG, Tag, TagService, tag_type_json
@@ -25,7 +26,10 @@ TAGS = "/api/admin/features/{featureName}/tags"
 NO_NUL = r"^[^\x00]*$"
 TagTypeName = Annotated[str, Path(alias="name", max_length=255, pattern=NO_NUL)]
 TagTypePath = Annotated[str, Path(alias="type", max_length=255, pattern=NO_NUL)]
-TagValuePath = Annotated[str, Path(alias="value", max_length=255, pattern=NO_NUL)]
+# A value may hold '/', sent as %2F (flagstaff.flags.paths keeps it one segment).
+TagValuePath = Annotated[
+    str, Path(alias="value", max_length=255, pattern=NO_NUL), BeforeValidator(restore_name)
+]
 CreateTagTypeDep = Annotated[Principal, Depends(require(Permission.CREATE_TAG_TYPE))]
 UpdateTagTypeDep = Annotated[Principal, Depends(require(Permission.UPDATE_TAG_TYPE))]
 DeleteTagTypeDep = Annotated[Principal, Depends(require(Permission.DELETE_TAG_TYPE))]
