@@ -13,6 +13,18 @@ from flagstaff.flags.models import Feature
 from flagstaff.flags.toggles import ToggleService
 
 
+def ensure_in_project(project_id: str, flags: list[Feature]) -> None:
+    """A list naming a flag of another project is refused whole, with Unleash's message."""
+    elsewhere = sorted({f.project for f in flags if f.project != project_id})
+    if elsewhere:
+        listed = ", ".join(f'"{p}"' for p in elsewhere)
+        raise InvalidOperationError(
+            "The operation could not be completed. The features exist, but the provided "
+            f"project ids ({listed}) does not match the project provided in request URL "
+            f'("{project_id}").'
+        )
+
+
 class BulkService:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -39,14 +51,7 @@ class BulkService:
                 select(Feature).where(Feature.name.in_(wanted)).order_by(Feature.name)
             )
         )
-        elsewhere = sorted({f.project for f in flags if f.project != project_id})
-        if elsewhere:
-            listed = ", ".join(f'"{p}"' for p in elsewhere)
-            raise InvalidOperationError(
-                "The operation could not be completed. The features exist, but the provided "
-                f"project ids ({listed}) does not match the project provided in request URL "
-                f'("{project_id}").'
-            )
+        ensure_in_project(project_id, flags)
         for feature in flags:
             if feature.stale == stale:
                 continue

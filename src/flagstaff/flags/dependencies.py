@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
-from flagstaff.flags.models import Feature, FeatureDependency
+from flagstaff.flags.models import Feature, FeatureDependency, FeatureEnvironment, FeatureStrategy
 
 
 def dependency_json(dependency: FeatureDependency) -> dict[str, Any]:
@@ -132,6 +132,63 @@ class DependencyService:
             .order_by(Feature.name)
         )
         return [name for name in names if child not in self._ancestors(name)]
+
+    def parents_left_behind(self, names: list[str]) -> list[str]:
+        """Flags among ``names`` that an active flag outside ``names`` still depends on: archiving
+        (or deleting) those together would orphan that child (Unleash's orphan parents)."""
+        return list(
+            self.session.scalars(
+                select(FeatureDependency.parent)
+                .join(Feature, Feature.name == FeatureDependency.child)
+                .where(FeatureDependency.parent.in_(names))
+                .where(FeatureDependency.child.not_in(names))
+                .where(Feature.archived_at.is_(None))
+                .distinct()
+                .order_by(FeatureDependency.parent)
+            )
+        )
+
+    def any_involving(self, names: list[str]) -> bool:
+        """Whether any of ``names`` is a parent or a child of some dependency."""
+        found = self.session.scalars(
+            select(FeatureDependency.child)
+            .where(or_(FeatureDependency.parent.in_(names), FeatureDependency.child.in_(names)))
+            .limit(1)
+        ).first()
+        return found is not None
+
+    def drop_for_archived(self, actor: Actor, project_id: str, child: str) -> None:
+        """An archived flag depends on nothing any more, as in Unleash, which records that
+        (``feature-dependencies-removed``) when there was something to drop."""
+        removed = lookup.affected_rows(
+            self.session.execute(delete(FeatureDependency).where(FeatureDependency.child == child))
+        )
+        if removed:
+            self.events.record(
+                actor, "feature-dependencies-removed", project=project_id, feature_name=child
+            )
+
+    def parent_variants(self, project_id: str, parent: str) -> list[str]:
+        """Names of the variants ``parent`` can serve, in any environment, from its strategies
+        or its environment variants: what a child may ask of it (Unleash's
+        getPossibleParentVariants), sorted, each once."""
+        lookup.project(self.session, project_id)
+        lookup.feature(self.session, project_id, parent)
+        lists = [
+            *self.session.scalars(
+                select(FeatureStrategy.variants).where(FeatureStrategy.feature_name == parent)
+            ),
+            *self.session.scalars(
+                select(FeatureEnvironment.variants).where(FeatureEnvironment.feature_name == parent)
+            ),
+        ]
+        names = {
+            variant["name"]
+            for variants in lists
+            for variant in variants or ()
+            if isinstance(variant, dict) and isinstance(variant.get("name"), str)
+        }
+        return sorted(names)
 
     def project_has_dependencies(self, project_id: str) -> bool:
         lookup.project(self.session, project_id)

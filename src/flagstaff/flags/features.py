@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,12 +13,12 @@ from flagstaff.db import utcnow
 from flagstaff.errors import BadDataError, NameExistsError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
+from flagstaff.flags.dependencies import DependencyService
 from flagstaff.flags.errors import InvalidOperationError
 from flagstaff.flags.feature_types import FEATURE_TYPE_IDS
 from flagstaff.flags.jsonpatch import apply_patch
 from flagstaff.flags.models import (
     Feature,
-    FeatureDependency,
     FeatureEnvironment,
     Project,
     ProjectEnvironment,
@@ -217,22 +217,28 @@ class FeatureService:
         return self.update(actor, project_id, name, fields, replace=True)
 
     def archive(self, actor: Actor, project_id: str, name: str) -> None:
-        feature = self.get(project_id, name)
-        children = self.session.scalars(
-            select(FeatureDependency.child)
-            .join(Feature, Feature.name == FeatureDependency.child)
-            .where(FeatureDependency.parent == name)
-            .where(Feature.archived_at.is_(None))
-        ).first()
-        if children is not None:
+        self.archive_together(actor, project_id, [self.get(project_id, name)])
+
+    def archive_together(self, actor: Actor, project_id: str, features: list[Feature]) -> None:
+        """Archives these active flags of the project at once. A flag whose active children are
+        not archived with it is refused (the whole list, as in Unleash); each archived flag
+        drops its own dependencies and records ``feature-archived``."""
+        names = [feature.name for feature in features]
+        dependencies = DependencyService(self.session)
+        if dependencies.parents_left_behind(names):
             raise InvalidOperationError(
                 "You can not archive/delete this feature since other features depend on it."
+                if len(names) == 1
+                else "You can not archive/delete those features since other features depend "
+                "on them."
             )
-        feature.archived_at = utcnow()
-        # An archived flag depends on nothing any more, as in Unleash.
-        self.session.execute(delete(FeatureDependency).where(FeatureDependency.child == name))
-        self.session.flush()
-        self.events.record(actor, "feature-archived", project=project_id, feature_name=name)
+        for feature in features:
+            dependencies.drop_for_archived(actor, project_id, feature.name)
+            feature.archived_at = utcnow()
+            self.session.flush()
+            self.events.record(
+                actor, "feature-archived", project=project_id, feature_name=feature.name
+            )
 
     def revive(self, actor: Actor, name: str) -> Feature:
         feature = lookup.any_feature(self.session, name)

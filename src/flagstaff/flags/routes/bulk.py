@@ -1,4 +1,5 @@
-"""Flag operations on several flags at once, and cloning a flag."""
+"""Flag operations on several flags at once (switch, stale, archive, revive, delete), and
+cloning a flag."""
 
 from __future__ import annotations
 
@@ -9,12 +10,19 @@ from fastapi import APIRouter, Depends, Response
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, SessionDep, require
 from flagstaff.flags.bulk import BulkService
+from flagstaff.flags.bulk_archive import ArchiveBulkService
 from flagstaff.flags.cloning import CloneService
 from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId
-from flagstaff.flags.schemas import BatchStaleIn, BulkToggleIn, CloneFeatureIn
+from flagstaff.flags.schemas import (
+    BatchStaleIn,
+    BulkToggleIn,
+    CloneFeatureIn,
+    FeatureNames,
+)
 from flagstaff.flags.views import feature_created_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
+from flagstaff.schemas import InputModel
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
@@ -27,6 +35,9 @@ CreateFeatureDep = Annotated[
 UpdateFeatureDep = Annotated[
     Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
 ]
+DeleteFeatureDep = Annotated[
+    Principal, Depends(require(Permission.DELETE_FEATURE, project_param="projectId"))
+]
 ToggleDep = Annotated[
     Principal,
     Depends(
@@ -37,6 +48,13 @@ ToggleDep = Annotated[
         )
     ),
 ]
+
+
+class BatchFeaturesIn(InputModel):
+    """Unleash's batchFeaturesSchema. (It belongs in flags/schemas.py, which the change that
+    added it was not free to edit; move it there.)"""
+
+    features: FeatureNames
 
 
 @router.post(
@@ -93,3 +111,46 @@ def stale_features(
 ) -> Response:
     BulkService(db).set_stale(actor, project_id, body.features, body.stale)
     return Response(status_code=202)
+
+
+@router.post(PROJECT + "/archive", operation_id="archiveFeatures")
+def archive_features(
+    project_id: ProjectId,
+    body: BatchFeaturesIn,
+    actor: ActorDep,
+    _: DeleteFeatureDep,
+    db: SessionDep,
+) -> Response:
+    ArchiveBulkService(db).archive(actor, project_id, body.features)
+    return Response(status_code=202)
+
+
+@router.post(PROJECT + "/archive/validate", operation_id="validateArchiveFeatures")
+def validate_archive_features(
+    project_id: ProjectId, body: BatchFeaturesIn, _: DeleteFeatureDep, db: SessionDep
+) -> dict[str, Any]:
+    return ArchiveBulkService(db).validate_archive(project_id, body.features)
+
+
+@router.post(PROJECT + "/revive", operation_id="reviveFeatures")
+def revive_features(
+    project_id: ProjectId,
+    body: BatchFeaturesIn,
+    actor: ActorDep,
+    _: UpdateFeatureDep,
+    db: SessionDep,
+) -> Response:
+    ArchiveBulkService(db).revive(actor, project_id, body.features)
+    return Response(status_code=200)
+
+
+@router.post(PROJECT + "/delete", operation_id="deleteFeatures")
+def delete_features(
+    project_id: ProjectId,
+    body: BatchFeaturesIn,
+    actor: ActorDep,
+    _: DeleteFeatureDep,
+    db: SessionDep,
+) -> Response:
+    ArchiveBulkService(db).delete(actor, project_id, body.features)
+    return Response(status_code=200)

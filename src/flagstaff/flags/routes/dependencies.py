@@ -70,3 +70,13 @@ def list_parent_options(
 @router.get("/api/admin/projects/{projectId}/dependencies", operation_id="checkDependenciesExist")
 def check_dependencies_exist(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> Any:
     return DependencyService(db).project_has_dependencies(project_id)
+
+
+@router.get(
+    "/api/admin/projects/{projectId}/features/{parent}/parent-variants",
+    operation_id="listParentVariantOptions",
+)
+def list_parent_variant_options(
+    project_id: ProjectId, parent: Parent, _: AnyAccountDep, db: SessionDep
+) -> list[str]:
+    return DependencyService(db).parent_variants(project_id, parent)
