@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.context import AppContext
+from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (
+    add_strategy,
     assert_error,
     create_flag,
+    env_url,
     events,
     features_url,
     make_project,
@@ -133,3 +138,75 @@ def test_parent_options__exclude_self_and_cycles(admin_client: TestClient) -> No
     options = admin_client.get(features_url("default", "parent", "parents")).json()
     assert options == ["grandchild"]
     assert admin_client.get("/api/admin/projects/default/dependencies").json() is True
+
+
+def variants(*names: str) -> list[dict[str, object]]:
+    return [{"name": name, "weight": 1, "weightType": "variable"} for name in names]
+
+
+def parent_variants_url(parent: str, project: str = "default") -> str:
+    return features_url(project, parent, "parent-variants")
+
+
+@pytest.mark.usefixtures("flags")
+def test_parent_variants__from_strategies_and_environments_sorted_once(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    assert admin_client.get(parent_variants_url("parent")).json() == []
+    add_strategy(admin_client, "parent", variants=variants("red", "blue"))
+    add_strategy(admin_client, "parent", "production", variants=variants("green"))
+    put = admin_client.put(env_url("parent") + "/variants", json=variants("yellow", "blue"))
+    assert put.status_code == 200, put.text
+    add_strategy(admin_client, "child", variants=variants("other-flag"))
+    before = snapshot(context)
+    response = admin_client.get(parent_variants_url("parent"))
+    assert response.status_code == 200, response.text
+    assert response.json() == ["blue", "green", "red", "yellow"]
+    assert snapshot(context) == before
+
+
+@pytest.mark.usefixtures("flags")
+@pytest.mark.parametrize(
+    ("project", "parent", "fragment"),
+    [("default", "nope", "nope"), ("nope", "parent", "nope"), ("checkout", "parent", "parent")],
+)
+def test_parent_variants__unknown_flag_or_project_or_other_project__404(
+    admin_client: TestClient, context: AppContext, project: str, parent: str, fragment: str
+) -> None:
+    make_project(context, "checkout")
+    assert_error(admin_client.get(parent_variants_url(parent, project)), 404, fragment)
+
+
+@pytest.mark.usefixtures("flags")
+def test_parent_variants__archived_parent__404(admin_client: TestClient) -> None:
+    assert admin_client.delete(features_url("default", "grandchild")).status_code == 202
+    assert_error(admin_client.get(parent_variants_url("grandchild")), 404, "grandchild")
+
+
+@pytest.mark.usefixtures("flags")
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        ("editor", 200),
+        ("viewer", 200),  # any account may read, as in Unleash
+        ("service-viewer", 200),
+        ("admin-token", 200),
+        ("client-token", 403),
+        ("frontend-token", 403),
+    ],
+)
+def test_parent_variants__callers(
+    admin_client: TestClient,
+    context: AppContext,
+    new_client: Callable[[], TestClient],
+    kind: str,
+    status: int,
+) -> None:
+    add_strategy(admin_client, "parent", variants=variants("blue"))
+    caller = make_kind(kind, context, admin_client, new_client)
+    response = caller.get(parent_variants_url("parent"))
+    if status == 200:
+        assert response.status_code == 200, response.text
+        assert response.json() == ["blue"]
+    else:
+        assert_error(response, status)
