@@ -25,6 +25,8 @@ from flagstaff.events import routes as events_routes
 from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.instance import routes as instance_routes
+from flagstaff.maintenance import routes as maintenance_routes
+from flagstaff.maintenance.guard import refuse_writes_in_maintenance
 from flagstaff.playground import routes as playground_routes
 from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
@@ -75,6 +77,7 @@ def authenticated_routers() -> list[APIRouter]:
         service_accounts_routes,
         api_tokens_routes,
         instance_routes,
+        maintenance_routes,
         applications_routes,
         playground_routes,
         edge_routes,
@@ -123,8 +126,9 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(public_router())
     # Included one by one rather than through a parent router: FastAPI matches nested routers
     # level by level on every request, which cost more than the rest of a cached read.
+    authenticated = [Depends(resolve_principal), Depends(refuse_writes_in_maintenance)]
     for router in authenticated_routers():
-        app.include_router(router, dependencies=[Depends(resolve_principal)])
+        app.include_router(router, dependencies=authenticated)
     sdk_apis.install_sdk_apis(app, context)
     app.mount("/static", static_files(), name="static")
     app.add_middleware(

@@ -83,3 +83,9 @@ class ContentTypeError(FlagstaffError):
 
 class PayloadTooLargeError(FlagstaffError):
     name = "PayloadTooLargeError"
+
+
+class MaintenanceModeError(FlagstaffError):
+    """A write refused while an admin has put the instance in maintenance mode."""
+
+    name = "MaintenanceModeError"

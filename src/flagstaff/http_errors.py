@@ -32,6 +32,7 @@ STATUS_BY_ERROR: dict[type[errors.FlagstaffError], int] = {
     errors.PayloadTooLargeError: 413,
     errors.ContentTypeError: 415,
     errors.AccountLockedError: 429,
+    errors.MaintenanceModeError: 503,
 }
 
 HTTP_NAMES = {

@@ -20,7 +20,9 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Admin UI"])
 
 BASE = "/api/admin/ui-config"
 # Experimental switches the Unleash UI reads; each says what this server does (no PAT kill
-# switch, no maintenance mode, no message banner), so the UI hides what is not there.
+# switch, no message banner), so the UI hides what is not there. ``maintenanceMode`` here is
+# Unleash's switch that forces maintenance from the environment (not offered); the admin's
+# setting is the top-level ``maintenanceMode``.
 UI_FLAGS: dict[str, Any] = {
     "maintenanceMode": False,
     "personalAccessTokensKillSwitch": False,
@@ -64,7 +66,7 @@ async def get_ui_config(request: Request, _: AnyAccountDep, context: ContextDep)
         ],
         "emailEnabled": False,
         "disablePasswordAuth": False,
-        "maintenanceMode": False,
+        "maintenanceMode": cache.maintenance_enabled(snapshot),
         "prometheusAPIAvailable": False,
     }
 

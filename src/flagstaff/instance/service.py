@@ -16,6 +16,7 @@ from flagstaff.instance.models import InstanceSetting
 
 FRONTEND_SETTINGS = "unleash.frontend"  # Unleash's key: {"frontendApiOrigins": [...]}
 ORIGINS_KEY = "frontendApiOrigins"
+MAINTENANCE_SETTINGS = "maintenance.mode"  # Unleash's key: {"enabled": bool}
 
 
 class InstanceSettingsService:
@@ -70,6 +71,11 @@ class InstanceSettingsService:
         settings = self.get(FRONTEND_SETTINGS)
         current = settings if isinstance(settings, dict) else {}
         self.put(actor, FRONTEND_SETTINGS, {**current, ORIGINS_KEY: origins}, show_details=True)
+
+    def set_maintenance(self, actor: Actor, enabled: bool) -> None:
+        """As Unleash: recorded as the setting's ``setting-created``/``setting-updated`` event
+        with its value shown, even when the value does not change."""
+        self.put(actor, MAINTENANCE_SETTINGS, {"enabled": enabled}, show_details=True)
 
 
 def _hidden(name: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from flagstaff import revision
 from flagstaff.context import AppContext
 from flagstaff.db import Database
 from flagstaff.instance.models import InstanceSetting
-from flagstaff.instance.service import FRONTEND_SETTINGS, ORIGINS_KEY
+from flagstaff.instance.service import FRONTEND_SETTINGS, MAINTENANCE_SETTINGS, ORIGINS_KEY
 
 KEY = "instance_settings"
 
@@ -81,6 +81,11 @@ class InstanceSettingsCache:
         if isinstance(stored, dict) and isinstance(stored.get(ORIGINS_KEY), list):
             return tuple(str(origin) for origin in stored[ORIGINS_KEY])
         return self._default_origins
+
+    @staticmethod
+    def maintenance_enabled(snapshot: Snapshot) -> bool:
+        stored = snapshot.values.get(MAINTENANCE_SETTINGS)
+        return isinstance(stored, dict) and stored.get("enabled") is True
 
 
 def instance_settings(context: AppContext) -> InstanceSettingsCache:

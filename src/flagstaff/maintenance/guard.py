@@ -1,0 +1,51 @@
+"""Refusing writes while maintenance mode is on.
+
+As Unleash's maintenance middleware: after the caller is authenticated (a stranger still gets
+401), before permissions and body validation, writes to the Admin API are answered 503 with
+"Unleash is currently in maintenance mode."; reads, the Client and Frontend APIs (not routed
+through here), logging in and out, and switching maintenance off go through. Two deliberate
+differences: PATCH is a write here too (Unleash lets it through, so a JSON-patch could still
+change a flag), and only ``/api/admin/maintenance`` itself is exempt (Unleash exempts every path
+containing "/maintenance", such as a flag of that name). The pages' forms are refused as well:
+they write through the same services the Admin API does.
+
+The check reads the per-revision settings snapshot in memory; a process learns of the switch at
+its next revision poll."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from flagstaff.auth.principal import Principal
+from flagstaff.context import AppContext
+from flagstaff.deps import resolve_principal
+from flagstaff.errors import MaintenanceModeError
+from flagstaff.instance.state import instance_settings
+
+MESSAGE = "Unleash is currently in maintenance mode."
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ADMIN_API = "/api/admin/"
+TOGGLE_PATH = "/api/admin/maintenance"
+# Paths outside /api/ that stay writable: signing out of the pages (logging in is public).
+OPEN_PAGES = frozenset({"/sign-out"})
+
+
+def is_guarded(path: str) -> bool:
+    if path.startswith(ADMIN_API):
+        return path.rstrip("/") != TOGGLE_PATH
+    return not path.startswith("/api/") and path not in OPEN_PAGES
+
+
+async def refuse_writes_in_maintenance(
+    request: Request, principal: Annotated[Principal, Depends(resolve_principal)]
+) -> None:
+    if request.method not in WRITE_METHODS or not is_guarded(request.scope["path"]):
+        return
+    if principal.api_scope is not None and principal.api_scope.type != "admin":
+        return  # an SDK token: the route refuses it as the wrong kind (403), as Unleash does
+    context: AppContext = request.app.state.context
+    cache = instance_settings(context)
+    if cache.maintenance_enabled(await cache.current()):
+        raise MaintenanceModeError(MESSAGE)

@@ -1,0 +1,11 @@
+"""Wire formats of /api/admin/maintenance."""
+
+from __future__ import annotations
+
+from flagstaff.schemas import InputModel
+
+
+class ToggleMaintenanceIn(InputModel):
+    """Unleash's toggleMaintenanceSchema: a JSON boolean, nothing else ("true", 1 are 400)."""
+
+    enabled: bool
