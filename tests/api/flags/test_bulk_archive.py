@@ -117,7 +117,7 @@ def test_archive__parent_with_its_children__both_archived_dependencies_dropped(
     assert response.status_code == 202, response.text
     assert archived_names(admin_client) == flags
     dropped = events(context, "feature-dependencies-removed")
-    assert sorted(e.feature_name for e in dropped) == ["b", "c"]  # the children, once each
+    assert sorted(str(e.feature_name) for e in dropped) == ["b", "c"]  # the children, once each
     # Revived, they depend on nothing any more, as in Unleash.
     assert admin_client.post(url(REVIVE), json={"features": flags}).status_code == 200
     for name in flags:
@@ -228,7 +228,7 @@ def test_delete__archived_flags_deleted_one_event_each(
     assert admin_client.get(features_url("default", "a")).status_code == 404
     deleted = events(context, "feature-deleted")
     assert [(e.feature_name, e.project) for e in deleted] == [("b", "default"), ("a", "default")]
-    assert deleted[0].pre_data["name"] == "b"
+    assert [(e.pre_data or {}).get("name") for e in deleted] == ["b", "a"]
     assert admin_client.post(url(DELETE), json={"features": []}).status_code == 200
 
 
