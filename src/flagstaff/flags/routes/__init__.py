@@ -13,6 +13,7 @@ from flagstaff.flags.routes import (
     environments,
     features,
     project_lifecycle,
+    project_overview,
     projects,
     search,
     segments,
@@ -24,6 +25,7 @@ from flagstaff.flags.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     projects.router,
     project_lifecycle.router,
+    project_overview.router,
     access.router,
     environments.router,
     features.router,
