@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -278,10 +279,13 @@ def test_every_operation__unknown_or_foreign_flag_or_project__refused_nothing_wr
     assert snapshot(context) == before
 
 
-def test_archive__many_unknown__message_bounded(admin_client: TestClient, flags: list[str]) -> None:
-    names = [f"missing-{n}" for n in range(50)]
-    body = assert_error(admin_client.post(url(ARCHIVE), json={"features": names}), 404)
-    assert "and 40 more" in body["message"]
+@pytest.mark.parametrize("template", ALL_URLS)
+def test_every_operation__longest_list_all_unknown_but_one__404_message_bounded(
+    admin_client: TestClient, flags: list[str], template: str
+) -> None:
+    names = ["a", *(f"missing-{n}" for n in range(999))]
+    body = assert_error(admin_client.post(url(template), json={"features": names}), 404)
+    assert "and 989 more" in body["message"]
     assert len(body["message"]) < 400
 
 
@@ -388,3 +392,19 @@ def test_permissions__revive_needs_update_feature_archive_and_delete_need_delete
     assert snapshot(context) == before
     assert caller.post(url(REVIVE), json={"features": ["d"]}).status_code == 200
     assert_error(caller.post(url(ARCHIVE), json={"features": ["d"]}), 403)
+
+
+@pytest.mark.parametrize("template", ALL_URLS)
+@pytest.mark.parametrize("name", ["a\u0000b", "\ud800", "a%2Fb", " ", "é" * 100])
+def test_every_operation__odd_names__4xx_nothing_written(
+    admin_client: TestClient, context: AppContext, flags: list[str], template: str, name: str
+) -> None:
+    before = snapshot(context)
+    response = admin_client.post(
+        url(template),
+        content=json.dumps({"features": ["a", name]}).encode(),  # a lone surrogate, escaped
+        headers={"Content-Type": "application/json"},
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert_error(response, response.status_code)
+    assert snapshot(context) == before
