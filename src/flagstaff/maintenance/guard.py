@@ -28,14 +28,16 @@ MESSAGE = "Unleash is currently in maintenance mode."
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ADMIN_API = "/api/admin/"
 TOGGLE_PATH = "/api/admin/maintenance"
-# Paths outside /api/ that stay writable: signing out of the pages (logging in is public).
+# Not pages: the SDK-facing APIs (Client, Frontend, Edge) and authentication stay writable.
+NOT_PAGES = ("/api/", "/edge/", "/auth/")
+# Pages that stay writable: signing out (logging in is on the public router).
 OPEN_PAGES = frozenset({"/sign-out"})
 
 
 def is_guarded(path: str) -> bool:
     if path.startswith(ADMIN_API):
         return path.rstrip("/") != TOGGLE_PATH
-    return not path.startswith("/api/") and path not in OPEN_PAGES
+    return not path.startswith(NOT_PAGES) and path not in OPEN_PAGES
 
 
 async def refuse_writes_in_maintenance(

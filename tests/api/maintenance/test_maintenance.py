@@ -11,6 +11,7 @@ from flagstaff.app import create_app
 from flagstaff.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.state import instance_settings
+from flagstaff.maintenance.guard import is_guarded
 from tests.api.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.client_api.flags import make_flag
 from tests.api.flags.caller_kinds import make_kind
@@ -296,3 +297,32 @@ def test_enabled__check_reads_memory_not_the_database(
     for _ in range(3):
         _assert_refused(admin_client.post(features_url(), json={"name": "x"}))
     assert cache.cached() is first
+
+
+@pytest.mark.parametrize(
+    ("path", "guarded"),
+    [
+        ("/api/admin/projects", True),
+        ("/api/admin/ui-config/cors", True),
+        ("/api/admin/maintenance", False),
+        ("/api/admin/maintenance/", False),
+        # Unleash exempts any path containing "/maintenance"; only the switch is exempt here.
+        ("/api/admin/projects/default/features/maintenance-window", True),
+        ("/api/client/metrics", False),
+        ("/api/frontend/client/metrics", False),
+        ("/edge/validate", False),
+        ("/auth/simple/login", False),
+        ("/sign-out", False),
+        ("/projects", True),
+    ],
+)
+def test_is_guarded__paths(path: str, guarded: bool) -> None:
+    assert is_guarded(path) is guarded
+
+
+def test_enabled__flag_named_maintenance__still_refused(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    make_flag(context, "maintenance")
+    _turn(admin_client, True)
+    _assert_refused(admin_client.delete(features_url("default", "maintenance")))
