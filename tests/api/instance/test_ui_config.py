@@ -64,3 +64,13 @@ def test_ui_config__origins_set__shown(admin_client: TestClient) -> None:
     body = {"frontendApiOrigins": origins}
     assert admin_client.post(URL + "/cors", json=body).status_code == 204
     assert admin_client.get(URL).json()["frontendApiOrigins"] == origins
+
+
+def test_ui_config__maintenance_mode__follows_the_setting(admin_client: TestClient) -> None:
+    assert admin_client.get(URL).json()["maintenanceMode"] is False
+    assert admin_client.post("/api/admin/maintenance", json={"enabled": True}).status_code == 204
+    body = admin_client.get(URL).json()
+    assert body["maintenanceMode"] is True
+    assert body["flags"]["maintenanceMode"] is False  # Unleash's environment switch: not offered
+    assert admin_client.post("/api/admin/maintenance", json={"enabled": False}).status_code == 204
+    assert admin_client.get(URL).json()["maintenanceMode"] is False
