@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.errors import NotFoundError
@@ -64,14 +63,11 @@ class ArchiveBulkService:
             self.features.delete_archived(actor, flag.name)
 
     def _named_flags(self, project_id: str, names: list[str]) -> list[Feature]:
-        """Each named flag once, archived or not, in the order first named; all must exist and
-        belong to the project."""
+        """Each named flag once, archived or not, in the order first named, its row locked; all
+        must exist and belong to the project."""
         lookup.project(self.session, project_id)
         wanted = list(dict.fromkeys(names))
-        found = {
-            flag.name: flag
-            for flag in self.session.scalars(select(Feature).where(Feature.name.in_(wanted)))
-        }
+        found = {flag.name: flag for flag in self.features.lock(wanted)}
         missing = [name for name in wanted if name not in found]
         if missing:
             listed = ", ".join(f'"{name}"' for name in missing[:SHOWN])

@@ -59,6 +59,15 @@ class DependencyService:
         variants: list[str] | None,
     ) -> None:
         lookup.project(self.session, project_id)
+        # Both rows held (shared, in name order as archiving takes them) until commit: neither
+        # flag can be archived meanwhile, leaving a dependency on or of an archived flag.
+        self.session.scalars(
+            select(Feature)
+            .where(Feature.name.in_([child, parent]))
+            .order_by(Feature.name)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        ).all()
         lookup.feature(self.session, project_id, child)
         if parent == child:
             raise BadDataError(f"The flag {child} cannot depend on itself")

@@ -216,7 +216,24 @@ class FeatureService:
         )
         return self.update(actor, project_id, name, fields, replace=True)
 
+    def lock(self, names: list[str]) -> list[Feature]:
+        """The named flags that exist, their rows held until commit and re-read: a concurrent
+        archive, revive, delete or new dependency of them waits, then sees what this request
+        did (PostgreSQL; SQLite serialises writers anyway). Locked in name order, so two
+        requests locking overlapping lists cannot deadlock."""
+        return list(
+            self.session.scalars(
+                select(Feature)
+                .where(Feature.name.in_(names))
+                .order_by(Feature.name)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        )
+
     def archive(self, actor: Actor, project_id: str, name: str) -> None:
+        lookup.project(self.session, project_id)
+        self.lock([name])
         self.archive_together(actor, project_id, [self.get(project_id, name)])
 
     def archive_together(self, actor: Actor, project_id: str, features: list[Feature]) -> None:
@@ -241,6 +258,7 @@ class FeatureService:
             )
 
     def revive(self, actor: Actor, name: str) -> Feature:
+        self.lock([name])
         feature = lookup.any_feature(self.session, name)
         if not feature.archived:
             raise BadDataError(f"The flag {name} is not archived")
@@ -253,9 +271,10 @@ class FeatureService:
         return feature
 
     def delete_archived(self, actor: Actor, name: str) -> None:
-        feature = self.session.get(Feature, name)
-        if feature is None:
+        locked = self.lock([name])
+        if not locked:
             return  # Unleash answers 200 for a flag that is already gone
+        feature = locked[0]
         if not feature.archived:
             raise BadDataError(f"Only archived flags can be deleted; archive {name} first")
         before = feature_data(feature)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from flagstaff.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID, READER_ROLE_ID
@@ -23,6 +28,7 @@ from tests.api.flags.support import (
     snapshot,
 )
 from tests.api.rbac.helpers import create_role
+from tests.factories import login
 
 PROJECT = "/api/admin/projects/{project}"
 ARCHIVE = PROJECT + "/archive"
@@ -408,3 +414,100 @@ def test_every_operation__odd_names__4xx_nothing_written(
     assert 400 <= response.status_code < 500, response.text
     assert_error(response, response.status_code)
     assert snapshot(context) == before
+
+
+# --- races ------------------------------------------------------------------------------------
+
+PARALLEL = 6
+
+
+@pytest.fixture
+def slow_flag_reads(context: AppContext) -> Iterator[None]:
+    """A pause after each read of named flags widens the window a missing row lock leaves."""
+    engine = context.database.engine
+
+    def pause(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM features" in statement:
+            time.sleep(0.02)
+
+    event.listen(engine, "after_cursor_execute", pause)
+    yield
+    event.remove(engine, "after_cursor_execute", pause)
+
+
+def _race(calls: list[Callable[[], int]]) -> Counter[int]:
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], int]) -> int:
+        start.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return Counter(pool.map(run, calls))
+
+
+def _poster(client: TestClient, template: str, names: list[str]) -> Callable[[], int]:
+    return lambda: client.post(url(template), json={"features": names}).status_code
+
+
+def _depender(client: TestClient, child: str, parent: str) -> Callable[[], int]:
+    dependencies = features_url("default", child, "dependencies")
+    return lambda: client.post(dependencies, json={"feature": parent}).status_code
+
+
+@pytest.mark.usefixtures("slow_flag_reads")
+def test_parallel_archives__each_flag_archived_once(
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+    context: AppContext,
+    flags: list[str],
+) -> None:
+    clients = [login(new_client(), "admin") for _ in range(PARALLEL)]
+    statuses = _race([_poster(c, ARCHIVE, flags) for c in clients])
+    assert statuses == {202: PARALLEL}
+    assert sorted(str(e.feature_name) for e in events(context, "feature-archived")) == flags
+
+
+@pytest.mark.usefixtures("slow_flag_reads")
+def test_parallel_revives_and_deletes__no_5xx_each_flag_once(
+    admin_client: TestClient,
+    new_client: Callable[[], TestClient],
+    context: AppContext,
+    flags: list[str],
+) -> None:
+    archive(admin_client, *flags)
+    clients = [login(new_client(), "admin") for _ in range(PARALLEL)]
+    calls = [
+        _poster(client, REVIVE if n % 2 else DELETE, flags) for n, client in enumerate(clients)
+    ]
+    statuses = _race(calls)
+    assert set(statuses) <= {200, 400, 404}, statuses
+    revived = [str(e.feature_name) for e in events(context, "feature-revived")]
+    deleted = [str(e.feature_name) for e in events(context, "feature-deleted")]
+    assert len(revived) == len(set(revived))
+    assert len(deleted) == len(set(deleted))
+    assert sorted(active_names(admin_client) + archived_names(admin_client)) == sorted(
+        set(flags) - set(deleted)
+    )
+
+
+@pytest.mark.usefixtures("slow_flag_reads")
+def test_parallel_archive_and_new_dependency__never_a_child_of_an_archived_flag(
+    admin_client: TestClient, new_client: Callable[[], TestClient], context: AppContext
+) -> None:
+    clients = [login(new_client(), "admin") for _ in range(2)]
+    for round_ in range(4):
+        # Parent before child, then child before parent, in name order (lock order).
+        parent, child = (f"p{round_}", f"q{round_}") if round_ % 2 else (f"q{round_}", f"p{round_}")
+        create_flag(admin_client, parent)
+        create_flag(admin_client, child)
+        statuses = _race(
+            [
+                _poster(clients[0], ARCHIVE, [parent]),
+                _depender(clients[1], child, parent),
+            ]
+        )
+        assert set(statuses) <= {200, 202, 400, 403}, statuses
+        parent_archived = parent in archived_names(admin_client)
+        depends = admin_client.get(features_url("default", child)).json()["dependencies"]
+        assert not (parent_archived and depends), (round_, statuses)
