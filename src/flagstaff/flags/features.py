@@ -20,6 +20,7 @@ from flagstaff.flags.jsonpatch import apply_patch
 from flagstaff.flags.models import (
     Feature,
     FeatureEnvironment,
+    FeatureTag,
     Project,
     ProjectEnvironment,
 )
@@ -279,10 +280,24 @@ class FeatureService:
             raise BadDataError(f"Only archived flags can be deleted; archive {name} first")
         before = feature_data(feature)
         project_id = feature.project
+        # The tags go with the flag; the event keeps them, as Unleash's does.
+        tags = [
+            {"value": tag.tag_value, "type": tag.tag_type}
+            for tag in self.session.scalars(
+                select(FeatureTag)
+                .where(FeatureTag.feature_name == name)
+                .order_by(FeatureTag.tag_type, FeatureTag.tag_value)
+            )
+        ]
         self.session.delete(feature)
         self.session.flush()
         self.events.record(
-            actor, "feature-deleted", pre_data=before, project=project_id, feature_name=name
+            actor,
+            "feature-deleted",
+            pre_data=before,
+            project=project_id,
+            feature_name=name,
+            tags=tags,
         )
 
 

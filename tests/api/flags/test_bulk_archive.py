@@ -227,6 +227,10 @@ def test_revive__in_archived_project__404_nothing_revived(
 def test_delete__archived_flags_deleted_one_event_each(
     admin_client: TestClient, context: AppContext, flags: list[str]
 ) -> None:
+    tagged = admin_client.post(
+        "/api/admin/features/a/tags", json={"type": "simple", "value": "blue"}
+    )
+    assert tagged.status_code == 201, tagged.text
     archive(admin_client, "a", "b")
     response = admin_client.post(url(DELETE), json={"features": ["b", "a", "b"]})
     assert response.status_code == 200, response.text
@@ -236,6 +240,7 @@ def test_delete__archived_flags_deleted_one_event_each(
     deleted = events(context, "feature-deleted")
     assert [(e.feature_name, e.project) for e in deleted] == [("b", "default"), ("a", "default")]
     assert [(e.pre_data or {}).get("name") for e in deleted] == ["b", "a"]
+    assert [e.tags for e in deleted] == [[], [{"value": "blue", "type": "simple"}]]
     assert admin_client.post(url(DELETE), json={"features": []}).status_code == 200
 
 
