@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.errors import NotFoundError
@@ -40,7 +41,7 @@ class ArchiveBulkService:
     def validate_archive(self, project_id: str, names: list[str]) -> dict[str, Any]:
         """What archiving ``names`` would do to dependencies: whether any would be dropped, and
         which of the flags still have children left outside the list (archive refuses those)."""
-        flags = self._named_flags(project_id, names)
+        flags = self._named_flags(project_id, names, lock=False)
         wanted = [flag.name for flag in flags]
         dependencies = DependencyService(self.session)
         return {
@@ -62,12 +63,19 @@ class ArchiveBulkService:
         for flag in self._named_flags(project_id, names):
             self.features.delete_archived(actor, flag.name)
 
-    def _named_flags(self, project_id: str, names: list[str]) -> list[Feature]:
-        """Each named flag once, archived or not, in the order first named, its row locked; all
-        must exist and belong to the project."""
+    def _named_flags(
+        self, project_id: str, names: list[str], *, lock: bool = True
+    ) -> list[Feature]:
+        """Each named flag once, archived or not, in the order first named (its row locked when
+        about to change); all must exist and belong to the project."""
         lookup.project(self.session, project_id)
         wanted = list(dict.fromkeys(names))
-        found = {flag.name: flag for flag in self.features.lock(wanted)}
+        rows = (
+            self.features.lock(wanted)
+            if lock
+            else self.session.scalars(select(Feature).where(Feature.name.in_(wanted)))
+        )
+        found = {flag.name: flag for flag in rows}
         missing = [name for name in wanted if name not in found]
         if missing:
             listed = ", ".join(f'"{name}"' for name in missing[:SHOWN])
