@@ -1,7 +1,8 @@
 """Test databases: SQLite by default, PostgreSQL when FLAGSTAFF_TEST_DATABASE_URL says so.
 
 Every test gets an empty, migrated database. SQLite: a copy of a template file migrated once.
-PostgreSQL: one schema per xdist worker, migrated once and truncated before each test.
+PostgreSQL: one schema per xdist worker, migrated once and reset to its migrated rows before
+each test.
 """
 
 from __future__ import annotations
@@ -68,10 +69,13 @@ class TemplateDatabase:
         migrate.upgrade(database)
         with database.transaction() as session:
             bootstrap.sync_predefined_roles(session)
+        if on_postgres():
+            self.snapshot = _Snapshot(database)
         database.dispose()
 
     def close(self) -> None:
         if on_postgres():
+            self.snapshot.close()
             drop_schema(self.schema)
 
     def fresh(self, target_dir: Path) -> str:
@@ -79,22 +83,51 @@ class TemplateDatabase:
             target = target_dir / "flagstaff.db"
             shutil.copyfile(self.template, target)
             return f"sqlite:///{target}"
-        self._truncate()
+        self.snapshot.restore()
         return self.url
 
-    def _truncate(self) -> None:
-        database = Database(self.url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with database.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            connection.execute(text("INSERT INTO revision (id, value) VALUES (1, 0)"))
-        with database.transaction() as session:
-            bootstrap.sync_predefined_roles(session)
-        with database.engine.begin() as connection:
-            connection.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence('roles', 'id'), "
-                    "(SELECT max(id) FROM roles))"
+
+class _Snapshot:
+    """The rows of a freshly migrated PostgreSQL schema, put back before each test.
+
+    Deleting and re-inserting a few dozen rows takes milliseconds where TRUNCATE of every table
+    took about 180 ms (it replaces each table's files), and it leaves exactly what migrations
+    seeded, as the SQLite template copy does.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.engine = create_engine(database.engine.url)
+        self.tables = Base.metadata.sorted_tables
+        with self.engine.connect() as connection:
+            self.rows = {
+                table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+                for table in self.tables
+            }
+            self.sequences = [
+                (str(table_name), str(column))
+                for table_name, column in connection.execute(
+                    text(
+                        "SELECT table_name, column_name FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() "
+                        "AND column_default LIKE 'nextval%%'"
+                    )
                 )
-            )
-        database.dispose()
+            ]
+
+    def restore(self) -> None:
+        with self.engine.begin() as connection:
+            for table in reversed(self.tables):
+                connection.execute(table.delete())
+            for table in self.tables:
+                if self.rows[table.name]:
+                    connection.execute(table.insert(), self.rows[table.name])
+            for table_name, column in self.sequences:
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table_name}\"', '{column}'), "
+                        f'COALESCE((SELECT max("{column}") FROM "{table_name}"), 0) + 1, false)'
+                    )
+                )
+
+    def close(self) -> None:
+        self.engine.dispose()
