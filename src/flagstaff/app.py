@@ -26,7 +26,6 @@ from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.instance import routes as instance_routes
 from flagstaff.maintenance import routes as maintenance_routes
-from flagstaff.maintenance.guard import refuse_writes_in_maintenance
 from flagstaff.playground import routes as playground_routes
 from flagstaff.rbac import routes as rbac_routes
 from flagstaff.routing import ApiGuard
@@ -126,7 +125,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(public_router())
     # Included one by one rather than through a parent router: FastAPI matches nested routers
     # level by level on every request, which cost more than the rest of a cached read.
-    authenticated = [Depends(resolve_principal), Depends(refuse_writes_in_maintenance)]
+    authenticated = [Depends(resolve_principal)]
     for router in authenticated_routers():
         app.include_router(router, dependencies=authenticated)
     sdk_apis.install_sdk_apis(app, context)

@@ -19,6 +19,7 @@ from flagstaff.errors import (
     WrongTokenTypeError,
 )
 from flagstaff.events.service import Actor
+from flagstaff.maintenance.guard import refuse_writes_in_maintenance
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
 
@@ -82,6 +83,8 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
             "You must log in to use Unleash. Your request had no authorization header, so we "
             "could not authorize you. Try logging in at /auth/simple/login"
         )
+    if request.method not in SAFE_METHODS:
+        await refuse_writes_in_maintenance(request, principal)
     request.state.principal = principal
     return principal
 
