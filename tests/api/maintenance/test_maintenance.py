@@ -265,27 +265,30 @@ def test_enabled__other_process_refuses_writes_within_a_second(
     admin_client: TestClient, context: AppContext
 ) -> None:
     other_context = AppContext.build(context.settings, passwords=FAST_PASSWORDS)
-    other_app = create_app(context.settings, other_context)
-    with TestClient(other_app) as other:
-        other.headers.update(auth(make_api_token(context, "admin", environment="*", name="b")))
-        assert other.post(features_url(), json={"name": "before"}).status_code == 201
-        _turn(admin_client, True)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            response = other.post(features_url(), json={"name": "during"})
-            if response.status_code == 503:
-                break
-            assert response.status_code in (201, 409), response.text
-            time.sleep(0.02)
-        _assert_refused(other.post(features_url(), json={"name": "during-2"}))
-        assert other.get("/api/admin/ui-config").json()["maintenanceMode"] is True
-        _turn(admin_client, False)
-        deadline = time.monotonic() + 1.0
-        status = 503
-        while status == 503 and time.monotonic() < deadline:
-            status = other.post(features_url(), json={"name": "after"}).status_code
-            time.sleep(0.02)
-        assert status == 201
+    try:
+        other_app = create_app(context.settings, other_context)
+        with TestClient(other_app) as other:
+            other.headers.update(auth(make_api_token(context, "admin", environment="*", name="b")))
+            assert other.post(features_url(), json={"name": "before"}).status_code == 201
+            _turn(admin_client, True)
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:
+                response = other.post(features_url(), json={"name": "during"})
+                if response.status_code == 503:
+                    break
+                assert response.status_code in (201, 409), response.text
+                time.sleep(0.02)
+            _assert_refused(other.post(features_url(), json={"name": "during-2"}))
+            assert other.get("/api/admin/ui-config").json()["maintenanceMode"] is True
+            _turn(admin_client, False)
+            deadline = time.monotonic() + 1.0
+            status = 503
+            while status == 503 and time.monotonic() < deadline:
+                status = other.post(features_url(), json={"name": "after"}).status_code
+                time.sleep(0.02)
+            assert status == 201
+    finally:
+        other_context.database.dispose()
 
 
 def test_enabled__check_reads_memory_not_the_database(
