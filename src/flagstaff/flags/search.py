@@ -30,6 +30,7 @@ from flagstaff.flags.models import (
 )
 from flagstaff.flags.project_views import image_url
 from flagstaff.flags.search_query import STATES, Condition, SearchQuery
+from flagstaff.flags.views import environment_rows
 from flagstaff.schemas import iso
 
 SORTABLE_COLUMNS: dict[str, Any] = {
@@ -201,7 +202,7 @@ def _page(session: Session, features: list[Feature]) -> list[dict[str, Any]]:
     names = [f.name for f in features]
     if not names:
         return []
-    environments = _environments(session, names)
+    environments = environment_rows(session, names)
     strategies = _strategy_flags(session, names)
     metrics = _recent_metrics(session, names)
     tags = _tags(session, names)
@@ -254,21 +255,6 @@ def _environment_json(
         "no": no,
         "changeRequestIds": [],
     }
-
-
-def _environments(
-    session: Session, names: list[str]
-) -> dict[str, list[tuple[FeatureEnvironment, Environment]]]:
-    rows = session.execute(
-        select(FeatureEnvironment, Environment)
-        .join(Environment, Environment.name == FeatureEnvironment.environment)
-        .where(FeatureEnvironment.feature_name.in_(names))
-        .order_by(Environment.sort_order, Environment.name)
-    )
-    grouped: dict[str, list[tuple[FeatureEnvironment, Environment]]] = defaultdict(list)
-    for fe, env in rows:
-        grouped[fe.feature_name].append((fe, env))
-    return grouped
 
 
 def _strategy_flags(session: Session, names: list[str]) -> dict[tuple[str, str], list[bool]]:

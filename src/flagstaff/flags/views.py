@@ -28,9 +28,10 @@ def feature_created_json(feature: Feature) -> dict[str, Any]:
     return feature_data(feature)
 
 
-def _environment_rows(
+def environment_rows(
     session: Session, names: Sequence[str]
 ) -> dict[str, list[tuple[FeatureEnvironment, Environment]]]:
+    """Each flag's environment rows with their environment, in the environments' order."""
     rows = session.execute(
         select(FeatureEnvironment, Environment)
         .join(Environment, Environment.name == FeatureEnvironment.environment)
@@ -59,7 +60,7 @@ def feature_json(session: Session, feature: Feature) -> dict[str, Any]:
     """``GET …/features/{featureName}``: the flag with every environment and strategy."""
     strategies = _strategies(session, [feature.name])
     environments = []
-    for feature_env, env in _environment_rows(session, [feature.name]).get(feature.name, []):
+    for feature_env, env in environment_rows(session, [feature.name]).get(feature.name, []):
         env_strategies = strategies.get((feature.name, env.name), [])
         environments.append(
             {
@@ -101,7 +102,7 @@ def feature_json(session: Session, feature: Feature) -> dict[str, Any]:
 def feature_list_json(session: Session, features: Sequence[Feature]) -> list[dict[str, Any]]:
     """``GET …/features``: each flag with a summary per environment."""
     names = [f.name for f in features]
-    environments = _environment_rows(session, names)
+    environments = environment_rows(session, names)
     strategies = _strategies(session, names)
     items = []
     for feature in features:
