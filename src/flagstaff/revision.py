@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from flagstaff.db import Base, Database
+from flagstaff.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,7 @@ class RevisionWatcher:
         # Held across read-and-notify: reads then happen one after another, so a slow read can
         # never put an older value back after a newer one has been announced.
         self._lock = threading.RLock()  # re-entrant: a listener may itself ask for a check
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._poller = Periodic("revision-watcher", interval, self.check_now)
         self._failing = False
         self.current = -1
 
@@ -104,22 +104,8 @@ class RevisionWatcher:
         self._failing = False
 
     def start(self) -> None:
-        self._stop.clear()
         self.check_now()
-        self._thread = threading.Thread(target=self._run, name="revision-watcher", daemon=True)
-        self._thread.start()
+        self._poller.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.check_now()
-            except Exception:
-                # Whatever went wrong, the poller must keep running: it is what makes a
-                # revocation reach this process.
-                log.exception("revision poll failed")
+        self._poller.stop()

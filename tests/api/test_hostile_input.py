@@ -57,14 +57,16 @@ def test_every_operation__hostile_values__never_a_5xx(
     headers = auth(make_api_token(context, "admin", environment="*"))
     failures = []
     statuses: set[int] = set()
-    with TestClient(app, raise_server_exceptions=False) as sweeper:
-        for method, path in operations(app):
-            url = re.sub(r"\{[^}]+\}", value, path) + QUERY
-            body = HOSTILE_BODY if method in ("POST", "PUT", "PATCH") else None
-            response = sweeper.request(method, url, json=body, headers=headers)
-            statuses.add(response.status_code)
-            if response.status_code >= 500:
-                failures.append(f"{method} {path}: {response.status_code} {response.text[:120]}")
+    # Not entered: `client` already runs the app's lifespan, and a second one would stop its
+    # background threads and dispose the database under it.
+    sweeper = TestClient(app, raise_server_exceptions=False)
+    for method, path in operations(app):
+        url = re.sub(r"\{[^}]+\}", value, path) + QUERY
+        body = HOSTILE_BODY if method in ("POST", "PUT", "PATCH") else None
+        response = sweeper.request(method, url, json=body, headers=headers)
+        statuses.add(response.status_code)
+        if response.status_code >= 500:
+            failures.append(f"{method} {path}: {response.status_code} {response.text[:120]}")
     assert failures == []
     assert statuses & {200, 201, 202, 204, 404}  # it reached routes, not only a guard
 

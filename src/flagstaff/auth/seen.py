@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.auth.principal import KIND_BITS, CredentialKind
 from flagstaff.db import Database, utcnow
+from flagstaff.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +22,10 @@ Flusher = Callable[[Session, set[int], datetime], None]
 class SeenTracker:
     def __init__(self, database: Database, interval_seconds: float) -> None:
         self._database = database
-        self._interval = interval_seconds
         self._pending: dict[int, None] = {}  # Principal.seen_key values, in use order
         self._flushers: dict[CredentialKind, Flusher] = {}
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._flusher = Periodic("seen-flusher", interval_seconds, self._safe_flush)
 
     def register(self, kind: CredentialKind, flusher: Flusher) -> None:
         self._flushers[kind] = flusher
@@ -54,18 +53,11 @@ class SeenTracker:
         return sum(len(ids) for ids in by_kind.values())
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="seen-flusher", daemon=True)
-        self._thread.start()
+        self._flusher.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._flusher.stop()
         self._safe_flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            self._safe_flush()
 
     def _safe_flush(self) -> None:
         try:

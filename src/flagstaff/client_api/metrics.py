@@ -28,6 +28,7 @@ from flagstaff.client_api.schemas import (
 )
 from flagstaff.db import Database, utcnow
 from flagstaff.flags.models import Feature
+from flagstaff.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,11 @@ def hour_of(value: datetime) -> datetime:
 class MetricsBuffer:
     def __init__(self, database: Database, interval_seconds: float = FLUSH_SECONDS) -> None:
         self._database = database
-        self._interval = interval_seconds
         self._metrics: dict[MetricKey, Counts] = {}
         self._registrations: dict[tuple[str, str, str], tuple[Registration, datetime]] = {}
         self._applications: set[str] = set()  # names seen; created in client_applications
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._flusher = Periodic("metrics-flusher", interval_seconds, self.safe_flush)
 
     def add_metrics(self, body: ClientMetricsIn, environment: str) -> None:
         bucket = body.bucket
@@ -175,20 +174,11 @@ class MetricsBuffer:
             log.exception("client metrics flush failed")
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="metrics-flusher", daemon=True)
-        self._thread.start()
+        self._flusher.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._flusher.stop()
         self.safe_flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            self.safe_flush()
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
