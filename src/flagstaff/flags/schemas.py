@@ -207,6 +207,12 @@ class BulkToggleIn(InputModel):
     features: FeatureNames
 
 
+class BatchFeaturesIn(InputModel):
+    """Unleash's batchFeaturesSchema: archive, revive and delete several flags."""
+
+    features: FeatureNames
+
+
 class BatchStaleIn(InputModel):
     features: FeatureNames
     stale: StrictBool

@@ -14,6 +14,7 @@ from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.context_fields import context_field_json
 from flagstaff.flags.dependencies import dependency_json
+from flagstaff.flags.features import feature_data
 from flagstaff.flags.models import (
     ContextField,
     Feature,
@@ -37,15 +38,10 @@ class ExportQuery:
 
 
 def feature_export_json(feature: Feature) -> dict[str, Any]:
-    return {
-        "name": feature.name,
-        "description": feature.description,
-        "type": feature.type,
-        "project": feature.project,
-        "stale": feature.stale,
-        "impressionData": feature.impression_data,
-        "archived": feature.archived,
-    }
+    """The event payload without ``createdAt``: an import creates the flag anew."""
+    data = feature_data(feature)
+    del data["createdAt"]
+    return data
 
 
 class ExportService:

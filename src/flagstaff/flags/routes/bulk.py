@@ -14,15 +14,14 @@ from flagstaff.flags.bulk_archive import ArchiveBulkService
 from flagstaff.flags.cloning import CloneService
 from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId
 from flagstaff.flags.schemas import (
+    BatchFeaturesIn,
     BatchStaleIn,
     BulkToggleIn,
     CloneFeatureIn,
-    FeatureNames,
 )
 from flagstaff.flags.views import feature_created_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
-from flagstaff.schemas import InputModel
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
@@ -50,13 +49,6 @@ ToggleDep = Annotated[
 ]
 
 
-class BatchFeaturesIn(InputModel):
-    """Unleash's batchFeaturesSchema. (It belongs in flags/schemas.py, which the change that
-    added it was not free to edit; move it there.)"""
-
-    features: FeatureNames
-
-
 @router.post(
     PROJECT + "/features/{featureName}/clone", operation_id="cloneFeature", status_code=201
 )
@@ -75,30 +67,26 @@ def clone_feature(
     return feature_created_json(copy)
 
 
-@router.post(BULK_TOGGLE + "/on", operation_id="bulkToggleFeaturesEnvironmentOn")
-def bulk_toggle_on(
-    project_id: ProjectId,
-    environment: Environment,
-    body: BulkToggleIn,
-    actor: ActorDep,
-    _: ToggleDep,
-    db: SessionDep,
-) -> Response:
-    BulkService(db).set_enabled(actor, project_id, environment, body.features, True)
-    return Response(status_code=200)
+def _bulk_toggle_route(enabled: bool) -> Any:
+    def bulk_toggle(
+        project_id: ProjectId,
+        environment: Environment,
+        body: BulkToggleIn,
+        actor: ActorDep,
+        _: ToggleDep,
+        db: SessionDep,
+    ) -> Response:
+        BulkService(db).set_enabled(actor, project_id, environment, body.features, enabled)
+        return Response(status_code=200)
+
+    return bulk_toggle
 
 
-@router.post(BULK_TOGGLE + "/off", operation_id="bulkToggleFeaturesEnvironmentOff")
-def bulk_toggle_off(
-    project_id: ProjectId,
-    environment: Environment,
-    body: BulkToggleIn,
-    actor: ActorDep,
-    _: ToggleDep,
-    db: SessionDep,
-) -> Response:
-    BulkService(db).set_enabled(actor, project_id, environment, body.features, False)
-    return Response(status_code=200)
+for _state, _enabled in (("On", True), ("Off", False)):
+    router.post(
+        BULK_TOGGLE + "/" + _state.lower(),
+        operation_id="bulkToggleFeaturesEnvironment" + _state,
+    )(_bulk_toggle_route(_enabled))
 
 
 @router.post(PROJECT + "/stale", operation_id="staleFeatures")

@@ -60,30 +60,25 @@ def get_feature_environment(
     return feature_environment_json(feature, feature_env, strategies)
 
 
-@router.post(ENV_PATH + "/on", operation_id="toggleFeatureEnvironmentOn")
-def toggle_on(
-    project_id: ProjectId,
-    feature_name: FeatureName,
-    environment: Environment,
-    actor: ActorDep,
-    _: ToggleDep,
-    db: SessionDep,
-) -> Response:
-    ToggleService(db).set_enabled(actor, project_id, feature_name, environment, True)
-    return Response(status_code=200)
+def _toggle_route(enabled: bool) -> Any:
+    def toggle(
+        project_id: ProjectId,
+        feature_name: FeatureName,
+        environment: Environment,
+        actor: ActorDep,
+        _: ToggleDep,
+        db: SessionDep,
+    ) -> Response:
+        ToggleService(db).set_enabled(actor, project_id, feature_name, environment, enabled)
+        return Response(status_code=200)
+
+    return toggle
 
 
-@router.post(ENV_PATH + "/off", operation_id="toggleFeatureEnvironmentOff")
-def toggle_off(
-    project_id: ProjectId,
-    feature_name: FeatureName,
-    environment: Environment,
-    actor: ActorDep,
-    _: ToggleDep,
-    db: SessionDep,
-) -> Response:
-    ToggleService(db).set_enabled(actor, project_id, feature_name, environment, False)
-    return Response(status_code=200)
+for _state, _enabled in (("On", True), ("Off", False)):
+    router.post(ENV_PATH + "/" + _state.lower(), operation_id="toggleFeatureEnvironment" + _state)(
+        _toggle_route(_enabled)
+    )
 
 
 def _variants_body(variants: list[dict[str, Any]]) -> dict[str, Any]:
