@@ -22,6 +22,7 @@ from flagstaff.context import AppContext
 from flagstaff.deps import ContextDep, resolve_principal
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
+from flagstaff.favorites import routes as favorites_routes
 from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.instance import routes as instance_routes
@@ -81,6 +82,7 @@ def authenticated_routers() -> list[APIRouter]:
         playground_routes,
         edge_routes,
         transfer_routes,
+        favorites_routes,
     ):
         routers.append(module.router)
     routers.extend(FLAG_ROUTERS)

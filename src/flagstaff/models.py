@@ -11,15 +11,19 @@ from flagstaff.client_api.models import (
 )
 from flagstaff.db import Base
 from flagstaff.events.models import Event
+from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
 from flagstaff.flags.models import (
     ContextField,
     Environment,
     Feature,
     FeatureDependency,
     FeatureEnvironment,
+    FeatureLifecycleStage,
+    FeatureLink,
     FeatureStrategy,
     FeatureStrategySegment,
     FeatureTag,
+    FeatureTypeLifetime,
     Project,
     ProjectEnvironment,
     Segment,
@@ -45,12 +49,17 @@ __all__ = [
     "ContextField",
     "Environment",
     "Event",
+    "FavoriteFeature",
+    "FavoriteProject",
     "Feature",
     "FeatureDependency",
     "FeatureEnvironment",
+    "FeatureLifecycleStage",
+    "FeatureLink",
     "FeatureStrategy",
     "FeatureStrategySegment",
     "FeatureTag",
+    "FeatureTypeLifetime",
     "InstanceSetting",
     "LoginSession",
     "Project",

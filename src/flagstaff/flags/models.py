@@ -290,3 +290,42 @@ class ContextField(Base):
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class FeatureLink(Base):
+    """A URL about a flag (its ticket, its code search), shown with the flag."""
+
+    __tablename__ = "feature_links"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)  # a ULID, as Unleash's
+    feature_name: Mapped[str] = mapped_column(
+        ForeignKey("features.name", ondelete="CASCADE"), nullable=False, index=True
+    )
+    url: Mapped[str] = mapped_column(String(1000), nullable=False)
+    title: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class FeatureLifecycleStage(Base):
+    """One stage a flag has entered (initial, pre-live, live, completed, archived), once each."""
+
+    __tablename__ = "feature_lifecycles"
+
+    feature_name: Mapped[str] = mapped_column(
+        ForeignKey("features.name", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    status: Mapped[str | None] = mapped_column(String(ID_LENGTH))  # completed: kept/discarded
+    status_value: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class FeatureTypeLifetime(Base):
+    """An admin's lifetime for a flag type; the built-in types and defaults live in code."""
+
+    __tablename__ = "feature_type_lifetimes"
+
+    type_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    lifetime_days: Mapped[int | None] = mapped_column(Integer)  # None: never potentially stale
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

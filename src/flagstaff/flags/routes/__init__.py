@@ -12,6 +12,8 @@ from flagstaff.flags.routes import (
     dependencies,
     environments,
     features,
+    lifecycle,
+    links,
     project_lifecycle,
     project_overview,
     projects,
@@ -38,4 +40,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     bulk.router,
     context.router,
     search.router,
+    links.router,
+    lifecycle.router,
 )

@@ -1,0 +1,1 @@
+"""Favorite flags and projects: each account's own marks, listed first in the UI and search."""
