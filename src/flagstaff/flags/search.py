@@ -11,12 +11,25 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.client_api.models import ClientMetric
 from flagstaff.db import utcnow
+from flagstaff.favorites.models import FavoriteFeature
+from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.models import (
     Environment,
     Feature,
@@ -61,7 +74,9 @@ class FeatureSearch:
         features = {
             f.name: f for f in self.session.scalars(select(Feature).where(Feature.name.in_(names)))
         }
-        return _page(self.session, [features[n] for n in names if n in features]), total
+        page = [features[n] for n in names if n in features]
+        favorites = FavoriteService(self.session).features_of(query.account_id, names)
+        return _page(self.session, page, favorites), total
 
 
 def _filtered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
@@ -91,8 +106,8 @@ def _filtered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
     if query.created_by is not None:
         ids = [int(v) for v in query.created_by.values]
         statement = statement.where(_is(Feature.created_by_user_id, query.created_by.operator, ids))
-    if query.favorite is not None and "false" not in query.favorite.values:
-        statement = statement.where(not_(true()))  # Flagstaff keeps no favorites
+    if query.favorite is not None:
+        statement = statement.where(_favorite_match(query.favorite, query.account_id))
     if query.tag is not None:
         statement = statement.where(_tag_match(query.tag))
     if query.segment is not None:
@@ -100,6 +115,23 @@ def _filtered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
     if query.status:
         statement = statement.where(_status_match(query.status))
     return statement
+
+
+def _favorites(account_id: int | None) -> Select[Any]:
+    """The names of the caller's favorite flags; none for an API token."""
+    if account_id is None:
+        return select(FavoriteFeature.feature_name).where(not_(true()))
+    return select(FavoriteFeature.feature_name).where(FavoriteFeature.user_id == account_id)
+
+
+def _favorite_match(condition: Condition, account_id: int | None) -> ColumnElement[bool]:
+    """``IS:true`` only favorites, ``IS:false`` only the others; both values, every flag."""
+    wanted = set(condition.values)
+    if wanted == {"true"}:
+        return Feature.name.in_(_favorites(account_id))
+    if wanted == {"false"}:
+        return Feature.name.not_in(_favorites(account_id))
+    return true()
 
 
 def _is(column: Any, operator: str, values: Sequence[Any]) -> ColumnElement[bool]:
@@ -179,6 +211,11 @@ def _ordered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
     def directed(expression: Any) -> Any:
         return expression.desc() if query.descending else expression.asc()
 
+    if query.favorites_first:
+        # Whatever the chosen order, the caller's favorites come before the rest.
+        favorite_rank = case((Feature.name.in_(_favorites(query.account_id)), 0), else_=1)
+        statement = statement.order_by(favorite_rank)
+
     tie_break = (Feature.created_at.asc(), Feature.name.asc())
     if query.sort_by.startswith("environment:"):
         enabled = (
@@ -198,7 +235,9 @@ def _ordered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
 # What the page shows of each flag
 
 
-def _page(session: Session, features: list[Feature]) -> list[dict[str, Any]]:
+def _page(
+    session: Session, features: list[Feature], favorites: frozenset[str]
+) -> list[dict[str, Any]]:
     names = [f.name for f in features]
     if not names:
         return []
@@ -217,7 +256,7 @@ def _page(session: Session, features: list[Feature]) -> list[dict[str, Any]]:
             "type": f.type,
             "project": f.project,
             "stale": f.stale,
-            "favorite": False,
+            "favorite": f.name in favorites,
             "impressionData": f.impression_data,
             "createdAt": iso(f.created_at),
             "archivedAt": iso(f.archived_at),

@@ -60,6 +60,9 @@ class SearchQuery:
     # (environment, enabled) pairs; a flag matches any of them.
     status: tuple[tuple[str, bool], ...] = ()
     favorite: Condition | None = None
+    # Whose favorites ``favorite`` and ``favorites_first`` mean; an API token (None) has none.
+    account_id: int | None = None
+    favorites_first: bool = False
     archived: bool = False
     sort_by: str = "createdAt"
     descending: bool = False

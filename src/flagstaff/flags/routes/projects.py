@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.default_strategies import DefaultStrategyService
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.project_views import (
@@ -44,27 +45,35 @@ DeleteProjectDep = Annotated[
 
 @router.get("/api/admin/projects", operation_id="getProjects")
 def get_projects(
-    _: AnyAccountDep,
+    principal: AnyAccountDep,
     db: SessionDep,
     archived: Annotated[bool, Query(strict=False)] = False,
 ) -> dict[str, Any]:
-    """Active projects; with ``archived=true`` the archived ones instead, as Unleash."""
+    """Active projects; with ``archived=true`` the archived ones instead, as Unleash. In name
+    order, as Unleash: its UI, not the API, lists favorites first."""
     service = ProjectService(db)
     stats, owners = service.stats(), service.owners()
+    favorites = FavoriteService(db).projects_of(principal.account_id)
     return {
         "version": 1,
         "projects": [
-            project_json(p, stats.get(p.id), owners.get(p.id))
+            {
+                **project_json(p, stats.get(p.id), owners.get(p.id)),
+                "favorite": p.id in favorites,
+            }
             for p in service.all(archived=archived)
         ],
     }
 
 
 @router.get("/api/admin/projects/{projectId}", operation_id="getProject")
-def get_project(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+def get_project(project_id: ProjectId, principal: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = ProjectService(db)
     project = service.get(project_id)
-    return project_json(project, service.stats().get(project.id), service.owners().get(project.id))
+    return {
+        **project_json(project, service.stats().get(project.id), service.owners().get(project.id)),
+        "favorite": FavoriteService(db).is_favorite_project(principal.account_id, project.id),
+    }
 
 
 @router.post("/api/admin/projects", operation_id="createProject", status_code=201)

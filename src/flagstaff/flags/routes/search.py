@@ -82,8 +82,6 @@ def search_features(
 ) -> dict[str, Any]:
     if lifecycle:
         raise BadDataError("Flagstaff does not track flag lifecycle stages: drop `lifecycle`")
-    # favoritesFirst changes nothing: Flagstaff keeps no favorites.
-    del favorites_first
     search = SearchQuery(
         terms=parse_terms(query),
         project=parse_condition("project", project, IS_OPERATORS),
@@ -96,6 +94,9 @@ def search_features(
         created_by=parse_created_by(created_by),
         status=parse_status(status or []),
         favorite=parse_favorite(favorite),
+        account_id=principal.account_id,
+        # As Unleash: "true" puts favorites first; any other value leaves the order alone.
+        favorites_first=favorites_first == "true",
         archived=parse_archived(archived),
         sort_by=sort_by,
         descending=sort_order == "desc",
