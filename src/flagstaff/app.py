@@ -29,6 +29,7 @@ from flagstaff.instance import routes as instance_routes
 from flagstaff.maintenance import routes as maintenance_routes
 from flagstaff.playground import routes as playground_routes
 from flagstaff.rbac import routes as rbac_routes
+from flagstaff.route_gate import gate_included_routers
 from flagstaff.routing import ApiGuard
 from flagstaff.service_accounts import routes as service_accounts_routes
 from flagstaff.tokens import routes as tokens_routes
@@ -138,7 +139,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     sdk_apis.install_frontend_cors(app, context)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
-
+    gate_included_routers(app)
     return app
 
 
