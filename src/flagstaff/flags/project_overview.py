@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from flagstaff.accounts.models import Account
 from flagstaff.api_tokens.models import ApiTokenProject
 from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
 from flagstaff.errors import NotFoundError
 from flagstaff.events.models import Event
-from flagstaff.flags.feature_types import FEATURE_TYPES
+from flagstaff.flags.feature_types import stored_lifetimes
 from flagstaff.flags.models import (
     Environment,
     Feature,
@@ -35,7 +36,6 @@ from flagstaff.flags.models import (
 )
 from flagstaff.rbac.models import ProjectRoleAssignment
 
-LIFETIME_DAYS = {t.id: t.lifetime_days for t in FEATURE_TYPES}
 WINDOW = timedelta(days=30)
 ACTIVITY_SPAN = timedelta(days=365)
 # Unleash keeps rows in ``users`` for the callers that are not accounts; here they are constants.
@@ -63,20 +63,24 @@ class Health:
         return math.floor(percent + 0.5)
 
 
-def is_potentially_stale(flag: Feature, now: datetime) -> bool:
-    """Not marked stale, and older than its type's expected lifetime (permanent types never)."""
-    lifetime = LIFETIME_DAYS.get(flag.type)
+def is_potentially_stale(flag: Feature, now: datetime, lifetimes: Mapping[str, int | None]) -> bool:
+    """Not marked stale, and older than its type's lifetime (None: never potentially stale)."""
+    lifetime = lifetimes.get(flag.type)
     if flag.stale or lifetime is None:
         return False
     return now - flag.created_at >= timedelta(days=lifetime)
 
 
 def health_of(flags: list[Feature], now: datetime) -> Health:
+    # The lifetimes an admin set (PUT /api/admin/feature-types/{id}/lifetime), read in the
+    # flags' own session.
+    session = object_session(flags[0]) if flags else None
+    lifetimes = stored_lifetimes(session) if session is not None else {}
     stale = sum(1 for f in flags if f.stale)
     return Health(
         active=len(flags) - stale,
         stale=stale,
-        potentially_stale=sum(1 for f in flags if is_potentially_stale(f, now)),
+        potentially_stale=sum(1 for f in flags if is_potentially_stale(f, now, lifetimes)),
     )
 
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
+from pydantic import Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, ContextDep, PrincipalDep, SessionDep, require
+from flagstaff.deps import (
+    ActorDep,
+    AdminDep,
+    AnyAccountDep,
+    ContextDep,
+    PrincipalDep,
+    SessionDep,
+    require,
+)
 from flagstaff.flags import lookup
-from flagstaff.flags.feature_types import FEATURE_TYPES
+from flagstaff.flags.feature_types import FeatureTypeService
 from flagstaff.flags.features import FeatureFields, FeatureService
 from flagstaff.flags.models import Feature
 from flagstaff.flags.routes.common import FeatureName, ProjectId, ensure_allowed
@@ -24,6 +33,7 @@ from flagstaff.flags.tags import Tag, TagService
 from flagstaff.flags.views import feature_created_json, feature_json, feature_list_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
+from flagstaff.schemas import InputModel
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
@@ -39,9 +49,33 @@ DeleteFeatureDep = Annotated[
 ]
 
 
+FeatureTypeId = Annotated[str, Path(alias="id", max_length=100, pattern=r"^[^\x00]*$")]
+
+
+class FeatureTypeLifetimeIn(InputModel):
+    """Unleash's updateFeatureTypeLifetimeSchema: required, may be null."""
+
+    lifetime_days: Annotated[StrictInt, Field(ge=0, le=2_147_483_647)] | None
+
+
 @router.get("/api/admin/feature-types", operation_id="getAllFeatureTypes")
-def get_feature_types(_: AnyAccountDep) -> dict[str, Any]:
-    return {"version": 1, "types": [t.to_json() for t in FEATURE_TYPES]}
+def get_feature_types(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+    return {"version": 1, "types": [t.to_json() for t in FeatureTypeService(db).all()]}
+
+
+@router.put(
+    "/api/admin/feature-types/{id}/lifetime",
+    operation_id="updateFeatureTypeLifetime",
+    tags=["Feature Types"],
+)
+def update_feature_type_lifetime(
+    type_id: FeatureTypeId,
+    body: FeatureTypeLifetimeIn,
+    actor: ActorDep,
+    _: AdminDep,
+    db: SessionDep,
+) -> dict[str, Any]:
+    return FeatureTypeService(db).update_lifetime(actor, type_id, body.lifetime_days).to_json()
 
 
 @router.post("/api/admin/features/validate", operation_id="validateFeature")
