@@ -99,6 +99,27 @@ class TagService:
         for tag in added:
             self.add(actor, feature_name, tag)
 
+    def update_many(
+        self,
+        actor: Actor,
+        project_id: str,
+        feature_names: list[str],
+        added: list[Tag],
+        removed: list[Tag],
+    ) -> None:
+        """The same change on every named flag of the project, checked in full before any of
+        it is made (and the caller's transaction makes it all or nothing)."""
+        lookup.project(self.session, project_id)
+        names = list(dict.fromkeys(feature_names))
+        for name in names:
+            if lookup.any_feature(self.session, name).project != project_id:
+                # Unleash's words, and its 400.
+                raise BadDataError("Tried to change tags of feature not belonging to project")
+        for tag in added:
+            self._check(tag)
+        for name in names:
+            self.update(actor, name, added, removed)
+
     # Tags, known with or without a flag that carries them
 
     def tags(self, tag_type: str | None = None) -> list[Tag]:

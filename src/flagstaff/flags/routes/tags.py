@@ -12,7 +12,7 @@ from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.flags import lookup
 from flagstaff.flags.paths import restore_name
-from flagstaff.flags.routes.common import FeatureName, ensure_allowed
+from flagstaff.flags.routes.common import FeatureName, ProjectId, ensure_allowed
 from flagstaff.flags.schemas import TagIn, TagTypeIn, UpdateTagsIn
 from flagstaff.flags.tags import MAX_TAG, MIN_TAG, Tag, TagService, tag_type_json
 from flagstaff.rbac.permissions import Permission
@@ -36,6 +36,10 @@ DeleteTagTypeDep = Annotated[Principal, Depends(require(Permission.DELETE_TAG_TY
 # As Unleash: any account may create a tag; deleting one takes UPDATE_FEATURE with no project,
 # which only a root-level holder (Admin) has.
 DeleteTagDep = Annotated[Principal, Depends(require(Permission.UPDATE_FEATURE))]
+UpdateProjectFeaturesDep = Annotated[
+    Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
+]
+MAX_BULK_FEATURES, MAX_BULK_TAGS = 1_000, 100
 
 
 class CreateTagIn(InputModel):
@@ -54,6 +58,23 @@ class ValidateTagTypeIn(InputModel):
     name: Annotated[str, Field(max_length=255, strict=True)]
     description: LongText | None = None
     icon: Name | None = None
+
+
+class TagChangesIn(InputModel):
+    """Unleash's updateTagsSchema as the bulk route takes it: both lists required."""
+
+    added_tags: Annotated[list[TagIn], Field(max_length=MAX_BULK_TAGS)]
+    removed_tags: Annotated[list[TagIn], Field(max_length=MAX_BULK_TAGS)]
+
+
+class TagsBulkIn(InputModel):
+    """Unleash's tagsBulkAddSchema."""
+
+    features: Annotated[
+        list[Annotated[str, StringConstraints(strict=True, min_length=1, max_length=255)]],
+        Field(max_length=MAX_BULK_FEATURES),
+    ]
+    tags: TagChangesIn
 
 
 def _may_tag(db: Any, principal: Principal, feature_name: str) -> None:
@@ -112,6 +133,25 @@ def remove_tag(
 ) -> Response:
     _may_tag(db, principal, feature_name)
     TagService(db).remove(actor, feature_name, Tag(tag_type, tag_value))
+    return Response(status_code=200)
+
+
+@router.put("/api/admin/projects/{projectId}/tags", operation_id="addTagToFeatures")
+def update_project_features_tags(
+    project_id: ProjectId,
+    body: TagsBulkIn,
+    actor: ActorDep,
+    _: UpdateProjectFeaturesDep,
+    db: SessionDep,
+) -> Response:
+    """One change of tags on many flags of a project; an event per flag and tag changed."""
+    TagService(db).update_many(
+        actor,
+        project_id,
+        body.features,
+        [Tag(t.type, t.value) for t in body.tags.added_tags],
+        [Tag(t.type, t.value) for t in body.tags.removed_tags],
+    )
     return Response(status_code=200)
 
 
