@@ -96,6 +96,20 @@ def test_favorite_project__200_empty_listed_and_event(
     assert (event.created_by, event.created_by_user_id) == (admin.username, admin.id)
 
 
+@pytest.mark.parametrize("page", ["overview", "health-report"])
+def test_favorite_project__shown_on_its_overview_pages(
+    admin_client: TestClient, user_client: Callable[..., TestClient], page: str
+) -> None:
+    url = f"/api/admin/projects/default/{page}"
+    viewer = user_client()
+    assert admin_client.get(url).json()["favorite"] is False
+
+    admin_client.post(PROJECT_FAV.format(project="default"))
+
+    assert admin_client.get(url).json()["favorite"] is True
+    assert viewer.get(url).json()["favorite"] is False  # marks are per account
+
+
 def test_favorite_project__twice__one_mark_event_each_time(
     admin_client: TestClient, admin: Any, context: AppContext
 ) -> None:

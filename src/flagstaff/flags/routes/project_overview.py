@@ -8,9 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
+from flagstaff.auth.principal import Principal
 from flagstaff.db import utcnow
 from flagstaff.deps import AnyAccountDep, SessionDep
+from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.models import Project
 from flagstaff.flags.project_overview import ProjectOverviewService, health_of
 from flagstaff.flags.routes.common import ProjectId
@@ -23,7 +26,8 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 BASE = "/api/admin/projects/{projectId}"
 
 
-def _common(project: Project) -> dict[str, Any]:
+def _common(db: Session, project: Project, principal: Principal) -> dict[str, Any]:
+    favorite = FavoriteService(db).is_favorite_project(principal.account_id, project.id)
     return {
         "name": project.name,
         "description": project.description,
@@ -31,14 +35,16 @@ def _common(project: Project) -> dict[str, Any]:
         "featureLimit": project.feature_limit,
         "featureNaming": {"pattern": None, "example": None, "description": None},
         "defaultStickiness": project.default_stickiness,
-        "favorite": False,
+        "favorite": favorite,
         "updatedAt": iso(project.updated_at),
         "createdAt": iso(project.created_at),
     }
 
 
 @router.get(BASE + "/overview", operation_id="getProjectOverview")
-def get_project_overview(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
+def get_project_overview(
+    project_id: ProjectId, principal: AnyAccountDep, db: SessionDep
+) -> dict[str, Any]:
     service = ProjectOverviewService(db)
     project = service.project(project_id)
     now = utcnow()
@@ -49,7 +55,7 @@ def get_project_overview(project_id: ProjectId, _: AnyAccountDep, db: SessionDep
         type_counts[flag.type] = type_counts.get(flag.type, 0) + 1
     return {
         "stats": service.stats(project_id, now),
-        **_common(project),
+        **_common(db, project, principal),
         "linkTemplates": [],
         "health": rating,
         "technicalDebt": 100 - rating,
@@ -66,7 +72,7 @@ def get_project_overview(project_id: ProjectId, _: AnyAccountDep, db: SessionDep
 
 @router.get(BASE + "/health-report", operation_id="getProjectHealthReport")
 def get_project_health_report(
-    project_id: ProjectId, _: AnyAccountDep, db: SessionDep
+    project_id: ProjectId, principal: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
     service = ProjectOverviewService(db)
     project = service.project(project_id)
@@ -75,7 +81,7 @@ def get_project_health_report(
     health = health_of(flags, now)
     return {
         "stats": service.stats(project_id, now),
-        **_common(project),
+        **_common(db, project, principal),
         "health": health.rating,
         "technicalDebt": 100 - health.rating,
         "environments": service.environments(project_id),
