@@ -2,7 +2,8 @@
 and written in one batched upsert every few seconds (and at shutdown), so a burst of SDK traffic
 costs no database write per request. The applications named are created in the same batch
 (``applications.service.register_seen``). Counts add up across processes: every flush is an
-``INSERT … ON CONFLICT DO UPDATE SET yes = yes + excluded.yes``."""
+``INSERT … ON CONFLICT DO UPDATE SET yes = yes + excluded.yes``. The same batch records the
+lifecycle stages the metrics reveal (``flags.lifecycle.enter_seen``): still no read per request."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from flagstaff.client_api.schemas import (
     moment,
 )
 from flagstaff.db import Database, utcnow
+from flagstaff.flags import lifecycle
 from flagstaff.flags.models import Feature
 from flagstaff.periodic import Periodic
 
@@ -162,6 +164,8 @@ class MetricsBuffer:
             return 0
         with self._database.transaction() as session:
             written = _write_metrics(session, metrics)
+            # Flags first seen in an environment move on in their lifecycle (pre-live, live).
+            lifecycle.enter_seen(session, {(name, env) for name, _, env, _ in metrics})
             _write_registrations(session, list(registrations.values()))
             register_seen(session, applications)
         return written

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from flagstaff.db import utcnow
 from flagstaff.errors import BadDataError, NameExistsError
 from flagstaff.events.service import Actor, EventService
-from flagstaff.flags import lookup
+from flagstaff.flags import lifecycle, lookup
 from flagstaff.flags.dependencies import DependencyService
 from flagstaff.flags.errors import InvalidOperationError
 from flagstaff.flags.feature_types import FEATURE_TYPE_IDS
@@ -141,6 +141,7 @@ class FeatureService:
         except IntegrityError:
             # Created by a concurrent request since the check above.
             raise NameExistsError("A flag with that name already exists") from None
+        lifecycle.enter(self.session, name, lifecycle.INITIAL, feature.created_at)
         self.events.record(
             actor,
             "feature-created",
@@ -254,6 +255,7 @@ class FeatureService:
             dependencies.drop_for_archived(actor, project_id, feature.name)
             feature.archived_at = utcnow()
             self.session.flush()
+            lifecycle.enter(self.session, feature.name, lifecycle.ARCHIVED, feature.archived_at)
             self.events.record(
                 actor, "feature-archived", project=project_id, feature_name=feature.name
             )
@@ -268,6 +270,7 @@ class FeatureService:
         for env in feature.environments:
             env.enabled = False  # a revived flag starts switched off everywhere, as in Unleash
         self.session.flush()
+        lifecycle.restart(self.session, name)  # as Unleash: back to initial, history dropped
         self.events.record(actor, "feature-revived", project=feature.project, feature_name=name)
         return feature
 

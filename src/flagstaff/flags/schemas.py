@@ -6,7 +6,7 @@ semantic versions, weights) is checked by the services, which also serve other c
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
@@ -221,3 +221,17 @@ class BatchStaleIn(InputModel):
 def dumped(items: list[Any]) -> list[dict[str, Any]]:
     """Models back into Unleash's JSON keys, without the keys that were not sent."""
     return [item.model_dump(by_alias=True, exclude_none=True) for item in items]
+
+
+class LinkIn(InputModel):
+    """Unleash's linkSchema. The service checks the address itself (http(s), a host)."""
+
+    url: Annotated[StrictStr, Field(max_length=1_000)]
+    title: Annotated[StrictStr, Field(max_length=255)] | None = None
+
+
+class LifecycleCompletedIn(InputModel):
+    """Unleash's featureLifecycleCompletedSchema."""
+
+    status: Literal["kept", "discarded"]
+    status_value: Name | None = None

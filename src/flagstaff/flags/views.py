@@ -10,8 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.flags.dependencies import dependency_json
 from flagstaff.flags.features import feature_data
+from flagstaff.flags.lifecycle import current_stage, stage_json, stages_of
+from flagstaff.flags.links import link_json, links_of
 from flagstaff.flags.models import (
     Environment,
     Feature,
@@ -56,8 +59,12 @@ def _strategies(session: Session, names: Sequence[str]) -> dict[tuple[str, str],
     return grouped
 
 
-def feature_json(session: Session, feature: Feature) -> dict[str, Any]:
-    """``GET …/features/{featureName}``: the flag with every environment and strategy."""
+def feature_json(
+    session: Session, feature: Feature, account_id: int | None = None
+) -> dict[str, Any]:
+    """``GET …/features/{featureName}``: the flag with every environment and strategy, its
+    links, its current lifecycle stage, and whether the caller's account (``account_id``; an
+    API token has none) marked it a favorite."""
     strategies = _strategies(session, [feature.name])
     environments = []
     for feature_env, env in environment_rows(session, [feature.name]).get(feature.name, []):
@@ -87,7 +94,7 @@ def feature_json(session: Session, feature: Feature) -> dict[str, Any]:
         .where(FeatureDependency.parent == feature.name)
         .order_by(FeatureDependency.child)
     )
-    return {
+    body = {
         **feature_data(feature),
         "createdBy": _created_by(session, feature),
         "archivedAt": iso(feature.archived_at),
@@ -95,8 +102,14 @@ def feature_json(session: Session, feature: Feature) -> dict[str, Any]:
         "environments": environments,
         "dependencies": [dependency_json(d) for d in parents],
         "children": list(children),
-        "links": [],
+        "links": [link_json(link) for link in links_of(session, [feature.name])[feature.name]],
+        "favorite": account_id is not None
+        and session.get(FavoriteFeature, (feature.name, account_id)) is not None,
     }
+    stage = current_stage(stages_of(session, feature.name))
+    if stage is not None:  # every flag has one; Unleash leaves the key out otherwise
+        body["lifecycle"] = stage_json(stage)
+    return body
 
 
 def feature_list_json(session: Session, features: Sequence[Feature]) -> list[dict[str, Any]]:

@@ -119,19 +119,21 @@ def create_feature(
 async def get_feature(
     project_id: ProjectId,
     feature_name: FeatureName,
-    _: AnyAccountDep,
+    principal: AnyAccountDep,
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
     # Integrations poll this; between changes it is served from memory (flagstaff.read_cache)
-    # on the event loop. Only a miss reads the database, in a worker thread.
-    key = ("feature", project_id, feature_name)
+    # on the event loop. Only a miss reads the database, in a worker thread. Keyed by account
+    # too: ``favorite`` is the caller's (API tokens, having none, share one entry).
+    account_id = principal.account_id
+    key = ("feature", project_id, feature_name, account_id)
     body = context.reads.get(key)
     if body is None:
         body = await run_in_threadpool(
             context.reads.body,
             key,
-            lambda: feature_json(db, FeatureService(db).get(project_id, feature_name)),
+            lambda: feature_json(db, FeatureService(db).get(project_id, feature_name), account_id),
         )
     return Response(body, media_type="application/json")
 
@@ -142,7 +144,7 @@ def update_feature(
     feature_name: FeatureName,
     body: UpdateFeatureIn,
     actor: ActorDep,
-    _: UpdateFeatureDep,
+    principal: UpdateFeatureDep,
     db: SessionDep,
 ) -> dict[str, Any]:
     fields = FeatureFields(
@@ -152,7 +154,7 @@ def update_feature(
         impression_data=body.impression_data,
     )
     feature = FeatureService(db).update(actor, project_id, feature_name, fields, replace=True)
-    return feature_json(db, feature)
+    return feature_json(db, feature, principal.account_id)
 
 
 @router.patch(FEATURE_PATH, operation_id="patchFeature")
@@ -161,12 +163,12 @@ def patch_feature(
     feature_name: FeatureName,
     body: list[PatchOperationIn],
     actor: ActorDep,
-    _: UpdateFeatureDep,
+    principal: UpdateFeatureDep,
     db: SessionDep,
 ) -> dict[str, Any]:
     operations = [op.as_operation() for op in body]
     feature = FeatureService(db).patch(actor, project_id, feature_name, operations)
-    return feature_json(db, feature)
+    return feature_json(db, feature, principal.account_id)
 
 
 @router.delete(FEATURE_PATH, operation_id="archiveFeature")

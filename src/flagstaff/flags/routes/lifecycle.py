@@ -1,9 +1,63 @@
-"""Flag lifecycle: routes (filled in by the change that builds them)."""
+"""Flag lifecycle: a flag's stages, completing and uncompleting it, and how many flags are at
+each stage. Reading takes any account; completing takes UPDATE_FEATURE in the project, as
+Unleash."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Response
+
+from flagstaff.auth.principal import Principal
+from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.flags.lifecycle import LifecycleService, stage_json
+from flagstaff.flags.routes.common import FeatureName, ProjectId
+from flagstaff.flags.routes.search import visibility
+from flagstaff.flags.schemas import LifecycleCompletedIn
+from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
+
+LIFECYCLE = "/api/admin/projects/{projectId}/features/{featureName}/lifecycle"
+UpdateFeatureDep = Annotated[
+    Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
+]
+
+
+@router.get(LIFECYCLE, operation_id="getFeatureLifecycle")
+def get_feature_lifecycle(
+    project_id: ProjectId, feature_name: FeatureName, _: AnyAccountDep, db: SessionDep
+) -> list[dict[str, Any]]:
+    return [stage_json(row) for row in LifecycleService(db).stages(project_id, feature_name)]
+
+
+@router.post(LIFECYCLE + "/complete", operation_id="complete")
+def complete(
+    project_id: ProjectId,
+    feature_name: FeatureName,
+    body: LifecycleCompletedIn,
+    actor: ActorDep,
+    _: UpdateFeatureDep,
+    db: SessionDep,
+) -> Response:
+    LifecycleService(db).complete(actor, project_id, feature_name, body.status, body.status_value)
+    return Response(status_code=200)
+
+
+@router.post(LIFECYCLE + "/uncomplete", operation_id="uncomplete")
+def uncomplete(
+    project_id: ProjectId,
+    feature_name: FeatureName,
+    actor: ActorDep,
+    _: UpdateFeatureDep,
+    db: SessionDep,
+) -> Response:
+    LifecycleService(db).uncomplete(actor, project_id, feature_name)
+    return Response(status_code=200)
+
+
+@router.get("/api/admin/lifecycle/count", operation_id="getFeatureLifecycleStageCount")
+def get_lifecycle_count(principal: AnyAccountDep, db: SessionDep) -> dict[str, int]:
+    """Private projects count only for their members and admins, as Unleash's count."""
+    return LifecycleService(db).count(visibility(principal))
