@@ -7,7 +7,7 @@ flags (environments, strategies, recent metrics, tags, segments, dependencies, c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from flagstaff.client_api.models import ClientMetric
 from flagstaff.db import utcnow
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.favorites.service import FavoriteService
+from flagstaff.flags.feature_types import stored_lifetimes
 from flagstaff.flags.models import (
     Environment,
     Feature,
@@ -42,7 +43,7 @@ from flagstaff.flags.models import (
     Segment,
 )
 from flagstaff.flags.project_views import image_url
-from flagstaff.flags.search_query import STATES, Condition, SearchQuery
+from flagstaff.flags.search_query import POTENTIALLY_STALE, Condition, SearchQuery
 from flagstaff.flags.views import environment_rows
 from flagstaff.schemas import iso
 
@@ -64,7 +65,8 @@ class FeatureSearch:
 
     def search(self, query: SearchQuery) -> tuple[list[dict[str, Any]], int]:
         """One page of matching flags as Unleash's search shows them, and how many match."""
-        filtered = _filtered(select(Feature.name), query)
+        states = _state_conditions(stored_lifetimes(self.session), utcnow())
+        filtered = _filtered(select(Feature.name), query, states)
         total = self.session.execute(
             select(func.count()).select_from(filtered.subquery())
         ).scalar_one()
@@ -79,7 +81,27 @@ class FeatureSearch:
         return _page(self.session, page, favorites), total
 
 
-def _filtered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
+def _state_conditions(
+    lifetimes: Mapping[str, int | None], now: datetime
+) -> dict[str, ColumnElement[bool]]:
+    """What each ``state`` value selects. Potentially stale: not stale, and older than its
+    type's lifetime (as the project health figures count it)."""
+    expired = [
+        and_(Feature.type == type_id, Feature.created_at <= now - timedelta(days=days))
+        for type_id, days in lifetimes.items()
+        if days
+    ]
+    not_stale = Feature.stale.is_(False)
+    return {
+        "stale": Feature.stale.is_(True),
+        "active": not_stale,
+        POTENTIALLY_STALE: and_(not_stale, or_(*expired)) if expired else not_(true()),
+    }
+
+
+def _filtered(
+    statement: Select[Any], query: SearchQuery, states: Mapping[str, ColumnElement[bool]]
+) -> Select[Any]:
     statement = statement.where(
         Feature.archived_at.is_not(None) if query.archived else Feature.archived_at.is_(None)
     )
@@ -94,8 +116,11 @@ def _filtered(statement: Select[Any], query: SearchQuery) -> Select[Any]:
         if condition is not None:
             statement = statement.where(_is(column, condition.operator, condition.values))
     if query.state is not None:
-        stale = [STATES[v] for v in query.state.values if v in STATES]
-        statement = statement.where(_is(Feature.stale, query.state.operator, stale))
+        # Unleash's rules for every mix of values come down to: any of the chosen states (IS),
+        # or none of them (IS_NOT).
+        chosen = or_(*(states[v] for v in query.state.values))
+        is_any = query.state.operator in ("IS", "IS_ANY_OF")
+        statement = statement.where(chosen if is_any else not_(chosen))
     dated: tuple[tuple[Any, Condition | None], ...] = (
         (Feature.created_at, query.created_at),
         (Feature.last_seen_at, query.last_seen_at),

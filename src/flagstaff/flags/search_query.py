@@ -27,7 +27,6 @@ TAG_OPERATORS = (
 )
 DATE_OPERATORS = ("IS_BEFORE", "IS_ON_OR_AFTER")
 STATES = {"stale": True, "active": False}
-# Flagstaff does not mark flags potentially stale, so no flag is: the value selects nothing.
 POTENTIALLY_STALE = "potentially-stale"
 
 

@@ -142,7 +142,7 @@ def test_search__flag_shape__environments_tags_segments_dependency_creator(
         ("state=IS:active", ["alpha", "gamma"]),
         ("state=IS_NOT:stale", ["alpha", "gamma"]),
         ("state=IS_ANY_OF:stale,active", ["alpha", "beta", "gamma"]),
-        ("state=IS:potentially-stale", []),
+        ("state=IS:potentially-stale", ["alpha", "gamma"]),  # from 2024, not marked stale
         ("createdAt=IS_BEFORE:2024-01-02", ["alpha"]),
         ("createdAt=IS_ON_OR_AFTER:2024-01-02", ["beta", "gamma"]),
         ("archived=IS:true", ["omega"]),
@@ -156,6 +156,44 @@ def test_search__flag_shape__environments_tags_segments_dependency_creator(
 )
 def test_search__filters(admin_client: TestClient, params: str, expected: list[str]) -> None:
     assert names(admin_client, params) == expected
+
+
+@pytest.mark.usefixtures("flags")
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("IS:potentially-stale", ["alpha", "gamma"]),
+        ("IS_NOT:potentially-stale", ["beta", "fresh"]),
+        ("IS_ANY_OF:stale,potentially-stale", ["alpha", "beta", "gamma"]),
+        ("IS_NONE_OF:stale,potentially-stale", ["fresh"]),
+        ("IS_ANY_OF:active,potentially-stale", ["alpha", "gamma", "fresh"]),
+        ("IS_NOT:active,potentially-stale", ["beta"]),
+        ("IS_ANY_OF:stale,active,potentially-stale", ["alpha", "beta", "gamma", "fresh"]),
+        ("IS_NONE_OF:stale,active,potentially-stale", []),
+    ],
+)
+def test_search__potentially_stale__older_than_the_type_lifetime_and_not_stale(
+    admin_client: TestClient, state: str, expected: list[str]
+) -> None:
+    create_flag(admin_client, "fresh", type="release")  # created now: within its 40 days
+
+    assert names(admin_client, f"state={state}") == expected
+
+
+@pytest.mark.usefixtures("flags")
+def test_search__potentially_stale__follows_a_changed_type_lifetime(
+    admin_client: TestClient,
+) -> None:
+    lifetime = "/api/admin/feature-types/release/lifetime"
+
+    assert admin_client.put(lifetime, json={"lifetimeDays": None}).status_code == 200
+    assert names(admin_client, "state=IS:potentially-stale") == []
+
+    assert admin_client.put(lifetime, json={"lifetimeDays": 5000}).status_code == 200
+    assert names(admin_client, "state=IS:potentially-stale") == []  # 2024 is not 5,000 days ago
+
+    assert admin_client.put(lifetime, json={"lifetimeDays": 1}).status_code == 200
+    assert names(admin_client, "state=IS:potentially-stale") == ["alpha", "gamma"]
 
 
 @pytest.mark.usefixtures("flags")
