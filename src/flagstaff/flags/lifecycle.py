@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, case, delete, func, or_, select
+from sqlalchemy import Subquery, Table, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -84,6 +84,31 @@ def stages_of(session: Session, feature_name: str) -> list[FeatureLifecycleStage
 def current_stage(rows: Iterable[FeatureLifecycleStage]) -> FeatureLifecycleStage | None:
     """The furthest stage entered."""
     return max(rows, key=lambda row: RANK.get(row.stage, -1), default=None)
+
+
+def current_ranks() -> Subquery:
+    """Each flag's furthest stage as its rank in ``STAGES``: columns ``feature_name``, ``rank``."""
+    rank = case(
+        *((FeatureLifecycleStage.stage == stage, r) for stage, r in RANK.items()),
+        else_=-1,
+    )
+    return (
+        select(FeatureLifecycleStage.feature_name, func.max(rank).label("rank"))
+        .group_by(FeatureLifecycleStage.feature_name)
+        .subquery()
+    )
+
+
+def current_stages(session: Session, names: Sequence[str]) -> dict[str, FeatureLifecycleStage]:
+    """The furthest stage of each named flag that has one."""
+    rows: dict[str, list[FeatureLifecycleStage]] = {}
+    for start in range(0, len(names), CHUNK):
+        chunk = names[start : start + CHUNK]
+        for row in session.scalars(
+            select(FeatureLifecycleStage).where(FeatureLifecycleStage.feature_name.in_(chunk))
+        ):
+            rows.setdefault(row.feature_name, []).append(row)
+    return {name: stage for name, found in rows.items() if (stage := current_stage(found))}
 
 
 def enter(session: Session, feature_name: str, stage: str, at: datetime | None = None) -> None:
@@ -152,15 +177,7 @@ class LifecycleService:
 
     def count(self, visibility: Visibility) -> dict[str, int]:
         """How many flags are at each current stage, archived ones included."""
-        rank = case(
-            *((FeatureLifecycleStage.stage == stage, r) for stage, r in RANK.items()),
-            else_=-1,
-        )
-        current = (
-            select(FeatureLifecycleStage.feature_name, func.max(rank).label("rank"))
-            .group_by(FeatureLifecycleStage.feature_name)
-            .subquery()
-        )
+        current = current_ranks()
         query = (
             select(current.c.rank, func.count())
             .join(Feature, Feature.name == current.c.feature_name)

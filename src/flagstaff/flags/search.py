@@ -31,6 +31,7 @@ from flagstaff.db import utcnow
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.feature_types import stored_lifetimes
+from flagstaff.flags.lifecycle import RANK, current_ranks, current_stages, stage_json
 from flagstaff.flags.models import (
     Environment,
     Feature,
@@ -128,6 +129,14 @@ def _filtered(
     for column, condition in dated:
         if condition is not None:
             statement = statement.where(_date_bound(column, condition))
+    if query.lifecycle is not None:
+        ranks = [RANK[stage] for stage in query.lifecycle.values]
+        current = current_ranks()
+        at_stage = select(current.c.feature_name).where(current.c.rank.in_(ranks))
+        is_any = query.lifecycle.operator in ("IS", "IS_ANY_OF")
+        statement = statement.where(
+            Feature.name.in_(at_stage) if is_any else Feature.name.not_in(at_stage)
+        )
     if query.created_by is not None:
         ids = [int(v) for v in query.created_by.values]
         statement = statement.where(_is(Feature.created_by_user_id, query.created_by.operator, ids))
@@ -273,6 +282,7 @@ def _page(
     segments = _segments(session, names)
     dependency = _dependency_types(session, names)
     creators = _creators(session, features)
+    stages = current_stages(session, names)
     return [
         {
             "name": f.name,
@@ -292,6 +302,8 @@ def _page(
             ],
             "segments": segments.get(f.name, []),
             "tags": tags.get(f.name, []),
+            # Not nullable in Unleash's schema: left out for a flag with no stage.
+            **({"lifecycle": stage_json(stages[f.name])} if f.name in stages else {}),
         }
         for f in features
     ]

@@ -52,6 +52,7 @@ class SearchQuery:
     type: Condition | None = None
     tag: Condition | None = None
     state: Condition | None = None
+    lifecycle: Condition | None = None  # by each flag's furthest stage
     created_at: Condition | None = None
     last_seen_at: Condition | None = None
     created_by: Condition | None = None
@@ -96,6 +97,15 @@ def parse_state(text: str | None) -> Condition | None:
             raise BadDataError(
                 f"`state` values are stale, active and {POTENTIALLY_STALE}; not {unknown[0]!r}"
             )
+    return condition
+
+
+def parse_lifecycle(text: str | None, stages: Sequence[str]) -> Condition | None:
+    condition = parse_condition("lifecycle", text, IS_OPERATORS)
+    if condition is not None:
+        unknown = [v for v in condition.values if v not in stages]
+        if unknown:
+            raise BadDataError(f"`lifecycle` values are {', '.join(stages)}; not {unknown[0]!r}")
     return condition
 
 

@@ -200,6 +200,45 @@ def test_search__potentially_stale__follows_a_changed_type_lifetime(
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
+        ("lifecycle=IS:completed", ["beta"]),
+        ("lifecycle=IS:initial", ["alpha", "gamma"]),
+        ("lifecycle=IS_NOT:initial", ["beta"]),
+        ("lifecycle=IS_ANY_OF:initial,completed", ["alpha", "beta", "gamma"]),
+        ("lifecycle=IS_NONE_OF:initial,completed", []),
+        ("lifecycle=IS:live", []),
+        ("archived=IS:true&lifecycle=IS:archived", ["omega"]),
+    ],
+)
+def test_search__lifecycle_filter__by_the_furthest_stage(
+    admin_client: TestClient, params: str, expected: list[str]
+) -> None:
+    completed = admin_client.post(
+        features_url("default", "beta") + "/lifecycle/complete", json={"status": "kept"}
+    )
+    assert completed.status_code == 200, completed.text
+
+    assert names(admin_client, params) == expected
+
+
+@pytest.mark.usefixtures("flags")
+def test_search__lifecycle_shown_per_flag(admin_client: TestClient) -> None:
+    admin_client.post(
+        features_url("default", "beta") + "/lifecycle/complete", json={"status": "discarded"}
+    )
+
+    found = admin_client.get(SEARCH).json()["features"]
+
+    stages = {f["name"]: f["lifecycle"] for f in found}
+    assert stages["alpha"]["stage"] == "initial"
+    assert "status" not in stages["alpha"]
+    assert (stages["beta"]["stage"], stages["beta"]["status"]) == ("completed", "discarded")
+    assert stages["beta"]["enteredStageAt"].endswith("Z")
+
+
+@pytest.mark.usefixtures("flags")
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
         ("sortBy=name&sortOrder=desc", ["gamma", "beta", "alpha"]),
         ("sortBy=createdAt&sortOrder=desc", ["gamma", "beta", "alpha"]),
         ("sortBy=type", ["beta", "alpha", "gamma"]),
@@ -313,7 +352,7 @@ def test_search__anonymous__401(client: TestClient) -> None:
         "status=production:on",
         "archived=IS:maybe",
         "archived=true",
-        "lifecycle=IS:initial",
+        "lifecycle=IS:someday",
         "sortOrder=up",
         "limit=0",
         "limit=101",

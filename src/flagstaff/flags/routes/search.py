@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import AnyAccountDep, SessionDep
-from flagstaff.errors import BadDataError
+from flagstaff.flags.lifecycle import STAGES
 from flagstaff.flags.search import FeatureSearch
 from flagstaff.flags.search_query import (
     DEFAULT_LIMIT,
@@ -22,6 +22,7 @@ from flagstaff.flags.search_query import (
     parse_created_by,
     parse_date,
     parse_favorite,
+    parse_lifecycle,
     parse_state,
     parse_status,
     parse_tag,
@@ -80,8 +81,6 @@ def search_features(
     offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    if lifecycle:
-        raise BadDataError("Flagstaff does not track flag lifecycle stages: drop `lifecycle`")
     search = SearchQuery(
         terms=parse_terms(query),
         project=parse_condition("project", project, IS_OPERATORS),
@@ -89,6 +88,7 @@ def search_features(
         tag=parse_tag(tag),
         segment=parse_condition("segment", segment, TAG_OPERATORS),
         state=parse_state(state),
+        lifecycle=parse_lifecycle(lifecycle, STAGES),
         created_at=parse_date("createdAt", created_at),
         last_seen_at=parse_date("lastSeenAt", last_seen_at),
         created_by=parse_created_by(created_by),
