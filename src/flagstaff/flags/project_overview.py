@@ -4,9 +4,8 @@ event log and access rows at read time.
 Unleash stores some of these figures (a project's ``health``, the 30-day ``stats``, each flag's
 ``potentially_stale`` mark) through hourly jobs; here they are computed when asked, with the same
 rules, so they are never an hour behind. What Flagstaff has no data for is reported as Unleash
-reports a project with no such history: lifecycle stages are derived from where SDKs have seen a
-flag (no stage history: ``averageDays`` is null, nothing is ``completed``), and
-``projectMembersAddedCurrentWindow`` is 0 (project access rows carry no date)."""
+reports a project with no such history: lifecycle ``averageDays`` is null for a stage no flag has
+left yet, and ``projectMembersAddedCurrentWindow`` is 0 (project access rows carry no date)."""
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -26,10 +26,20 @@ from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
 from flagstaff.errors import NotFoundError
 from flagstaff.events.models import Event
 from flagstaff.flags.feature_types import stored_lifetimes
+from flagstaff.flags.lifecycle import (
+    COMPLETED,
+    COUNT_KEYS,
+    INITIAL,
+    LIVE,
+    PRE_LIVE,
+    RANK,
+    current_stages,
+)
 from flagstaff.flags.models import (
     Environment,
     Feature,
     FeatureEnvironment,
+    FeatureLifecycleStage,
     Project,
     ProjectEnvironment,
     Segment,
@@ -218,32 +228,37 @@ class ProjectOverviewService:
     def lifecycle_summary(
         self, project_id: str, flags: list[Feature], now: datetime
     ) -> dict[str, Any]:
-        seen_in = self._environment_types_seen(project_id)
-        live = sum(1 for f in flags if PRODUCTION in seen_in.get(f.name, ()))
-        pre_live = sum(1 for f in flags if f.name in seen_in) - live
-        archived = self._count_flags(project_id, Feature.archived_at)
-        return {
-            "initial": {"averageDays": None, "currentFlags": len(flags) - live - pre_live},
-            "preLive": {"averageDays": None, "currentFlags": pre_live},
-            "live": {"averageDays": None, "currentFlags": live},
-            "completed": {"averageDays": None, "currentFlags": 0},
-            "archived": {
-                "currentFlags": archived,
-                "last30Days": self._count_flags(project_id, Feature.archived_at, now - WINDOW),
-            },
+        """Active flags by their furthest stage, and the average days flags stayed in a stage
+        before entering the next one (None while no flag has left it)."""
+        stages = current_stages(self.session, [f.name for f in flags])
+        current = Counter(stages[f.name].stage if f.name in stages else INITIAL for f in flags)
+        average = self._average_days_in_stage(project_id)
+        summary: dict[str, Any] = {
+            COUNT_KEYS[stage]: {"averageDays": average.get(stage), "currentFlags": current[stage]}
+            for stage in (INITIAL, PRE_LIVE, LIVE, COMPLETED)
         }
+        summary["archived"] = {
+            "currentFlags": self._count_flags(project_id, Feature.archived_at),
+            "last30Days": self._count_flags(project_id, Feature.archived_at, now - WINDOW),
+        }
+        return summary
 
-    def _environment_types_seen(self, project_id: str) -> dict[str, set[str]]:
-        rows = self.session.execute(
-            select(FeatureEnvironment.feature_name, Environment.type)
-            .join(Environment, Environment.name == FeatureEnvironment.environment)
-            .join(Feature, Feature.name == FeatureEnvironment.feature_name)
-            .where(Feature.project == project_id, FeatureEnvironment.last_seen_at.is_not(None))
+    def _average_days_in_stage(self, project_id: str) -> dict[str, float]:
+        rows = self.session.scalars(
+            select(FeatureLifecycleStage)
+            .join(Feature, Feature.name == FeatureLifecycleStage.feature_name)
+            .where(Feature.project == project_id)
         )
-        seen: dict[str, set[str]] = {}
-        for name, env_type in rows:
-            seen.setdefault(name, set()).add(env_type)
-        return seen
+        by_flag: dict[str, list[FeatureLifecycleStage]] = {}
+        for row in rows:
+            by_flag.setdefault(row.feature_name, []).append(row)
+        days: dict[str, list[float]] = {}
+        for entered in by_flag.values():
+            entered.sort(key=lambda row: (row.created_at, RANK.get(row.stage, -1)))
+            for stage, following in pairwise(entered):
+                spent = (following.created_at - stage.created_at).total_seconds() / 86_400
+                days.setdefault(stage.stage, []).append(spent)
+        return {stage: round(sum(spent) / len(spent), 1) for stage, spent in days.items()}
 
     def _count_flags(
         self,

@@ -11,6 +11,7 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from flagstaff import revision
+from flagstaff.client_api.state import client_api_state
 from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
@@ -28,6 +29,7 @@ from flagstaff.flags.models import (
 )
 from flagstaff.flags.projects import ProjectFields, ProjectService
 from flagstaff.rbac.models import ProjectRoleAssignment
+from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.factories import login, make_user
 
 FEATURES = "/api/admin/projects/{project}/features"
@@ -138,3 +140,26 @@ def assert_error(response: Response, status: int, *fragments: str) -> dict[str, 
     for fragment in fragments:
         assert fragment in text, text
     return body
+
+
+def report(
+    context: AppContext,
+    client: TestClient,
+    environment: str,
+    *flags: str,
+    token: str | None = None,
+) -> None:
+    """An SDK in ``environment`` reports ``flags``; the buffer is then written."""
+    headers = auth(token or make_api_token(context, environment=environment, name="sdk"))
+    body = {
+        "appName": "shop",
+        "instanceId": "pod-1",
+        "bucket": {
+            "start": "2026-11-27T10:05:00Z",
+            "stop": "2026-11-27T10:15:00Z",
+            "toggles": {name: {"yes": 1, "no": 0} for name in flags},
+        },
+    }
+    assert client.post("/api/client/metrics", json=body, headers=headers).status_code == 202
+    client_api_state(context).metrics.flush()
+    context.watcher.check_now()  # this process's caches follow at once, not at the next poll

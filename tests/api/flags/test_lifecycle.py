@@ -11,13 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from flagstaff import revision
-from flagstaff.client_api.state import client_api_state
 from flagstaff.context import AppContext
 from flagstaff.events.service import SYSTEM
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.flags.models import FeatureLifecycleStage
 from flagstaff.flags.projects import ProjectFields, ProjectService
-from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.api_tokens.helpers import make_api_token
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import (
     assert_error,
@@ -27,6 +26,7 @@ from tests.api.flags.support import (
     features_url,
     make_caller,
     make_project,
+    report,
     snapshot,
 )
 
@@ -68,29 +68,6 @@ def feature_body(client: TestClient, feature: str = "f") -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def report(
-    context: AppContext,
-    client: TestClient,
-    environment: str,
-    *flags: str,
-    token: str | None = None,
-) -> None:
-    """An SDK in ``environment`` reports ``flags``; the buffer is then written."""
-    headers = auth(token or make_api_token(context, environment=environment, name="sdk"))
-    body = {
-        "appName": "shop",
-        "instanceId": "pod-1",
-        "bucket": {
-            "start": "2026-11-27T10:05:00Z",
-            "stop": "2026-11-27T10:15:00Z",
-            "toggles": {name: {"yes": 1, "no": 0} for name in flags},
-        },
-    }
-    assert client.post(METRICS, json=body, headers=headers).status_code == 202
-    client_api_state(context).metrics.flush()
-    context.watcher.check_now()  # this process's caches follow at once, not at the next poll
 
 
 @pytest.fixture

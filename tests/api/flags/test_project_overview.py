@@ -11,11 +11,18 @@ from sqlalchemy import update
 
 from flagstaff.context import AppContext
 from flagstaff.db import utcnow
-from flagstaff.flags.models import Feature, FeatureEnvironment
+from flagstaff.flags.models import Feature, FeatureEnvironment, FeatureLifecycleStage
 from flagstaff.flags.project_overview import Health
 from tests.api.api_tokens.helpers import create_via_api
 from tests.api.flags.caller_kinds import make_kind
-from tests.api.flags.support import assert_error, create_flag, env_url, make_project, snapshot
+from tests.api.flags.support import (
+    assert_error,
+    create_flag,
+    env_url,
+    make_project,
+    report,
+    snapshot,
+)
 from tests.factories import UserHandle
 
 BASE = "/api/admin/projects/{project}/"
@@ -195,8 +202,10 @@ def test_status__flags_tokens_segments_activity(
     admin_client: TestClient, context: AppContext
 ) -> None:
     _flags(admin_client, context)
-    _seen(context, "fresh", "production")
-    _seen(context, "old", "development")
+    on = "/api/admin/projects/default/features/fresh/environments/production/on"
+    assert admin_client.post(on).status_code == 200
+    report(context, admin_client, "production", "fresh")
+    report(context, admin_client, "development", "old")
     create_via_api(admin_client, projects=["default"])
     create_via_api(admin_client, tokenName="all")  # every project: not the project's own
     segment = {"name": "beta", "project": "default", "constraints": []}
@@ -271,3 +280,30 @@ def test_pages__by_caller__any_account_reads_sdk_tokens_refused(
     if status == 403:
         assert response.json()["name"] == "InvalidTokenError"
     assert snapshot(context) == before
+
+
+def test_status__lifecycle__completed_and_average_days_in_a_stage(
+    admin_client: TestClient, context: AppContext
+) -> None:
+    create_flag(admin_client, "done")
+    create_flag(admin_client, "waiting")
+    completed = admin_client.post(
+        "/api/admin/projects/default/features/done/lifecycle/complete", json={"status": "kept"}
+    )
+    assert completed.status_code == 200, completed.text
+    with context.database.transaction() as session:  # "done" was created three days earlier
+        session.execute(
+            update(FeatureLifecycleStage)
+            .where(
+                FeatureLifecycleStage.feature_name == "done",
+                FeatureLifecycleStage.stage == "initial",
+            )
+            .values(created_at=utcnow() - timedelta(days=3))
+        )
+
+    summary = admin_client.get(url("status")).json()["lifecycleSummary"]
+
+    assert summary["completed"]["currentFlags"] == 1
+    assert summary["initial"]["currentFlags"] == 1
+    assert summary["initial"]["averageDays"] == pytest.approx(3, abs=0.1)
+    assert summary["completed"]["averageDays"] is None  # no flag has left it
