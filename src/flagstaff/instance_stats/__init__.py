@@ -1,0 +1,1 @@
+"""Instance usage statistics (``/api/admin/instance-admin/statistics``), from the database."""
