@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from flagstaff import __version__, http_errors
+from flagstaff.accounts import inactive_routes
 from flagstaff.accounts import routes as accounts_routes
 from flagstaff.api_tokens import routes as api_tokens_routes
 from flagstaff.applications import routes as applications_routes
@@ -26,6 +27,7 @@ from flagstaff.favorites import routes as favorites_routes
 from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.instance import routes as instance_routes
+from flagstaff.instance_stats import routes as instance_stats_routes
 from flagstaff.maintenance import routes as maintenance_routes
 from flagstaff.playground import routes as playground_routes
 from flagstaff.rbac import routes as rbac_routes
@@ -71,6 +73,7 @@ def authenticated_routers() -> list[APIRouter]:
     """Everything else: a credential is resolved before any route runs."""
     routers: list[APIRouter] = []
     for module in (
+        inactive_routes,  # before accounts_routes: /user-admin/{id} would match 'inactive'
         accounts_routes,
         rbac_routes,
         events_routes,
@@ -84,6 +87,7 @@ def authenticated_routers() -> list[APIRouter]:
         edge_routes,
         transfer_routes,
         favorites_routes,
+        instance_stats_routes,
     ):
         routers.append(module.router)
     routers.extend(FLAG_ROUTERS)
