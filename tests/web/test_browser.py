@@ -262,6 +262,33 @@ def test_browser__flag__switch_on_and_add_a_strategy_with_a_constraint(
     )
 
 
+def test_browser__flag__add_a_link_star_it_and_remove_the_link(
+    live_server: LiveServer, admin: UserHandle, page: Page
+) -> None:
+    log_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/projects/default")
+    page.get_by_label("Name").fill("search-v2")
+    page.get_by_role("button", name="Create flag").click()
+    expect(page.get_by_role("heading", name="search-v2")).to_be_visible()
+    expect(page.locator("[data-lifecycle]")).to_have_text("initial")
+
+    page.get_by_label("URL").fill("github.com/acme/shop/issues/7")
+    page.get_by_label("Title").fill("Rollout issue")
+    page.get_by_role("button", name="Add link").click()
+    expect(page.get_by_role("status")).to_contain_text("Link added")
+    link = page.get_by_role("link", name="Rollout issue")
+    expect(link).to_have_attribute("href", "https://github.com/acme/shop/issues/7")
+
+    star = page.get_by_role("button", name="☆ Favorite")
+    expect(star).to_have_attribute("aria-pressed", "false")
+    star.click()
+    expect(page.get_by_role("button", name="★ Favorite")).to_have_attribute("aria-pressed", "true")
+
+    page.get_by_role("button", name="Remove link Rollout issue").click()
+    expect(page.get_by_role("status")).to_contain_text("Link removed")
+    expect(page.get_by_role("link", name="Rollout issue")).to_have_count(0)
+
+
 def test_browser__project__create_then_grant_change_and_remove_a_service_accounts_role(
     live_server: LiveServer, context: AppContext, admin: UserHandle, page: Page
 ) -> None:
