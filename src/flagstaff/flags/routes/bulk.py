@@ -3,16 +3,23 @@ cloning a flag."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
-from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, SessionDep, require
+from flagstaff.deps import ActorDep, SessionDep
 from flagstaff.flags.bulk import BulkService
 from flagstaff.flags.bulk_archive import ArchiveBulkService
 from flagstaff.flags.cloning import CloneService
-from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId
+from flagstaff.flags.routes.common import (
+    CreateFeatureDep,
+    DeleteFeatureDep,
+    Environment,
+    FeatureName,
+    ProjectId,
+    ToggleDep,
+    UpdateFeatureDep,
+)
 from flagstaff.flags.schemas import (
     BatchFeaturesIn,
     BatchStaleIn,
@@ -20,33 +27,12 @@ from flagstaff.flags.schemas import (
     CloneFeatureIn,
 )
 from flagstaff.flags.views import feature_created_json
-from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
 PROJECT = "/api/admin/projects/{projectId}"
 BULK_TOGGLE = PROJECT + "/bulk_features/environments/{environment}"
-
-CreateFeatureDep = Annotated[
-    Principal, Depends(require(Permission.CREATE_FEATURE, project_param="projectId"))
-]
-UpdateFeatureDep = Annotated[
-    Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
-]
-DeleteFeatureDep = Annotated[
-    Principal, Depends(require(Permission.DELETE_FEATURE, project_param="projectId"))
-]
-ToggleDep = Annotated[
-    Principal,
-    Depends(
-        require(
-            Permission.UPDATE_FEATURE_ENVIRONMENT,
-            project_param="projectId",
-            env_param="environment",
-        )
-    ),
-]
 
 
 @router.post(

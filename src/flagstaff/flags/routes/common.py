@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Depends, Path
 from pydantic import AfterValidator
 
 from flagstaff.auth.principal import Principal
+from flagstaff.deps import require
 from flagstaff.errors import PermissionDeniedError
 from flagstaff.flags.paths import restore_name
 from flagstaff.rbac.permissions import Permission
@@ -17,6 +18,22 @@ ProjectId = Annotated[str, Path(alias="projectId", max_length=100)]
 Environment = Annotated[str, Path(alias="environment", max_length=100)]
 FeatureName = Annotated[str, Path(alias="featureName"), AfterValidator(restore_name)]
 StrategyId = Annotated[str, Path(alias="strategyId", max_length=100)]
+
+
+def project_permission(permission: Permission) -> Any:
+    """The caller must hold ``permission`` in the path's project."""
+    return Depends(require(permission, project_param="projectId"))
+
+
+def env_permission(permission: Permission) -> Any:
+    """The caller must hold ``permission`` in the path's project and environment."""
+    return Depends(require(permission, project_param="projectId", env_param="environment"))
+
+
+CreateFeatureDep = Annotated[Principal, project_permission(Permission.CREATE_FEATURE)]
+UpdateFeatureDep = Annotated[Principal, project_permission(Permission.UPDATE_FEATURE)]
+DeleteFeatureDep = Annotated[Principal, project_permission(Permission.DELETE_FEATURE)]
+ToggleDep = Annotated[Principal, env_permission(Permission.UPDATE_FEATURE_ENVIRONMENT)]
 
 
 def ensure_allowed(

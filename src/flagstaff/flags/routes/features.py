@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.auth.principal import Principal
 from flagstaff.deps import (
     ActorDep,
     AdminDep,
@@ -16,13 +15,19 @@ from flagstaff.deps import (
     ContextDep,
     PrincipalDep,
     SessionDep,
-    require,
 )
 from flagstaff.flags import lookup
 from flagstaff.flags.feature_types import FeatureTypeService
 from flagstaff.flags.features import FeatureFields, FeatureService
 from flagstaff.flags.models import Feature
-from flagstaff.flags.routes.common import FeatureName, ProjectId, ensure_allowed
+from flagstaff.flags.routes.common import (
+    CreateFeatureDep,
+    DeleteFeatureDep,
+    FeatureName,
+    ProjectId,
+    UpdateFeatureDep,
+    ensure_allowed,
+)
 from flagstaff.flags.schemas import (
     CreateFeatureIn,
     PatchOperationIn,
@@ -38,15 +43,6 @@ from flagstaff.schemas import InputModel
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
 FEATURE_PATH = "/api/admin/projects/{projectId}/features/{featureName}"
-CreateFeatureDep = Annotated[
-    Principal, Depends(require(Permission.CREATE_FEATURE, project_param="projectId"))
-]
-UpdateFeatureDep = Annotated[
-    Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
-]
-DeleteFeatureDep = Annotated[
-    Principal, Depends(require(Permission.DELETE_FEATURE, project_param="projectId"))
-]
 
 
 FeatureTypeId = Annotated[str, Path(alias="id", max_length=100, pattern=r"^[^\x00]*$")]

@@ -4,25 +4,20 @@ Unleash."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
-from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.flags.lifecycle import LifecycleService, stage_json
-from flagstaff.flags.routes.common import FeatureName, ProjectId
+from flagstaff.flags.routes.common import FeatureName, ProjectId, UpdateFeatureDep
 from flagstaff.flags.routes.search import visibility
 from flagstaff.flags.schemas import LifecycleCompletedIn
-from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
 LIFECYCLE = "/api/admin/projects/{projectId}/features/{featureName}/lifecycle"
-UpdateFeatureDep = Annotated[
-    Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
-]
 
 
 @router.get(LIFECYCLE, operation_id="getFeatureLifecycle")

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
-from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, SessionDep, require
+from flagstaff.deps import ActorDep, SessionDep
 from flagstaff.flags.links import LinkService
-from flagstaff.flags.routes.common import FeatureName, ProjectId
+from flagstaff.flags.routes.common import FeatureName, ProjectId, UpdateFeatureDep
 from flagstaff.flags.schemas import LinkIn
-from flagstaff.rbac.permissions import Permission
 from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
 LINKS = "/api/admin/projects/{projectId}/features/{featureName}/link"
 LinkId = Annotated[str, Path(alias="linkId")]
-UpdateFeatureDep = Annotated[
-    Principal, Depends(require(Permission.UPDATE_FEATURE, project_param="projectId"))
-]
 
 
 @router.post(LINKS, operation_id="createFeatureLink", status_code=204)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.flags.constraints import validate_constraint
-from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId, StrategyId
+from flagstaff.flags.routes.common import (
+    Environment,
+    FeatureName,
+    ProjectId,
+    StrategyId,
+    env_permission,
+)
 from flagstaff.flags.schemas import (
     ConstraintIn,
     PatchOperationIn,
@@ -29,13 +35,9 @@ STRATEGIES = (
 ONE = STRATEGIES + "/{strategyId}"
 
 
-def _env_permission(permission: Permission) -> Any:
-    return Depends(require(permission, project_param="projectId", env_param="environment"))
-
-
-CreateDep = Annotated[Principal, _env_permission(Permission.CREATE_FEATURE_STRATEGY)]
-UpdateDep = Annotated[Principal, _env_permission(Permission.UPDATE_FEATURE_STRATEGY)]
-DeleteDep = Annotated[Principal, _env_permission(Permission.DELETE_FEATURE_STRATEGY)]
+CreateDep = Annotated[Principal, env_permission(Permission.CREATE_FEATURE_STRATEGY)]
+UpdateDep = Annotated[Principal, env_permission(Permission.UPDATE_FEATURE_STRATEGY)]
+DeleteDep = Annotated[Principal, env_permission(Permission.DELETE_FEATURE_STRATEGY)]
 
 
 def strategy_input(body: StrategyIn) -> StrategyInput:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response
 from flagstaff.auth.principal import Principal
 from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.flags import lookup
-from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId
+from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId, ToggleDep
 from flagstaff.flags.schemas import PatchOperationIn, PushVariantsIn, VariantIn, dumped
 from flagstaff.flags.toggles import ToggleService
 from flagstaff.flags.views import feature_environment_json
@@ -20,16 +20,6 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
 FEATURE_PATH = "/api/admin/projects/{projectId}/features/{featureName}"
 ENV_PATH = FEATURE_PATH + "/environments/{environment}"
-ToggleDep = Annotated[
-    Principal,
-    Depends(
-        require(
-            Permission.UPDATE_FEATURE_ENVIRONMENT,
-            project_param="projectId",
-            env_param="environment",
-        )
-    ),
-]
 EnvVariantsDep = Annotated[
     Principal,
     Depends(
