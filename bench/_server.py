@@ -35,7 +35,7 @@ class Server:
         return float("nan")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -45,7 +45,7 @@ def _free_port() -> int:
 @contextmanager
 def server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     with tempfile.TemporaryDirectory() as data_dir:
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "FLAGSTAFF_DATA_DIR": data_dir,

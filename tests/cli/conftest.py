@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import fcntl
 import itertools
 import os
 from collections.abc import Iterator
@@ -33,29 +32,7 @@ def _installation(tmp_path: Path) -> Iterator[Installation]:
             drop_schema(schema)
 
 
-@contextmanager
-def _cli_lock(tmp_path_factory: pytest.TempPathFactory, mode: int) -> Iterator[None]:
-    """A lock every xdist worker of this run shares (in the run's base temporary directory):
-    CLI tests hold it shared, a measurement holds it alone."""
-    path = tmp_path_factory.getbasetemp().parent / "flagstaff-cli.lock"
-    with path.open("a") as handle:
-        fcntl.flock(handle, mode)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture
-def install(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installation]:
-    with _cli_lock(tmp_path_factory, fcntl.LOCK_SH), _installation(tmp_path) as installation:
-        yield installation
-
-
-@pytest.fixture
-def install_alone(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Installation]:
-    """An installation while no other CLI test runs a command or a server: for timing."""
-    with _cli_lock(tmp_path_factory, fcntl.LOCK_EX), _installation(tmp_path) as installation:
+def install(tmp_path: Path) -> Iterator[Installation]:
+    with _installation(tmp_path) as installation:
         yield installation
