@@ -10,26 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from flagstaff.applications.sdks import is_frontend, outdated
 from flagstaff.client_api.models import ClientApplication, ClientInstance, ClientMetric
-from flagstaff.db import utcnow
+from flagstaff.db import batches, engine_insert, utcnow
 from flagstaff.errors import NotFoundError
 from flagstaff.events.service import SYSTEM, Actor, EventService
 from flagstaff.flags.models import Feature, StrategyDefinition
 from flagstaff.schemas import iso
-
-CHUNK = 500
-
-
-def _insert(session: Session) -> Any:
-    table = ClientApplication.__table__
-    assert isinstance(table, Table)
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def created_data(app: ClientApplication) -> dict[str, Any]:
@@ -49,11 +39,10 @@ def register_seen(session: Session, names: Iterable[str], actor: Actor = SYSTEM)
     one records ``application-created``. Concurrent batches create a name once."""
     events = EventService(session)
     ordered = sorted(set(names))
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
+    for chunk in batches(ordered):
         now = utcnow()
         statement = (
-            _insert(session)
+            engine_insert(session, ClientApplication)
             .values([{"app_name": n, "created_by": actor.name, "created_at": now} for n in chunk])
             .on_conflict_do_nothing(index_elements=["app_name"])
             .returning(ClientApplication.app_name)
@@ -229,7 +218,7 @@ class ApplicationService:
         ``application-created``; a change records nothing, as in Unleash."""
         now = utcnow()
         statement = (
-            _insert(self.session)
+            engine_insert(self.session, ClientApplication)
             .values(app_name=app_name, created_by=actor.name, created_at=now, **changes)
             .on_conflict_do_nothing(index_elements=["app_name"])
             .returning(ClientApplication.app_name)

@@ -10,13 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.applications.service import register_seen
@@ -27,7 +24,7 @@ from flagstaff.client_api.schemas import (
     ClientRegistrationIn,
     moment,
 )
-from flagstaff.db import Database, utcnow
+from flagstaff.db import Database, batches, engine_insert, utcnow
 from flagstaff.flags import lifecycle
 from flagstaff.flags.models import Feature
 from flagstaff.periodic import Periodic
@@ -35,7 +32,6 @@ from flagstaff.periodic import Periodic
 log = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 10.0
-CHUNK = 500
 # At most this many distinct keys wait in memory; past it the oldest batch is flushed early.
 MAX_PENDING_KEYS = 50_000
 
@@ -185,22 +181,12 @@ class MetricsBuffer:
         self.safe_flush()
 
 
-def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
-def _insert(session: Session, table: Table) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def _known_flags(session: Session, names: set[str]) -> set[str]:
     """Metrics of flags that do not exist are dropped: SDKs must not fill the table with
     names of their choosing."""
     known: set[str] = set()
     ordered = sorted(names)
-    for chunk in _chunks(ordered):
+    for chunk in batches(ordered):
         known.update(session.scalars(select(Feature.name).where(Feature.name.in_(chunk))))
     return known
 
@@ -233,27 +219,23 @@ def _write_metrics(session: Session, metrics: dict[MetricKey, Counts]) -> int:
         for variant, count in sorted(counts.variants.items())
         if count
     ]
-    metric_table = ClientMetric.__table__
-    variant_table = ClientMetricVariant.__table__
-    assert isinstance(metric_table, Table)
-    assert isinstance(variant_table, Table)
-    for chunk in _chunks(rows):
-        statement = _insert(session, metric_table).values(list(chunk))
+    for chunk in batches(rows):
+        statement = engine_insert(session, ClientMetric).values(list(chunk))
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["feature_name", "app_name", "environment", "timestamp"],
                 set_={
-                    "yes": metric_table.c.yes + statement.excluded.yes,
-                    "no": metric_table.c.no + statement.excluded.no,
+                    "yes": ClientMetric.yes + statement.excluded.yes,
+                    "no": ClientMetric.no + statement.excluded.no,
                 },
             )
         )
-    for chunk in _chunks(variant_rows):
-        statement = _insert(session, variant_table).values(list(chunk))
+    for chunk in batches(variant_rows):
+        statement = engine_insert(session, ClientMetricVariant).values(list(chunk))
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["feature_name", "app_name", "environment", "timestamp", "variant"],
-                set_={"count": variant_table.c.count + statement.excluded.count},
+                set_={"count": ClientMetricVariant.count + statement.excluded.count},
             )
         )
     return len(rows)
@@ -262,8 +244,6 @@ def _write_metrics(session: Session, metrics: dict[MetricKey, Counts]) -> int:
 def _write_registrations(
     session: Session, registrations: list[tuple[Registration, datetime]]
 ) -> None:
-    table = ClientInstance.__table__
-    assert isinstance(table, Table)
     rows = [
         {
             "app_name": r.app_name,
@@ -278,8 +258,8 @@ def _write_registrations(
         }
         for r, seen in sorted(registrations, key=lambda item: item[0].app_name)
     ]
-    for chunk in _chunks(rows):
-        statement = _insert(session, table).values(list(chunk))
+    for chunk in batches(rows):
+        statement = engine_insert(session, ClientInstance).values(list(chunk))
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=["app_name", "instance_id", "environment"],

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.db import engine_insert, utcnow
 from flagstaff.errors import NotFoundError, OperationDeniedError, UnauthorizedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
@@ -33,7 +33,7 @@ class FavoriteService:
     def add_project(self, actor: Actor, account_id: int | None, project_id: str) -> None:
         user_id = self._account(account_id)
         lookup.project(self.session, project_id)
-        self._insert(FavoriteProject(project=project_id, user_id=user_id))
+        self._insert(FavoriteProject, project=project_id, user_id=user_id)
         self.events.record(
             actor, "project-favorited", data={"project": project_id}, project=project_id
         )
@@ -55,7 +55,7 @@ class FavoriteService:
     ) -> None:
         user_id = self._account(account_id)
         self._feature(project_id, feature_name)
-        self._insert(FavoriteFeature(feature_name=feature_name, user_id=user_id))
+        self._insert(FavoriteFeature, feature_name=feature_name, user_id=user_id)
         # Unleash names the flag but no project on these events.
         self.events.record(
             actor, "feature-favorited", data={"feature": feature_name}, feature_name=feature_name
@@ -123,17 +123,7 @@ class FavoriteService:
             )
         return found
 
-    def _insert(self, row: FavoriteFeature | FavoriteProject) -> None:
+    def _insert(self, model: type[FavoriteFeature | FavoriteProject], **row: object) -> None:
         """Adds the mark unless it is there already (or a racing request just added it)."""
-        key = (
-            (row.feature_name, row.user_id)
-            if isinstance(row, FavoriteFeature)
-            else (row.project, row.user_id)
-        )
-        if self.session.get(type(row), key) is not None:
-            return
-        try:
-            with self.session.begin_nested():
-                self.session.add(row)
-        except IntegrityError:
-            pass  # the same mark, added by a concurrent request
+        statement = engine_insert(self.session, model).values(created_at=utcnow(), **row)
+        self.session.execute(statement.on_conflict_do_nothing())

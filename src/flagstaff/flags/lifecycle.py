@@ -22,13 +22,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Subquery, Table, case, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Subquery, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff import revision
-from flagstaff.db import utcnow
+from flagstaff.db import batches, engine_insert, utcnow
 from flagstaff.errors import NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
@@ -61,7 +60,6 @@ COUNT_KEYS = {
     COMPLETED: "completed",
     ARCHIVED: "archived",
 }
-CHUNK = 500
 
 
 def stage_json(row: FeatureLifecycleStage) -> dict[str, Any]:
@@ -102,8 +100,7 @@ def current_ranks() -> Subquery:
 def current_stages(session: Session, names: Sequence[str]) -> dict[str, FeatureLifecycleStage]:
     """The furthest stage of each named flag that has one."""
     rows: dict[str, list[FeatureLifecycleStage]] = {}
-    for start in range(0, len(names), CHUNK):
-        chunk = names[start : start + CHUNK]
+    for chunk in batches(names):
         for row in session.scalars(
             select(FeatureLifecycleStage).where(FeatureLifecycleStage.feature_name.in_(chunk))
         ):
@@ -236,8 +233,7 @@ def enter_seen(session: Session, seen: Iterable[tuple[str, str]]) -> int:
     active: set[str] = set()
     entered: set[tuple[str, str]] = set()
     enabled: set[tuple[str, str]] = set()
-    for start in range(0, len(names), CHUNK):
-        chunk = names[start : start + CHUNK]
+    for chunk in batches(names):
         active.update(
             session.scalars(
                 select(Feature.name)
@@ -294,10 +290,6 @@ def enter_seen(session: Session, seen: Iterable[tuple[str, str]]) -> int:
 
 
 def _insert_ignoring_conflicts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    table = FeatureLifecycleStage.__table__
-    assert isinstance(table, Table)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(rows), CHUNK):
-        statement = insert(table).values(list(rows[start : start + CHUNK]))
+    for batch in batches(rows):
+        statement = engine_insert(session, FeatureLifecycleStage).values(list(batch))
         session.execute(statement.on_conflict_do_nothing(index_elements=["feature_name", "stage"]))

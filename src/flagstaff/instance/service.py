@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.db import utcnow
+from flagstaff.db import engine_insert, utcnow
 from flagstaff.events.service import Actor, EventService
 from flagstaff.instance.models import InstanceSetting
 
@@ -55,15 +54,11 @@ class InstanceSettingsService:
         )
 
     def _insert(self, name: str, content: dict[str, Any]) -> bool:
-        table = InstanceSetting.__table__
-        assert isinstance(table, Table)
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(table)
+            engine_insert(self.session, InstanceSetting)
             .values(name=name, content=content, updated_at=utcnow())
             .on_conflict_do_nothing(index_elements=["name"])
-            .returning(table.c.name)
+            .returning(InstanceSetting.name)
         )
         return self.session.execute(statement).first() is not None
 
