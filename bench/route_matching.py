@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/route_matching.py [repetitions]
 Builds the app on a throwaway SQLite database and, for a few paths from early to late in the route
 table (and a 404), times how long finding the route takes: first asking every included router as
-FastAPI does, then through flagstaff.route_gate. Prints microseconds per match and the ratio.
+FastAPI does, then through flagstaff.core.route_gate. Prints microseconds per match and the ratio.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Match
 
 from flagstaff.app import create_app
 from flagstaff.config import Settings
-from flagstaff.route_gate import GatedRouter
+from flagstaff.core.route_gate import GatedRouter
 
 PATHS = (
     "/health",

@@ -16,14 +16,15 @@ import timeit
 from datetime import timedelta
 from pathlib import Path
 
-from flagstaff import bootstrap, migrate
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService, NewUser
 from flagstaff.auth.passwords import Passwords
 from flagstaff.config import Settings
-from flagstaff.context import AppContext
-from flagstaff.db import Database, utcnow
+from flagstaff.core import migrate
+from flagstaff.core.db import Database, utcnow
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
+from flagstaff.startup import bootstrap
 from flagstaff.tokens import format
 from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
 

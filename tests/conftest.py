@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from flagstaff.app import create_app
 from flagstaff.auth.passwords import Passwords
 from flagstaff.config import Settings
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.db import TemplateDatabase
 from tests.factories import PASSWORD, UserHandle, login, make_user
 

@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
-from flagstaff import bootstrap, migrate
-from flagstaff.db import Base, Database
+from flagstaff.core import migrate
+from flagstaff.core.db import Base, Database
+from flagstaff.startup import bootstrap
 
 POSTGRES_URL = os.environ.get("FLAGSTAFF_TEST_DATABASE_URL", "")
 

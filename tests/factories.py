@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.context import AppContext
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
 
 PASSWORD = "Corr3ct-Horse!"
 _counter = itertools.count(1)

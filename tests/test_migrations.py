@@ -16,9 +16,9 @@ from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
 from sqlalchemy import CheckConstraint, Connection, inspect
 
-from flagstaff import migrate
-from flagstaff.db import Database
-from flagstaff.models import Base
+from flagstaff.core import migrate
+from flagstaff.core.db import Database
+from flagstaff.migrations.tables import Base
 from tests.db import create_schema, drop_schema, on_postgres, postgres_url
 
 SCRIPTS = ScriptDirectory.from_config(migrate.alembic_config())

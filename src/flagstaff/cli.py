@@ -10,16 +10,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from flagstaff import __version__, logs
+from flagstaff import __version__
 from flagstaff.config import ConfigError, Settings, load_settings
-from flagstaff.errors import FlagstaffError
+from flagstaff.core import logs
+from flagstaff.core.errors import FlagstaffError
 
 # The application's modules are imported by the commands that use them, not here: importing
 # them all takes a second, which `--help` and a refused configuration should not pay.
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from flagstaff.bootstrap import FirstAdmin
+    from flagstaff.startup.bootstrap import FirstAdmin
 
 log = logging.getLogger("flagstaff")
 
@@ -30,10 +31,11 @@ def prepare(settings: Settings, then: Callable[[Session], None] | None = None) -
     """Migrate, sync predefined roles and create the first admin, under the migration lock, so
     that processes starting together do this once. ``then`` runs in the same transaction: if it
     fails, nothing of the transaction is kept. Returns the admin if one was created."""
-    from flagstaff import bootstrap, migrate
     from flagstaff.api_tokens.initial import ensure_initial_api_tokens
     from flagstaff.auth.passwords import Passwords
-    from flagstaff.db import Database
+    from flagstaff.core import migrate
+    from flagstaff.core.db import Database
+    from flagstaff.startup import bootstrap
 
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     settings.server_secret  # noqa: B018 - create the key file now, before workers race for it
@@ -100,8 +102,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from flagstaff import migrate
-    from flagstaff.db import Database
+    from flagstaff.core import migrate
+    from flagstaff.core.db import Database
 
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     database = Database(settings.sqlalchemy_url)
@@ -115,8 +117,8 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_downgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from flagstaff import migrate
-    from flagstaff.db import Database
+    from flagstaff.core import migrate
+    from flagstaff.core.db import Database
 
     database = Database(settings.sqlalchemy_url)
     try:

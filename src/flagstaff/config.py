@@ -14,7 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from flagstaff.instance.origins import first_invalid
+from flagstaff.core.origins import first_invalid
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 
 
 def test_health__anonymous__good(client: TestClient) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flagstaff.models import Base
+from flagstaff.migrations.tables import Base
 from tests.cli.harness import Installation
 
 

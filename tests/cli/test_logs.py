@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from flagstaff.logs import JsonFormatter, LogfmtFormatter, redact_query, scrub
+from flagstaff.core.logs import JsonFormatter, LogfmtFormatter, redact_query, scrub
 from tests.cli.harness import Installation, login
 
 ADMIN_PASSWORD = "Adm1n-Secret-Pass!"

@@ -17,7 +17,7 @@ import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flagstaff.app import create_app
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 
 
 @dataclass

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from flagstaff.client_api.models import ClientInstance
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.sdk.live import LiveServer, live_server, wait_for
 from tests.sdk.node.driver import NodeSdk, node

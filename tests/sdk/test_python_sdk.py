@@ -11,7 +11,7 @@ import pytest
 from UnleashClient import UnleashClient
 from UnleashClient.utils import InstanceAllowType
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.sdk.live import LiveServer, live_server, wait_for
 

@@ -16,7 +16,7 @@ from UnleashClient import UnleashClient
 from UnleashClient.utils import InstanceAllowType
 
 from flagstaff.config import Settings
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.conftest import FAST_PASSWORDS
 from tests.sdk.live import LiveServer, live_server, wait_for

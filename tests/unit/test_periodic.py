@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from flagstaff.periodic import Periodic
+from flagstaff.core.periodic import Periodic
 
 
 def threads_named(name: str) -> list[threading.Thread]:

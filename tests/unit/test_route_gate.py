@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.routing import _IncludedRouter
 from starlette.routing import Match
 
-from flagstaff.route_gate import GatedRouter
+from flagstaff.core.route_gate import GatedRouter
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 EXTRA_PATHS = (

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from flagstaff.accounts.service import AccountService
 from flagstaff.auth.principal import CredentialKind, Principal
 from flagstaff.auth.resolver import account_principal
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.access import ProjectAccessService
 from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import ADMIN_ROLE_ID
 from flagstaff.service_accounts.service import ServiceAccountService
 from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from playwright.sync_api import Page, expect
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.factories import PASSWORD, make_user
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.web.routes import PAGE_MODULES, public_router
 from tests.factories import UserHandle, make_user
 from tests.web.factories import make_pat, make_sa_token, make_service_account

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import PHONE, LiveServer

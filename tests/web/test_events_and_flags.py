@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import select
 
-from flagstaff.context import AppContext
 from flagstaff.flags.models import Feature, FeatureEnvironment, FeatureStrategy
+from flagstaff.http.context import AppContext
 from tests.web.factories import make_sa_token, make_service_account
 from tests.web.helpers import (
     assert_form_error,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.flags.models import FeatureLink
+from flagstaff.http.context import AppContext
 from tests.web.helpers import assert_shows, post_form, web_login_new_user
 
 PAGE = "/projects/default/features/checkout"

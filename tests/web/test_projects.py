@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import func, select
 
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.flags.models import Project
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import ADMIN_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.factories import make_project, make_service_account, project_roles

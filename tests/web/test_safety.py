@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.web.security import CONTENT_SECURITY_POLICY
 from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.factories import make_sa_token, make_service_account

@@ -11,9 +11,9 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID
 from flagstaff.rbac.service import PermissionRef, RoleService
 from flagstaff.tokens.models import AccountToken

@@ -11,9 +11,9 @@ from httpx2 import Response
 from sqlalchemy import select, update
 
 from flagstaff.accounts.models import Account
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
 from flagstaff.events.models import Event
+from flagstaff.http.context import AppContext
 from flagstaff.tokens.models import AccountToken
 from tests.web.factories import make_sa_token, make_service_account
 from tests.web.helpers import (

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from flagstaff.api_tokens.models import ApiToken
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.tokens.models import AccountToken
 from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.helpers import (

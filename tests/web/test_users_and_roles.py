@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from flagstaff.accounts.models import Account
-from flagstaff.context import AppContext
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.service import PermissionRef, RoleService
 from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.factories import admin_principal, make_service_account

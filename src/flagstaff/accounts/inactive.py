@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService
 from flagstaff.auth.passwords import Passwords
-from flagstaff.db import utcnow
-from flagstaff.errors import BadDataError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import Actor
 from flagstaff.tokens.models import AccountToken
 

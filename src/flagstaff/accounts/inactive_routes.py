@@ -9,9 +9,9 @@ from pydantic import ConfigDict, Field, StrictInt
 
 from flagstaff.accounts.inactive import InactiveUser, InactiveUsers
 from flagstaff.accounts.schemas import MAX_ID
-from flagstaff.deps import ActorDep, AdminDep, ContextDep, SessionDep
-from flagstaff.routing import TransactionalRoute
-from flagstaff.schemas import InputModel, iso
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import InputModel, iso
+from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 

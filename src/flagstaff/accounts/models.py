@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flagstaff.db import Base, UTCDateTime, utcnow
+from flagstaff.core.db import Base, UTCDateTime, utcnow
 from flagstaff.rbac.models import Role
 
 MAX_NAME_LENGTH = 255

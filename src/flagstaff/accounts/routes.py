@@ -31,19 +31,19 @@ from flagstaff.accounts.service import AccountService, NewUser, UserChanges
 from flagstaff.auth.passwords import check_strength
 from flagstaff.auth.principal import CredentialKind, Principal
 from flagstaff.auth.service import count_sessions
-from flagstaff.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
-from flagstaff.errors import (
+from flagstaff.core.errors import (
     BadDataError,
     NotFoundError,
     OperationDeniedError,
     PasswordMismatchError,
     UnauthorizedError,
 )
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.models import Environment
+from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.schemas import role_out
 from flagstaff.rbac.service import RoleService
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, EmailStr, Field, StrictBool, StrictInt, StrictStr
 
 from flagstaff.accounts.models import Account
+from flagstaff.core.schemas import InputModel, Name, WireModel, iso
 from flagstaff.rbac.models import ANY_ENVIRONMENT, Role
 from flagstaff.rbac.schemas import RoleOut
-from flagstaff.schemas import InputModel, Name, WireModel, iso
 
 MAX_ID = 2_147_483_647  # the largest id an integer column holds on both engines
 

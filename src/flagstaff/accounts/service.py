@@ -8,12 +8,12 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
 from flagstaff.accounts.models import Account
 from flagstaff.auth.models import LoginSession
 from flagstaff.auth.passwords import Passwords, check_strength
 from flagstaff.auth.principal import Principal
-from flagstaff.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
+from flagstaff.core import revision
+from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.models import DEFAULT_PROJECT, Project
 from flagstaff.rbac.models import ProjectRoleAssignment, Role

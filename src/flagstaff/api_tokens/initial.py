@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from flagstaff.api_tokens import format
 from flagstaff.api_tokens.models import ApiToken
 from flagstaff.api_tokens.service import DIGEST_PURPOSE, ApiTokenService, NewApiToken
-from flagstaff.auth.keys import Keys
 from flagstaff.config import ConfigError, Settings
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.errors import FlagstaffError
+from flagstaff.core.keys import Keys
 from flagstaff.events.service import SYSTEM
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flagstaff.db import Base, UTCDateTime, utcnow
+from flagstaff.core.db import Base, UTCDateTime, utcnow
 from flagstaff.flags.models import NAME_LENGTH
 
 TOKEN_TYPES = ("client", "frontend", "admin")

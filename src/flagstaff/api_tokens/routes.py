@@ -14,12 +14,12 @@ from flagstaff.api_tokens.schemas import (
 )
 from flagstaff.api_tokens.service import ApiTokenService, NewApiToken, normalize_type
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
-from flagstaff.errors import BadDataError, NotFoundError, PermissionDeniedError
+from flagstaff.core.errors import BadDataError, NotFoundError, PermissionDeniedError
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.models import Project
+from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["API tokens"])
 

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from flagstaff.api_tokens import format
 from flagstaff.api_tokens.models import ApiToken, ApiTokenProject
-from flagstaff.auth.keys import Keys
-from flagstaff.db import utcnow
-from flagstaff.errors import BadDataError, NotFoundError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import BadDataError, NotFoundError
+from flagstaff.core.keys import Keys
+from flagstaff.core.revision import Revision
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.models import Environment, Project
-from flagstaff.revision import Revision
-from flagstaff.schemas import iso
 
 DIGEST_PURPOSE = "api-token"
 MAX_TOKENS = 2000  # Unleash's default resource limit

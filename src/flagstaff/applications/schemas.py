@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import StringConstraints, field_validator
 
-from flagstaff.schemas import InputModel, LongText
+from flagstaff.core.schemas import InputModel, LongText
 
 MAX_URL = 1000
 Url = Annotated[str, StringConstraints(strict=True, max_length=MAX_URL)]

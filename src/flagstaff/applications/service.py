@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from flagstaff.applications.sdks import is_frontend, outdated
 from flagstaff.client_api.models import ClientApplication, ClientInstance, ClientMetric
-from flagstaff.db import batches, engine_insert, utcnow
-from flagstaff.errors import NotFoundError
+from flagstaff.core.db import batches, engine_insert, utcnow
+from flagstaff.core.errors import NotFoundError
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import SYSTEM, Actor, EventService
 from flagstaff.flags.models import Feature, StrategyDefinition
-from flagstaff.schemas import iso
 
 
 def created_data(app: ClientApplication) -> dict[str, Any]:

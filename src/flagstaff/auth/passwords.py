@@ -10,7 +10,7 @@ import string
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128

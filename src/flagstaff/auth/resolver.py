@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.auth.cache import MISS, CredentialCache
-from flagstaff.auth.keys import Keys
 from flagstaff.auth.models import LoginSession
 from flagstaff.auth.principal import CredentialKind, Principal
 from flagstaff.auth.seen import SeenTracker
-from flagstaff.db import Database, utcnow
+from flagstaff.core.db import Database, utcnow
+from flagstaff.core.keys import Keys
 from flagstaff.rbac.grants import load_grants
 
 SESSION_PURPOSE = "session"

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 from flagstaff.accounts.schemas import user_out
 from flagstaff.auth.schemas import LoginIn
 from flagstaff.auth.service import LoginService, count_sessions
-from flagstaff.deps import SESSION_COOKIE, ContextDep, SessionDep
-from flagstaff.errors import PasswordMismatchError
-from flagstaff.routing import TransactionalRoute
+from flagstaff.core.errors import PasswordMismatchError
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Auth"])
 

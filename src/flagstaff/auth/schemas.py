@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictStr
 
-from flagstaff.schemas import InputModel
+from flagstaff.core.schemas import InputModel
 
 
 class LoginIn(InputModel):

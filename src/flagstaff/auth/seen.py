@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from flagstaff.auth.principal import KIND_BITS, CredentialKind
-from flagstaff.db import Database, utcnow
-from flagstaff.periodic import Periodic
+from flagstaff.core.db import Database, utcnow
+from flagstaff.core.periodic import Periodic
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
 from flagstaff.accounts.models import Account
 from flagstaff.auth.models import LoginSession
 from flagstaff.auth.passwords import Passwords
-from flagstaff.db import utcnow
-from flagstaff.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.core import revision
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
 
 WRONG_CREDENTIALS = (
     "The combination of password and username you provided is invalid. If you have forgotten "

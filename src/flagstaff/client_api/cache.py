@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from flagstaff.client_api.payload import Payload, Scope, build
-from flagstaff.db import Database
+from flagstaff.core.db import Database
 
 # A flood of distinct ``namePrefix`` values must not grow memory without bound.
 MAX_ENTRIES = 512

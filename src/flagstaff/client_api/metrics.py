@@ -24,10 +24,10 @@ from flagstaff.client_api.schemas import (
     ClientRegistrationIn,
     moment,
 )
-from flagstaff.db import Database, batches, engine_insert, utcnow
+from flagstaff.core.db import Database, batches, engine_insert, utcnow
+from flagstaff.core.periodic import Periodic
 from flagstaff.flags import lifecycle
 from flagstaff.flags.models import Feature
-from flagstaff.periodic import Periodic
 
 log = logging.getLogger(__name__)
 

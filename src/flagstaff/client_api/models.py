@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.db import Base, JSONType, UTCDateTime, utcnow
+from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
 from flagstaff.flags.models import ID_LENGTH, NAME_LENGTH
 
 

@@ -24,8 +24,8 @@ import orjson
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
-from flagstaff.db import Database
+from flagstaff.core import revision
+from flagstaff.core.db import Database
 from flagstaff.flags.models import (
     Feature,
     FeatureDependency,

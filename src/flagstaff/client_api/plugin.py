@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from flagstaff.client_api.asgi import ClientApiMiddleware
 from flagstaff.client_api.routes import admin_router, client_router
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
 from flagstaff.edge.routes import public_router as edge_router
 from flagstaff.frontend_api.cors import FrontendCors
 from flagstaff.frontend_api.routes import router as frontend_router
+from flagstaff.http.context import AppContext
 
 
 def install_sdk_apis(app: FastAPI, context: AppContext) -> None:

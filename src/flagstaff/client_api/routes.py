@@ -16,13 +16,13 @@ from flagstaff.client_api import handlers
 from flagstaff.client_api.models import ClientMetric, ClientMetricVariant
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_principal
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
-from flagstaff.deps import ContextDep, PrincipalDep, SessionDep
-from flagstaff.errors import FlagstaffError, NotFoundError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import FlagstaffError, NotFoundError
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import iso
 from flagstaff.flags.models import Feature
-from flagstaff.routing import TransactionalRoute
-from flagstaff.schemas import iso
+from flagstaff.http.context import AppContext
+from flagstaff.http.deps import ContextDep, PrincipalDep, SessionDep
 
 client_router = APIRouter(tags=["Client"])
 admin_router = APIRouter(route_class=TransactionalRoute, tags=["Metrics"])

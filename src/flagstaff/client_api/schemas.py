@@ -34,7 +34,7 @@ def moment(value: datetime | int) -> datetime:
 
 
 class SdkInput(BaseModel):
-    """Like ``flagstaff.schemas.InputModel`` (strict, camelCase, unknown keys ignored)."""
+    """Like ``flagstaff.core.schemas.InputModel`` (strict, camelCase, unknown keys ignored)."""
 
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"

@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 
 from flagstaff.auth.principal import Principal
 from flagstaff.auth.resolver import NotCached
-from flagstaff.context import AppContext
-from flagstaff.deps import bearer
-from flagstaff.errors import FlagstaffError, UnauthorizedError, WrongTokenTypeError
-from flagstaff.http_errors import error_body, status_for
+from flagstaff.core.errors import FlagstaffError, UnauthorizedError, WrongTokenTypeError
+from flagstaff.core.http_errors import error_body, status_for
+from flagstaff.http.context import AppContext
+from flagstaff.http.deps import bearer
 
 NEEDS_API_KEY = (
     "This endpoint requires an API token. Please add an authorization header to your request "

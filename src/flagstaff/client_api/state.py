@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flagstaff.client_api.cache import PayloadCache
 from flagstaff.client_api.metrics import MetricsBuffer
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 
 KEY = "client_api"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from flagstaff.deps import ContextDep
 from flagstaff.edge.schemas import TokenStringListIn, ValidatedEdgeTokensOut
 from flagstaff.edge.service import valid_tokens
+from flagstaff.http.deps import ContextDep
 
 router = APIRouter(tags=["Edge"])
 public_router = APIRouter(tags=["Edge"])

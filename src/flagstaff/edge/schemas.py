@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from flagstaff.schemas import InputModel, WireModel
+from flagstaff.core.schemas import InputModel, WireModel
 
 MAX_TOKENS = 1000  # one Edge instance's tokens; more is not a deployment, it is a search
 MAX_TOKEN_LENGTH = 1024

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.db import Base, JSONType, UTCDateTime, utcnow
+from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
 
 
 class Event(Base):

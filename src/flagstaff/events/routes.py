@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from flagstaff.deps import AdminDep, PrincipalDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.events.schemas import (
     checked_text,
     creators,
@@ -16,9 +16,9 @@ from flagstaff.events.schemas import (
     filter_values,
 )
 from flagstaff.events.service import EventFilter, EventService
+from flagstaff.http.deps import AdminDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Events"])
 

@@ -6,9 +6,9 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
+from flagstaff.core.schemas import iso
 from flagstaff.events.models import Event
-from flagstaff.schemas import iso
 
 MAX_DB_INT = 2_147_483_647
 MIN_DB_INT = -2_147_483_648

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
 from flagstaff.accounts.models import Account
 from flagstaff.auth.principal import (
     ADMIN_TOKEN_USER_ID,
@@ -19,6 +18,7 @@ from flagstaff.auth.principal import (
     SYSTEM_USER_NAME,
     Principal,
 )
+from flagstaff.core import revision
 from flagstaff.events.models import Event
 
 # Keys that must never reach the event log, whatever a caller passes in. Compared after

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.db import Base, UTCDateTime, utcnow
+from flagstaff.core.db import Base, UTCDateTime, utcnow
 
 
 class FavoriteFeature(Base):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.routes.common import FeatureName, ProjectId
-from flagstaff.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.db import engine_insert, utcnow
-from flagstaff.errors import NotFoundError, OperationDeniedError, UnauthorizedError
+from flagstaff.core.db import engine_insert, utcnow
+from flagstaff.core.errors import NotFoundError, OperationDeniedError, UnauthorizedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
 from flagstaff.flags import lookup

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.auth.principal import Principal
-from flagstaff.errors import BadDataError, NotFoundError, OperationDeniedError
+from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.rbac.models import ANY_ENVIRONMENT, ProjectRoleAssignment, Role, RoleType

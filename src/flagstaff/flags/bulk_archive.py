@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import NotFoundError
+from flagstaff.core.errors import NotFoundError
 from flagstaff.events.service import Actor
 from flagstaff.flags import lookup
 from flagstaff.flags.bulk import ensure_in_project

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.flags.regex_syntax import RegexSyntaxError, check_regex
 
 MULTI_VALUE_OPERATORS = frozenset(

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.models import ContextField, Feature, FeatureStrategy
-from flagstaff.schemas import iso
 
 # Unleash's limits (``nameType`` and ``contextSchema``).
 NAME_MAX = 100

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from flagstaff.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import InputModel, LongText, Name
 
 MAX_LEGAL_VALUES = 10_000
 SortOrder = Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.constraints import normalize_constraints

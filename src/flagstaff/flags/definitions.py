@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.errors import InvalidOperationError
 from flagstaff.flags.models import NAME_LENGTH, FeatureStrategy, StrategyDefinition

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.models import Feature, FeatureDependency, FeatureEnvironment, FeatureStrategy

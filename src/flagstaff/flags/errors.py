@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flagstaff.errors import OperationDeniedError
+from flagstaff.core.errors import OperationDeniedError
 
 
 class InvalidOperationError(OperationDeniedError):

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.db import utcnow
-from flagstaff.errors import NotFoundError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.models import FeatureTypeLifetime
 

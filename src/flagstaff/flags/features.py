@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.db import utcnow
-from flagstaff.errors import BadDataError, NameExistsError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import BadDataError, NameExistsError
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lifecycle, lookup
 from flagstaff.flags.dependencies import DependencyService
@@ -25,7 +26,6 @@ from flagstaff.flags.models import (
     ProjectEnvironment,
 )
 from flagstaff.flags.projects import ensure_active
-from flagstaff.schemas import iso
 
 MAX_FEATURE_NAME = 100  # as Unleash
 PATCHABLE = ("description", "type", "stale", "impressionData")

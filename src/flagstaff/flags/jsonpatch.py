@@ -6,7 +6,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 
 OPERATIONS = ("add", "remove", "replace", "move", "copy", "test")
 

@@ -26,9 +26,10 @@ from sqlalchemy import Subquery, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
-from flagstaff.db import batches, engine_insert, utcnow
-from flagstaff.errors import NotFoundError
+from flagstaff.core import revision
+from flagstaff.core.db import batches, engine_insert, utcnow
+from flagstaff.core.errors import NotFoundError
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.models import (
@@ -39,7 +40,6 @@ from flagstaff.flags.models import (
     Project,
 )
 from flagstaff.flags.search_query import Visibility
-from flagstaff.schemas import iso
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, NotFoundError, OperationDeniedError
+from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.features import FeatureService

@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Result, select
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, NotFoundError
+from flagstaff.core.errors import BadDataError, NotFoundError
 from flagstaff.flags.models import (
     Environment,
     Feature,

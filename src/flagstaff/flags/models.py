@@ -48,7 +48,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flagstaff.db import Base, JSONType, UTCDateTime, utcnow
+from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
 
 ID_LENGTH = 100
 NAME_LENGTH = 255

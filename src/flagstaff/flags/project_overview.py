@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, object_session
 from flagstaff.accounts.models import Account
 from flagstaff.api_tokens.models import ApiTokenProject
 from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
-from flagstaff.errors import NotFoundError
+from flagstaff.core.errors import NotFoundError
 from flagstaff.events.models import Event
 from flagstaff.flags.feature_types import stored_lifetimes
 from flagstaff.flags.lifecycle import (

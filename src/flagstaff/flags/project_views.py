@@ -6,12 +6,12 @@ import hashlib
 from typing import Any
 
 from flagstaff.accounts.models import Account
+from flagstaff.core.schemas import iso
 from flagstaff.flags.access import Member
 from flagstaff.flags.environments import EnvironmentStats
 from flagstaff.flags.models import Environment, Project
 from flagstaff.flags.projects import ProjectStats
 from flagstaff.rbac.models import Role
-from flagstaff.schemas import iso
 
 
 def project_json(

@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.db import utcnow
-from flagstaff.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.errors import InvalidOperationError
@@ -26,7 +27,6 @@ from flagstaff.flags.models import (
 )
 from flagstaff.rbac.models import ProjectRoleAssignment
 from flagstaff.rbac.roles import OWNER_ROLE_ID
-from flagstaff.schemas import iso
 
 # Project ids appear in API token secrets (``project:env.secret``) and paths: URL-safe only.
 PROJECT_ID = re.compile(r"^[A-Za-z0-9_~.-]+$")

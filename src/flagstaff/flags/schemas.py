@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from flagstaff.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import InputModel, LongText, Name
 
 MAX_LIST = 10_000
 Text = Annotated[StrictStr, Field(max_length=10_000)]

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.client_api.models import ClientMetric
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
+from flagstaff.core.schemas import iso
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.feature_types import stored_lifetimes
@@ -46,7 +47,6 @@ from flagstaff.flags.models import (
 from flagstaff.flags.project_views import image_url
 from flagstaff.flags.search_query import POTENTIALLY_STALE, Condition, SearchQuery
 from flagstaff.flags.views import environment_rows
-from flagstaff.schemas import iso
 
 SORTABLE_COLUMNS: dict[str, Any] = {
     "name": Feature.name,

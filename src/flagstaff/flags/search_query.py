@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 100  # as Unleash
 MAX_ID = 2_147_483_647  # the largest id an integer column holds on both engines

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.errors import BadDataError, ConflictError, NameExistsError, NotFoundError
+from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.constraints import normalize_constraints
@@ -21,7 +22,6 @@ from flagstaff.flags.models import (
     Segment,
 )
 from flagstaff.flags.strategies import set_segments, strategy_json
-from flagstaff.schemas import iso
 
 
 @dataclass(frozen=True)

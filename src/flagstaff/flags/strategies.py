@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, NotFoundError
+from flagstaff.core.errors import BadDataError, NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.constraints import normalize_constraints

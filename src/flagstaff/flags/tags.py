@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import BadDataError, NameExistsError, NotFoundError
+from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.models import FeatureTag, TagType

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 
 MAX_WEIGHT = 1000
 WEIGHT_TYPES = ("variable", "fix")

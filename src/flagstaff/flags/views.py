@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.core.schemas import iso
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.flags.dependencies import dependency_json
 from flagstaff.flags.features import feature_data
@@ -24,7 +25,6 @@ from flagstaff.flags.models import (
 )
 from flagstaff.flags.project_views import image_url
 from flagstaff.flags.strategies import strategy_json
-from flagstaff.schemas import iso
 
 
 def feature_created_json(feature: Feature) -> dict[str, Any]:

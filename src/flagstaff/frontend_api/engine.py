@@ -15,7 +15,7 @@ from yggdrasil_engine.engine import UnleashEngine  # type: ignore[import-untyped
 from flagstaff.client_api.cache import RevisionCache
 from flagstaff.client_api.payload import Scope
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 
 KEY = "frontend_engines"
 

@@ -17,11 +17,11 @@ from flagstaff.client_api.handlers import etag_matches
 from flagstaff.client_api.schemas import METRICS, REGISTRATION
 from flagstaff.client_api.sdk import sdk_principal, validation_reply
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
-from flagstaff.deps import client_ip
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.frontend_api import context as evaluation
 from flagstaff.frontend_api.engine import engines
+from flagstaff.http.context import AppContext
+from flagstaff.http.deps import client_ip
 
 router = APIRouter(tags=["Frontend API"])
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.db import Base, JSONType, UTCDateTime, utcnow
+from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
 
 
 class InstanceSetting(Base):

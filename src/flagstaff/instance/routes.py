@@ -7,14 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from flagstaff import __version__
-from flagstaff.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
-from flagstaff.errors import BadDataError
-from flagstaff.instance.origins import first_invalid
+from flagstaff.core.errors import BadDataError
+from flagstaff.core.origins import first_invalid
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
 from flagstaff.instance.schemas import SetCorsIn
 from flagstaff.instance.service import InstanceSettingsService
 from flagstaff.instance.state import instance_settings
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Admin UI"])
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.db import engine_insert, utcnow
+from flagstaff.core.db import engine_insert, utcnow
 from flagstaff.events.service import Actor, EventService
 from flagstaff.instance.models import InstanceSetting
 

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff import revision
-from flagstaff.context import AppContext
-from flagstaff.db import Database
+from flagstaff.core import revision
+from flagstaff.core.db import Database
+from flagstaff.http.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.service import FRONTEND_SETTINGS, MAINTENANCE_SETTINGS, ORIGINS_KEY
 

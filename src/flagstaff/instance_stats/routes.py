@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from flagstaff.deps import AdminDep, ContextDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import AdminDep, ContextDep, SessionDep
 from flagstaff.instance_stats.service import InstanceStatsService
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Instance Admin"])
 

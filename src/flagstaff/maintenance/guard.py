@@ -17,8 +17,8 @@ from __future__ import annotations
 from fastapi import Request
 
 from flagstaff.auth.principal import Principal
-from flagstaff.context import AppContext
-from flagstaff.errors import MaintenanceModeError
+from flagstaff.core.errors import MaintenanceModeError
+from flagstaff.http.context import AppContext
 from flagstaff.instance.state import instance_settings
 
 MESSAGE = "Unleash is currently in maintenance mode."

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response
 
-from flagstaff.deps import ActorDep, ContextDep, SessionDep, require
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, ContextDep, SessionDep, require
 from flagstaff.instance.service import InstanceSettingsService
 from flagstaff.instance.state import instance_settings
 from flagstaff.maintenance.schemas import ToggleMaintenanceIn
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(
     route_class=TransactionalRoute,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flagstaff.schemas import InputModel
+from flagstaff.core.schemas import InputModel
 
 
 class ToggleMaintenanceIn(InputModel):

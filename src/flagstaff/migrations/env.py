@@ -1,11 +1,11 @@
-"""Alembic environment: the connection comes from ``flagstaff.migrate`` (or alembic.ini)."""
+"""Alembic environment: the connection comes from ``flagstaff.core.migrate`` (or alembic.ini)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from flagstaff.models import Base
+from flagstaff.migrations.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 
 KNOWN = ("appName", "environment", "userId", "sessionId", "remoteAddress", "currentTime")
 MAX_VALUE = 10_000

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from flagstaff.client_api.state import client_api_state
-from flagstaff.deps import AnyAccountDep, ContextDep
+from flagstaff.http.deps import AnyAccountDep, ContextDep
 from flagstaff.playground import context as playground_context
 from flagstaff.playground.schemas import AdvancedPlaygroundIn, PlaygroundIn
 from flagstaff.playground.service import PlaygroundService

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from flagstaff.schemas import InputModel
+from flagstaff.core.schemas import InputModel
 
 MAX_PROJECTS = 1_000
 MAX_ENVIRONMENTS = 100

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flagstaff.client_api.payload import ALL_PROJECTS, Payload, Scope, build
-from flagstaff.db import Database
-from flagstaff.errors import BadDataError, ConflictError
+from flagstaff.core.db import Database
+from flagstaff.core.errors import BadDataError, ConflictError
 from flagstaff.frontend_api.context import build as engine_context
 from flagstaff.playground import context as playground_context
 from flagstaff.playground import snapshot

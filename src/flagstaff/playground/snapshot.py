@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
-from flagstaff.db import Database
-from flagstaff.errors import BadDataError
+from flagstaff.core import revision
+from flagstaff.core.db import Database
+from flagstaff.core.errors import BadDataError
 from flagstaff.flags.models import Environment, Feature, FeatureStrategy, Project, Segment
 
 

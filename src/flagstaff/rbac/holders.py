@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.errors import RoleInUseError
+from flagstaff.core.errors import RoleInUseError
 from flagstaff.rbac.models import ProjectRoleAssignment, Role
 
 

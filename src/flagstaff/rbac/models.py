@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flagstaff.db import Base
+from flagstaff.core.db import Base
 
 # The environment column of a role permission: empty for root and project permissions, a name
 # for an environment permission, or ANY_ENVIRONMENT for "every environment, present and future".

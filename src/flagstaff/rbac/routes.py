@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 
-from flagstaff.deps import ActorDep, AdminDep, PrincipalDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AdminDep, PrincipalDep, SessionDep
 from flagstaff.rbac.models import MAX_ID
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
 from flagstaff.rbac.schemas import (
@@ -16,7 +17,6 @@ from flagstaff.rbac.schemas import (
     role_with_permissions,
 )
 from flagstaff.rbac.service import PermissionRef, RoleService
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Roles"])
 

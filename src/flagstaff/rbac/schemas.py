@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictInt, StrictStr
 
+from flagstaff.core.schemas import InputModel, LongText, RequiredName, WireModel
 from flagstaff.rbac.models import ANY_ENVIRONMENT, MAX_ID, NO_ENVIRONMENT, Role, RolePermission
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
-from flagstaff.schemas import InputModel, LongText, RequiredName, WireModel
 
 
 class RoleOut(WireModel):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.auth.principal import Principal
-from flagstaff.errors import (
+from flagstaff.core.errors import (
     BadDataError,
     NameExistsError,
     NotFoundError,

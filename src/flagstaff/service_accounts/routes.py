@@ -8,11 +8,11 @@ from fastapi import APIRouter, Path, Query, Response
 
 from flagstaff.auth.principal import CredentialKind
 from flagstaff.auth.resolver import account_principal
-from flagstaff.deps import ActorDep, AdminDep, ContextDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.rbac.overview import access_overview
 from flagstaff.rbac.roles import ROOT_ROLE_PROJECT
 from flagstaff.rbac.schemas import role_out
-from flagstaff.routing import TransactionalRoute
 from flagstaff.service_accounts.schemas import (
     CreateServiceAccountIn,
     UpdateServiceAccountIn,

@@ -8,7 +8,7 @@ from pydantic import Field, StrictInt, StrictStr
 
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.schemas import image_url
-from flagstaff.schemas import InputModel, RequiredName, iso
+from flagstaff.core.schemas import InputModel, RequiredName, iso
 from flagstaff.tokens.models import AccountToken
 from flagstaff.tokens.schemas import token_out
 

@@ -16,7 +16,7 @@ from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService
 from flagstaff.auth.passwords import Passwords
 from flagstaff.auth.principal import Principal
-from flagstaff.errors import BadDataError, NotFoundError, OperationDeniedError
+from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.service import RoleService
 from flagstaff.tokens.service import AccountTokenService, IssuedToken, TokenOwnerKind

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.db import Base, UTCDateTime, utcnow
+from flagstaff.core.db import Base, UTCDateTime, utcnow
 
 
 class AccountToken(Base):

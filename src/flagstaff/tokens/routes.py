@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Response
 
 from flagstaff.accounts.service import AccountService
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
-from flagstaff.errors import OperationDeniedError
-from flagstaff.routing import TransactionalRoute
+from flagstaff.core.errors import OperationDeniedError
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.tokens.schemas import CreateTokenIn, token_out
 from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, StrictStr, field_validator
 
-from flagstaff.db import utcnow
-from flagstaff.schemas import InputModel, iso
+from flagstaff.core.db import utcnow
+from flagstaff.core.schemas import InputModel, iso
 from flagstaff.tokens.models import AccountToken
 
 # The UI's "never" is now + 1000 years; Unleash shows "never" past 100 years.

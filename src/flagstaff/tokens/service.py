@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.auth.keys import Keys
-from flagstaff.db import utcnow
-from flagstaff.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
+from flagstaff.core.keys import Keys
 from flagstaff.events.service import Actor, EventService
 from flagstaff.tokens import format
 from flagstaff.tokens.models import AccountToken

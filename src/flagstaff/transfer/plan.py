@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.flags import lookup
 from flagstaff.flags.features import check_feature_name
 from flagstaff.flags.models import (

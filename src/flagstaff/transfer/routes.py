@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep
-from flagstaff.routing import TransactionalRoute
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.transfer.export import ExportQuery, ExportService
 from flagstaff.transfer.schemas import ExportQueryIn, ImportIn
 from flagstaff.transfer.service import ImportService

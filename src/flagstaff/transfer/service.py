@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from flagstaff.auth.principal import Principal
-from flagstaff.errors import BadDataError, FlagstaffError, PermissionDeniedError
+from flagstaff.core.errors import BadDataError, FlagstaffError, PermissionDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.context_fields import ContextFieldInput, ContextFieldService, legal_value

@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from flagstaff.auth.passwords import WeakPasswordError
-from flagstaff.errors import FlagstaffError, NameExistsError
+from flagstaff.core.errors import FlagstaffError, NameExistsError
 from flagstaff.rbac.service import RoleService
 from flagstaff.web.forms import OnField, form_errors
 from flagstaff.web.views import AccountRow, matching, sorted_rows

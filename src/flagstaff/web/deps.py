@@ -14,9 +14,9 @@ from starlette.responses import Response
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService
 from flagstaff.auth.principal import CredentialKind, Principal
-from flagstaff.context import AppContext
-from flagstaff.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip, resolve_principal
 from flagstaff.events.service import Actor
+from flagstaff.http.context import AppContext
+from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip, resolve_principal
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
 from flagstaff.service_accounts.service import ServiceAccountService

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from flagstaff.errors import FlagstaffError, NameExistsError
+from flagstaff.core.errors import FlagstaffError, NameExistsError
 from flagstaff.web.deps import text
 
 M = TypeVar("M", bound=BaseModel)

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
 from flagstaff.web.nav import nav_items
 
 HERE = Path(__file__).parent

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 
-from flagstaff.errors import (
+from flagstaff.core.errors import (
     AuthenticationRequiredError,
     FlagstaffError,
     NotFoundError,
@@ -21,8 +21,8 @@ from flagstaff.errors import (
     UnauthorizedError,
     WrongTokenTypeError,
 )
-from flagstaff.http_errors import status_for
-from flagstaff.routing import TransactionalRoute
+from flagstaff.core.http_errors import status_for
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.web.errors import ForbiddenError, LoginRequiredError, PageNotFoundError
 from flagstaff.web.rendering import render
 from flagstaff.web.security import apply_page_headers

@@ -8,7 +8,7 @@ import secrets
 
 from starlette.responses import Response
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Path
 
 from flagstaff.accounts.models import Account
-from flagstaff.errors import NotFoundError
+from flagstaff.core.errors import NotFoundError
 from flagstaff.tokens.models import AccountToken
 from flagstaff.tokens.schemas import expiry_warning, never_expires
 

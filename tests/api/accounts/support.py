@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 
 from flagstaff.accounts.models import Account
 from flagstaff.auth.models import LoginSession
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.events.schemas import event_out
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import VIEWER_ROLE_ID
 
 MAX_ID = 2_147_483_647

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.accounts.support import MAX_ID, assert_error, counts, load_account
 from tests.factories import PASSWORD, UserHandle, make_user
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
+from flagstaff.http.context import AppContext
 from flagstaff.tokens.models import AccountToken
 from tests.api.accounts.support import (
     MAX_ID,

@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
 from flagstaff.flags.models import Environment
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
 
 ME = "/api/admin/user"

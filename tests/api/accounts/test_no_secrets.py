@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from flagstaff.accounts.models import Account
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.accounts.support import all_events_json
 from tests.factories import PASSWORD, UserHandle, login
 

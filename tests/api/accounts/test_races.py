@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from flagstaff.accounts.models import Account
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import ADMIN_ROLE_ID, VIEWER_ROLE_ID
 from tests.api.accounts.support import events_of
 from tests.factories import login, make_user

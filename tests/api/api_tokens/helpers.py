@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from flagstaff.api_tokens.models import ApiToken
 from flagstaff.api_tokens.service import ApiTokenService, NewApiToken
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.models import Project
+from flagstaff.http.context import AppContext
 
 BASE = "/api/admin/api-tokens"
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import BASE, counts, create_via_api, in_days
 
 GOOD = {"tokenName": "sdk", "type": "client", "environment": "development"}

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 
 from flagstaff.api_tokens.initial import ensure_initial_api_tokens
 from flagstaff.config import ConfigError
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import BASE, counts
 
 ADMIN = "*:*.init-admin-secret-0123456789"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from flagstaff.api_tokens.models import ApiToken
 from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import (
     BASE,
     auth,

@@ -17,9 +17,9 @@ from sqlalchemy import event
 
 from flagstaff.api_tokens import service as api_token_service
 from flagstaff.api_tokens.service import ApiTokenService, NewApiToken
-from flagstaff.context import AppContext
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import BASE, counts, events_of
 from tests.factories import login
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import BASE, counts, create_via_api, make_api_token, make_project
 
 PROJECT_BASE = "/api/admin/projects/default/api-tokens"

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 
 from flagstaff.accounts.service import AccountService, NewUser
 from flagstaff.auth.service import LoginPolicy
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
-from flagstaff.deps import SESSION_COOKIE
+from flagstaff.core.db import utcnow
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
+from flagstaff.http.deps import SESSION_COOKIE
 from tests.api.accounts.support import (
     assert_error,
     load_account,

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
-from flagstaff.deps import SESSION_COOKIE
+from flagstaff.core.db import utcnow
+from flagstaff.http.context import AppContext
+from flagstaff.http.deps import SESSION_COOKIE
 from tests.api.accounts.support import (
     assert_error,
     counts,

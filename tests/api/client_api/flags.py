@@ -6,8 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flagstaff import revision
-from flagstaff.context import AppContext
+from flagstaff.core import revision
 from flagstaff.flags.models import (
     Feature,
     FeatureDependency,
@@ -16,6 +15,7 @@ from flagstaff.flags.models import (
     FeatureStrategySegment,
     Segment,
 )
+from flagstaff.http.context import AppContext
 
 
 def make_flag(

@@ -14,8 +14,8 @@ from flagstaff.client_api.models import (
     ClientMetricVariant,
 )
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.api.client_api.flags import make_flag
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.context.support import CONTEXT, create_field, project_context
 from tests.api.flags.support import assert_error, snapshot
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.context.support import CONTEXT, create_field, get_field
 from tests.api.flags.support import (
     add_strategy,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.context.support import CONTEXT, create_field, project_context
 from tests.api.flags.support import make_caller, make_project, snapshot

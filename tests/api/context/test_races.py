@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.context.support import CONTEXT, at_once
 from tests.api.flags.support import events
 from tests.factories import login, make_user

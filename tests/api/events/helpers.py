@@ -8,9 +8,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM, Actor, EventService
+from flagstaff.http.context import AppContext
 
 SEARCH = "/api/admin/search/events"
 

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core.db import utcnow
 from flagstaff.events.models import Event
 from flagstaff.events.service import Actor
+from flagstaff.http.context import AppContext
 from tests.api.events.helpers import SEARCH, all_events, ids, record, search
 
 DANA = Actor("dana@example.com", 12)

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from flagstaff.context import AppContext
 from flagstaff.events.service import scrub
+from flagstaff.http.context import AppContext
 from tests.api.events.helpers import all_events, record, search
 
 PASSWORD = "Zebra-Crossing-42!"

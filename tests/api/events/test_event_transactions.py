@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from flagstaff import revision
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService
-from flagstaff.context import AppContext
+from flagstaff.core import revision
 from flagstaff.events.models import Event
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import Role
 from tests.api.events.helpers import all_events
 from tests.api.rbac.helpers import ROLES, role_body

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.context import AppContext
 from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
+from flagstaff.http.context import AppContext
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (
     assert_error,

@@ -10,9 +10,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from flagstaff import revision
 from flagstaff.client_api.state import client_api_state
-from flagstaff.context import AppContext
+from flagstaff.core import revision
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.models import (
@@ -28,6 +27,7 @@ from flagstaff.flags.models import (
     StrategyDefinition,
 )
 from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
 from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.factories import login, make_user

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
 from flagstaff.rbac.roles import EDITOR_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID, READER_ROLE_ID
 from tests.api.accounts.support import make_service_account

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID
 from tests.api.api_tokens.helpers import make_api_token
 from tests.api.flags.support import (

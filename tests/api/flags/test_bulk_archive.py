@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID, READER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.flags.support import (
     add_strategy,
     assert_error,

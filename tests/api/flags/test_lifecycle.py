@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from flagstaff import revision
-from flagstaff.context import AppContext
+from flagstaff.core import revision
 from flagstaff.events.service import SYSTEM
 from flagstaff.favorites.models import FavoriteFeature
 from flagstaff.flags.models import FeatureLifecycleStage
 from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import (

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import (

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
 from flagstaff.rbac.roles import OWNER_ROLE_ID
 from tests.api.flags.support import (

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from flagstaff.client_api.models import ClientMetric
-from flagstaff.context import AppContext
 from flagstaff.flags.models import Feature
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.roles import MEMBER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (

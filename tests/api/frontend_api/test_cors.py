@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.config import Settings
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import auth, make_api_token
 
 URL = "/api/frontend"

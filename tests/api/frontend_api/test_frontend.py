@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import auth, make_api_token, make_project
 from tests.api.client_api.flags import make_dependency, make_flag, set_enabled
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.context import AppContext
 from flagstaff.events.models import Event
+from flagstaff.http.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.state import instance_settings
 from tests.api.api_tokens.helpers import auth, events_of, make_api_token

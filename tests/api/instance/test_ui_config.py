@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff import __version__
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.instance.callers import as_caller
 
 URL = "/api/admin/ui-config"

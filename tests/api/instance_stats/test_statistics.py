@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.accounts.support import assert_error, make_service_account
 from tests.api.api_tokens.helpers import make_api_token
 from tests.api.flags.caller_kinds import make_kind

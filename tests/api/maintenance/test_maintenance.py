@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.app import create_app
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.state import instance_settings
 from flagstaff.maintenance.guard import is_guarded

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.client_api.payload import Payload, Scope, build
-from flagstaff.context import AppContext
-from flagstaff.errors import ConflictError
+from flagstaff.core.errors import ConflictError
+from flagstaff.http.context import AppContext
 from flagstaff.playground import service as playground_service
 from flagstaff.playground.context import CheckedContext
 from flagstaff.playground.evaluator import EnvironmentEvaluator, StalePayloadError

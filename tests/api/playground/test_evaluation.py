@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from yggdrasil_engine.engine import UnleashEngine  # type: ignore[import-untyped]
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.flags.support import add_strategy, create_flag, env_url, make_project
 from tests.api.playground.support import PLAYGROUND, play, turn_on
 

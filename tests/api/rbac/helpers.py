@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from flagstaff import models
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
+from flagstaff.migrations import tables as models
 from flagstaff.rbac.models import ProjectRoleAssignment
 
 ROLES = "/api/admin/roles"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.api.rbac.helpers import ROLES, role_body
 from tests.api.service_accounts.helpers import bearer, create_account, create_token

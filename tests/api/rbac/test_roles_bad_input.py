@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from flagstaff import revision
 from flagstaff.auth.models import LoginSession
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core import revision
+from flagstaff.core.db import utcnow
+from flagstaff.http.context import AppContext
 from tests.api.rbac.helpers import ROLES, create_role, event_types, role_body, role_names
 
 ERROR_KEYS = {"id", "name", "message", "details"}

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.accounts.models import Account
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.rbac.helpers import ROLES, assign_project_role, create_role, event_types
 from tests.factories import make_user
 

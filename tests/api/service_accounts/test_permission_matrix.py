@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from flagstaff.app import create_app
 from flagstaff.config import Settings
-from flagstaff.context import AppContext
 from flagstaff.flags.models import Project
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
 from flagstaff.rbac.roles import MEMBER_ROLE_ID
 from flagstaff.tokens import format

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.service_accounts.helpers import BASE, bearer, create_account, create_token, in_days
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import assert_error, create_flag, events, features_url, snapshot
 from tests.api.transfer.support import EXPORT, build_source, export

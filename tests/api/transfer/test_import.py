@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import assert_error, events, make_caller, make_project, snapshot
 from tests.api.transfer.support import IMPORT, VALIDATE, client_payload, ok

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from tests.api.flags.support import env_url, events, features_url, make_project
 from tests.api.transfer.support import IMPORT, build_source, client_payload, export, ok
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from flagstaff import revision
 from flagstaff.accounts.models import Account
 from flagstaff.auth.models import LoginSession
 from flagstaff.auth.service import LoginPolicy, LoginService, count_sessions
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
-from flagstaff.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.core import revision
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.http.context import AppContext
 from tests.api.accounts.support import load_account, make_service_account, set_account
 from tests.factories import PASSWORD, make_user
 

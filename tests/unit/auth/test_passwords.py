@@ -10,7 +10,7 @@ from flagstaff.auth.passwords import (
     check_strength,
     generate_password,
 )
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 
 FAST = Passwords(time_cost=1, memory_kib=1024, parallelism=1)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from flagstaff.context import AppContext
 from flagstaff.flags.models import Environment, Project, ProjectEnvironment, StrategyDefinition
 from flagstaff.flags.seed import BUILT_IN_STRATEGY_NAMES, seed_flag_defaults
+from flagstaff.http.context import AppContext
 
 
 def test_migration__seeded_defaults(context: AppContext) -> None:

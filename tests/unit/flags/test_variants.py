@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.flags.variants import normalize_variants
 
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from flagstaff.auth.principal import Principal
-from flagstaff.context import AppContext
-from flagstaff.errors import OperationDeniedError
+from flagstaff.core.errors import OperationDeniedError
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import Role, RolePermission, RoleType
 from flagstaff.rbac.roles import PREDEFINED_BY_NAME
 from flagstaff.rbac.service import PermissionRef, RoleService

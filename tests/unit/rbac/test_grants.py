@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flagstaff.auth.principal import Grants
-from flagstaff.context import AppContext
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.grants import flat_permissions, load_grants
 from flagstaff.rbac.models import Role, RolePermission, RoleType
 from flagstaff.rbac.permissions import Permission

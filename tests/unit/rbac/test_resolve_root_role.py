@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from flagstaff.context import AppContext
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
+from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import Role, RoleType
 from flagstaff.rbac.service import RoleService
 

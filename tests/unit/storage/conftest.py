@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flagstaff.db import Database
+from flagstaff.core.db import Database
 from tests.db import create_schema, drop_schema, on_postgres, postgres_url
 
 

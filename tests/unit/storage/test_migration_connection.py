@@ -19,8 +19,8 @@ from sqlalchemy import (
     text,
 )
 
-from flagstaff import migrate
-from flagstaff.db import Database
+from flagstaff.core import migrate
+from flagstaff.core.db import Database
 from tests.db import on_postgres
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite batch migrations")

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import text
 
-from flagstaff import revision
-from flagstaff.context import AppContext
-from flagstaff.db import Database
-from flagstaff.revision import RevisionWatcher
+from flagstaff.core import revision
+from flagstaff.core.db import Database
+from flagstaff.core.revision import RevisionWatcher
+from flagstaff.http.context import AppContext
 
 POLL = 0.02
 
@@ -139,7 +139,7 @@ def test_watcher__database_error_in_a_poll__logged_once_and_polling_resumes(
     watcher.start()
     before = watcher.current
     log = LogSeen("revision poll failed")
-    logging.getLogger("flagstaff.revision").addHandler(log)
+    logging.getLogger("flagstaff.core.revision").addHandler(log)
     try:
         with database.engine.begin() as connection:
             connection.execute(text("ALTER TABLE revision RENAME TO revision_away"))
@@ -154,7 +154,7 @@ def test_watcher__database_error_in_a_poll__logged_once_and_polling_resumes(
 
         assert heard.wait_for(before + 1)
     finally:
-        logging.getLogger("flagstaff.revision").removeHandler(log)
+        logging.getLogger("flagstaff.core.revision").removeHandler(log)
     assert [m for m in log.messages if "revision poll failed" in m] == [log.messages[0]]
     assert any("recovered" in m for m in log.messages)
 

@@ -12,7 +12,7 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, insert, sel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from flagstaff.db import SQLITE_BUSY_TIMEOUT_MS, Database
+from flagstaff.core.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from tests.db import on_postgres
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite behaviour")

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import DataError
 
-from flagstaff import http_errors
+from flagstaff.core import http_errors
 
 
 def test_data_error__escapes_a_route__400_bad_data() -> None:

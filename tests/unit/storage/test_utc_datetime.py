@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import Column, DateTime, Integer, MetaData, Table, func, insert, select
 from sqlalchemy.exc import StatementError
 
-import flagstaff.models
-from flagstaff.db import Database, UTCDateTime
+import flagstaff.migrations.tables
+from flagstaff.core.db import Database, UTCDateTime
 
 STAMPS = Table(
     "stamps",
@@ -75,8 +75,8 @@ def test_utc_datetime__compared_in_sql__by_instant_not_by_wall_clock(database: D
 def test_models__every_timestamp_column__is_utc_datetime() -> None:
     plain = [
         f"{table.name}.{column.name}"
-        for table in flagstaff.models.Base.metadata.sorted_tables
+        for table in flagstaff.migrations.tables.Base.metadata.sorted_tables
         for column in table.columns
         if isinstance(column.type, DateTime)
     ]
-    assert plain == [], "use flagstaff.db.UTCDateTime for timestamps"
+    assert plain == [], "use flagstaff.core.db.UTCDateTime for timestamps"

@@ -5,7 +5,7 @@ import hmac
 
 import pytest
 
-from flagstaff.auth.keys import Keys
+from flagstaff.core.keys import Keys
 
 
 @pytest.mark.parametrize("secret", [b"short", b"k" * 64, b"long" * 40, b""])

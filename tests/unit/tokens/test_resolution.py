@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from flagstaff import revision
 from flagstaff.accounts.models import Account
 from flagstaff.auth.principal import CredentialKind
-from flagstaff.context import AppContext
-from flagstaff.db import utcnow
+from flagstaff.core import revision
+from flagstaff.core.db import utcnow
 from flagstaff.events.service import SYSTEM
+from flagstaff.http.context import AppContext
 from flagstaff.tokens import format
 from flagstaff.tokens.models import AccountToken
 from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind

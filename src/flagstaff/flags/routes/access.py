@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, SessionDep, require
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.access import ProjectAccessService
 from flagstaff.flags.project_views import member_json, role_json
 from flagstaff.flags.routes.common import ProjectId
 from flagstaff.flags.schemas import AccountRef, AddAccessIn, SetRolesIn
+from flagstaff.http.deps import ActorDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from flagstaff.deps import ActorDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.bulk import BulkService
 from flagstaff.flags.bulk_archive import ArchiveBulkService
 from flagstaff.flags.cloning import CloneService
@@ -27,7 +27,7 @@ from flagstaff.flags.schemas import (
     CloneFeatureIn,
 )
 from flagstaff.flags.views import feature_created_json
-from flagstaff.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

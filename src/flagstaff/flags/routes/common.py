@@ -8,9 +8,9 @@ from fastapi import Depends, Path
 from pydantic import AfterValidator
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import require
-from flagstaff.errors import PermissionDeniedError
+from flagstaff.core.errors import PermissionDeniedError
 from flagstaff.flags.paths import restore_name
+from flagstaff.http.deps import require
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
 

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep
-from flagstaff.errors import PermissionDeniedError
+from flagstaff.core.errors import PermissionDeniedError
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.events.service import Actor
 from flagstaff.flags.context_fields import (
     ContextFieldInput,
@@ -32,9 +32,9 @@ from flagstaff.flags.context_schemas import (
     UpdateContextFieldIn,
 )
 from flagstaff.flags.routes.common import ProjectId
+from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Context"])
 

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Path, Response
 from pydantic import AfterValidator
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.dependencies import DependencyService
 from flagstaff.flags.paths import restore_name
 from flagstaff.flags.routes.common import ProjectId
 from flagstaff.flags.schemas import DependencyIn
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Dependencies"])
 

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Response
 from pydantic import StrictInt
 
-from flagstaff.deps import ActorDep, AdminDep, AnyAccountDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.project_views import environment_json
-from flagstaff.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AdminDep, AnyAccountDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Environments"])
 

@@ -8,14 +8,8 @@ from fastapi import APIRouter, Path, Response
 from pydantic import Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.deps import (
-    ActorDep,
-    AdminDep,
-    AnyAccountDep,
-    ContextDep,
-    PrincipalDep,
-    SessionDep,
-)
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import InputModel
 from flagstaff.flags import lookup
 from flagstaff.flags.feature_types import FeatureTypeService
 from flagstaff.flags.features import FeatureFields, FeatureService
@@ -36,9 +30,15 @@ from flagstaff.flags.schemas import (
 )
 from flagstaff.flags.tags import Tag, TagService
 from flagstaff.flags.views import feature_created_json, feature_json, feature_list_json
+from flagstaff.http.deps import (
+    ActorDep,
+    AdminDep,
+    AnyAccountDep,
+    ContextDep,
+    PrincipalDep,
+    SessionDep,
+)
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
-from flagstaff.schemas import InputModel
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 
@@ -119,7 +119,7 @@ async def get_feature(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
-    # Integrations poll this; between changes it is served from memory (flagstaff.read_cache)
+    # Integrations poll this; between changes it is served from memory (flagstaff.core.read_cache)
     # on the event loop. Only a miss reads the database, in a worker thread. Keyed by account
     # too: ``favorite`` is the caller's (API tokens, having none, share one entry).
     account_id = principal.account_id

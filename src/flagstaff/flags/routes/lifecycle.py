@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.lifecycle import LifecycleService, stage_json
 from flagstaff.flags.routes.common import FeatureName, ProjectId, UpdateFeatureDep
 from flagstaff.flags.routes.search import visibility
 from flagstaff.flags.schemas import LifecycleCompletedIn
-from flagstaff.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

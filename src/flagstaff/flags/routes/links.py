@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from flagstaff.deps import ActorDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.links import LinkService
 from flagstaff.flags.routes.common import FeatureName, ProjectId, UpdateFeatureDep
 from flagstaff.flags.schemas import LinkIn
-from flagstaff.routing import TransactionalRoute
+from flagstaff.http.deps import ActorDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

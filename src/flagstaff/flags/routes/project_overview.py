@@ -11,15 +11,15 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from flagstaff.auth.principal import Principal
-from flagstaff.db import utcnow
-from flagstaff.deps import AnyAccountDep, SessionDep
+from flagstaff.core.db import utcnow
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import iso
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.models import Project
 from flagstaff.flags.project_overview import ProjectOverviewService, health_of
 from flagstaff.flags.routes.common import ProjectId
 from flagstaff.flags.views import feature_list_json
-from flagstaff.routing import TransactionalRoute
-from flagstaff.schemas import iso
+from flagstaff.http.deps import AnyAccountDep, SessionDep
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.default_strategies import DefaultStrategyService
 from flagstaff.flags.environments import EnvironmentService
@@ -25,8 +25,8 @@ from flagstaff.flags.schemas import (
     StrategyIn,
     UpdateProjectIn,
 )
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 

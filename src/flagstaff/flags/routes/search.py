@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import AnyAccountDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.lifecycle import STAGES
 from flagstaff.flags.search import FeatureSearch
 from flagstaff.flags.search_query import (
@@ -28,9 +28,9 @@ from flagstaff.flags.search_query import (
     parse_tag,
     parse_terms,
 )
+from flagstaff.http.deps import AnyAccountDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Search"])
 

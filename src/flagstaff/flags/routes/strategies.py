@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.constraints import validate_constraint
 from flagstaff.flags.routes.common import (
     Environment,
@@ -24,8 +24,8 @@ from flagstaff.flags.schemas import (
     dumped,
 )
 from flagstaff.flags.strategies import StrategyInput, StrategyService, strategy_json
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

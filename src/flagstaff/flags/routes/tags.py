@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import InputModel, LongText, Name
 from flagstaff.flags import lookup
 from flagstaff.flags.paths import restore_name
 from flagstaff.flags.routes.common import FeatureName, ProjectId, ensure_allowed
 from flagstaff.flags.schemas import TagIn, TagTypeIn, UpdateTagsIn
 from flagstaff.flags.tags import MAX_TAG, MIN_TAG, Tag, TagService, tag_type_json
+from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
-from flagstaff.schemas import InputModel, LongText, Name
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Tags"])
 

@@ -7,14 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 
 from flagstaff.auth.principal import Principal
-from flagstaff.deps import ActorDep, AnyAccountDep, SessionDep, require
+from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags import lookup
 from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId, ToggleDep
 from flagstaff.flags.schemas import PatchOperationIn, PushVariantsIn, VariantIn, dumped
 from flagstaff.flags.toggles import ToggleService
 from flagstaff.flags.views import feature_environment_json
+from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
-from flagstaff.routing import TransactionalRoute
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

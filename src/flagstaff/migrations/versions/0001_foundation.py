@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import flagstaff.db
+import flagstaff.core.db
 
 revision = "0001"
 down_revision = None
@@ -25,7 +25,7 @@ def upgrade() -> None:
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("type", sa.String(length=100), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=False),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True),
@@ -91,9 +91,9 @@ def upgrade() -> None:
         sa.Column("is_service", sa.Boolean(), nullable=False),
         sa.Column("root_role_id", sa.Integer(), nullable=False),
         sa.Column("login_attempts", sa.Integer(), nullable=False),
-        sa.Column("locked_until", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("seen_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
             "NOT is_service OR (password_hash IS NULL AND email IS NULL)",
@@ -149,8 +149,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["users.id"],
@@ -173,7 +173,7 @@ def _seed() -> None:
         sa.table("revision", sa.column("id"), sa.column("value")), [{"id": 1, "value": 0}]
     )
     # Unleash's ids for the predefined roles; the application keeps their descriptions and
-    # permissions in step with its code at every start (flagstaff.bootstrap).
+    # permissions in step with its code at every start (flagstaff.startup.bootstrap).
     roles = sa.table(
         "roles", sa.column("id"), sa.column("name"), sa.column("description"), sa.column("type")
     )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import flagstaff.db
+import flagstaff.core.db
 
 revision = "0002"
 down_revision = "0001"
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("sort_order", sa.Integer(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("protected", sa.Boolean(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_environments")),
     )
     op.create_table(
@@ -41,8 +41,8 @@ def upgrade() -> None:
         sa.Column("mode", sa.String(length=16), nullable=False),
         sa.Column("default_stickiness", sa.String(length=255), nullable=False),
         sa.Column("feature_limit", sa.Integer(), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
             "mode IN ('open', 'protected', 'private')", name=op.f("ck_projects_known_mode")
         ),
@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("built_in", sa.Boolean(), nullable=False),
         sa.Column("deprecated", sa.Boolean(), nullable=False),
         sa.Column("sort_order", sa.Integer(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_strategy_definitions")),
     )
     op.create_table(
@@ -78,10 +78,10 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=100), nullable=False),
         sa.Column("stale", sa.Boolean(), nullable=False),
         sa.Column("impression_data", sa.Boolean(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
-        sa.Column("archived_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_seen_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("archived_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_seen_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["project"],
             ["projects.id"],
@@ -132,7 +132,7 @@ def upgrade() -> None:
         sa.Column(
             "constraints", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
         ),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["project"],
@@ -182,7 +182,7 @@ def upgrade() -> None:
         sa.Column(
             "variants", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
         ),
-        sa.Column("last_seen_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_seen_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["environment"],
             ["environments.name"],
@@ -209,7 +209,7 @@ def upgrade() -> None:
         sa.Column("feature_name", sa.String(length=255), nullable=False),
         sa.Column("tag_type", sa.String(length=255), nullable=False),
         sa.Column("tag_value", sa.String(length=255), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["feature_name"],
@@ -248,7 +248,7 @@ def upgrade() -> None:
         ),
         sa.Column("sort_order", sa.Integer(), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["feature_name", "environment"],
@@ -318,7 +318,7 @@ def _seed() -> None:
             sa.column("sort_order"),
             sa.column("enabled"),
             sa.column("protected"),
-            sa.column("created_at", flagstaff.db.UTCDateTime()),
+            sa.column("created_at", flagstaff.core.db.UTCDateTime()),
         ),
         [
             {
@@ -347,7 +347,7 @@ def _seed() -> None:
             sa.column("description"),
             sa.column("mode"),
             sa.column("default_stickiness"),
-            sa.column("created_at", flagstaff.db.UTCDateTime()),
+            sa.column("created_at", flagstaff.core.db.UTCDateTime()),
         ),
         [
             {
@@ -376,11 +376,11 @@ def _seed() -> None:
         sa.column("name"),
         sa.column("display_name"),
         sa.column("description"),
-        sa.column("parameters", flagstaff.db.JSONType),
+        sa.column("parameters", flagstaff.core.db.JSONType),
         sa.column("built_in"),
         sa.column("deprecated"),
         sa.column("sort_order"),
-        sa.column("created_at", flagstaff.db.UTCDateTime()),
+        sa.column("created_at", flagstaff.core.db.UTCDateTime()),
     )
     percentage = {"name": "percentage", "type": "percentage", "description": "", "required": False}
     group_id = {

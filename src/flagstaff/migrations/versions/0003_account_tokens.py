@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import flagstaff.db
+import flagstaff.core.db
 
 revision = "0003"
 down_revision = "0002"
@@ -26,9 +26,9 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=255), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("hint", sa.String(length=32), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("seen_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["users.id"],

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import flagstaff.db
+import flagstaff.core.db
 
 revision = "0004"
 down_revision = "0003"
@@ -32,9 +32,9 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("interval", sa.Integer(), nullable=False),
-        sa.Column("started_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint(
             "app_name", "instance_id", "environment", name=op.f("pk_client_instances")
         ),
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("feature_name", sa.String(length=255), nullable=False),
         sa.Column("app_name", sa.String(length=255), nullable=False),
         sa.Column("environment", sa.String(length=100), nullable=False),
-        sa.Column("timestamp", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("timestamp", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("variant", sa.String(length=255), nullable=False),
         sa.Column("count", sa.BigInteger(), nullable=False),
         sa.CheckConstraint("count >= 0", name=op.f("ck_client_metric_variants_count_not_negative")),
@@ -62,7 +62,7 @@ def upgrade() -> None:
         sa.Column("feature_name", sa.String(length=255), nullable=False),
         sa.Column("app_name", sa.String(length=255), nullable=False),
         sa.Column("environment", sa.String(length=100), nullable=False),
-        sa.Column("timestamp", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("timestamp", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("yes", sa.BigInteger(), nullable=False),
         sa.Column("no", sa.BigInteger(), nullable=False),
         sa.CheckConstraint(
@@ -85,9 +85,9 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("selector", sa.String(length=32), nullable=False),
         sa.Column("hint", sa.String(length=255), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("seen_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("seen_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
             "(type = 'admin') = (environment IS NULL)",

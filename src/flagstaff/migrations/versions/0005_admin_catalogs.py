@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import flagstaff.db
+import flagstaff.core.db
 
 revision = "0005"
 down_revision = "0004"
@@ -33,15 +33,15 @@ def upgrade() -> None:
         sa.Column("color", sa.String(length=50), nullable=True),
         sa.Column("icon", sa.String(length=255), nullable=True),
         sa.Column("created_by", sa.String(length=255), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("app_name", name=op.f("pk_client_applications")),
     )
     op.create_table(
         "settings",
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("content", JSON, nullable=False),
-        sa.Column("updated_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_settings")),
     )
     op.create_table(
@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.Column("sort_order", sa.Integer(), nullable=False),
         sa.Column("legal_values", JSON, nullable=False),
         sa.Column("project", sa.String(length=100), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["project"],
             ["projects.id"],
@@ -68,7 +68,7 @@ def upgrade() -> None:
         "tags",
         sa.Column("tag_type", sa.String(length=255), nullable=False),
         sa.Column("value", sa.String(length=255), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tag_type"],
             ["tag_types.name"],
@@ -84,7 +84,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("archived_at", flagstaff.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("archived_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=True)
         )
 
     _seed()
@@ -101,7 +101,7 @@ def _seed() -> None:
             sa.column("stickiness"),
             sa.column("sort_order"),
             sa.column("legal_values", JSON),
-            sa.column("created_at", flagstaff.db.UTCDateTime()),
+            sa.column("created_at", flagstaff.core.db.UTCDateTime()),
         ),
         [
             {
@@ -128,7 +128,7 @@ def _seed() -> None:
         sa.text(
             "INSERT INTO tags (tag_type, value, created_at) "
             "SELECT DISTINCT tag_type, tag_value, :now FROM feature_tags"
-        ).bindparams(sa.bindparam("now", now, type_=flagstaff.db.UTCDateTime()))
+        ).bindparams(sa.bindparam("now", now, type_=flagstaff.core.db.UTCDateTime()))
     )
     op.execute(
         sa.text(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import flagstaff.db
+import flagstaff.core.db
 
 revision = "0006"
 down_revision = "0005"
@@ -26,14 +26,14 @@ def upgrade() -> None:
         "feature_type_lifetimes",
         sa.Column("type_id", sa.String(length=100), nullable=False),
         sa.Column("lifetime_days", sa.Integer(), nullable=True),
-        sa.Column("updated_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("type_id", name=op.f("pk_feature_type_lifetimes")),
     )
     op.create_table(
         "favorite_features",
         sa.Column("feature_name", sa.String(length=255), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["feature_name"],
             ["features.name"],
@@ -55,7 +55,7 @@ def upgrade() -> None:
         "favorite_projects",
         sa.Column("project", sa.String(length=100), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["project"],
             ["projects.id"],
@@ -79,7 +79,7 @@ def upgrade() -> None:
         sa.Column("stage", sa.String(length=100), nullable=False),
         sa.Column("status", sa.String(length=100), nullable=True),
         sa.Column("status_value", sa.String(length=255), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["feature_name"],
             ["features.name"],
@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("feature_name", sa.String(length=255), nullable=False),
         sa.Column("url", sa.String(length=1000), nullable=False),
         sa.Column("title", sa.String(length=255), nullable=True),
-        sa.Column("created_at", flagstaff.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["feature_name"],

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.features import FeatureService
 from flagstaff.flags.links import LinkService

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from flagstaff.errors import FlagstaffError, NameExistsError
+from flagstaff.core.errors import FlagstaffError, NameExistsError
 from flagstaff.flags import lookup
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.features import FeatureFields, FeatureService

@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from flagstaff.auth.routes import is_https
 from flagstaff.auth.service import LoginService
-from flagstaff.deps import SESSION_COOKIE, ContextDep, SessionDep
-from flagstaff.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep
 from flagstaff.web.deps import FormDep, PageUser, PostUser, text
 from flagstaff.web.errors import CsrfRejectedError
 from flagstaff.web.rendering import redirect, render

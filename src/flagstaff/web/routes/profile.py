@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from flagstaff.auth.passwords import WeakPasswordError
-from flagstaff.db import utcnow
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.tokens.service import IssuedToken, TokenOwnerKind
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.forms import (

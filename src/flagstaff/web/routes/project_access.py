@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from flagstaff.accounts.models import Account
-from flagstaff.errors import FlagstaffError, NotFoundError
+from flagstaff.core.errors import FlagstaffError, NotFoundError
 from flagstaff.flags.access import Member, ProjectAccessService
 from flagstaff.flags.projects import ProjectService
 from flagstaff.rbac.models import Role

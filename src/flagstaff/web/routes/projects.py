@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from flagstaff.errors import BadDataError, FlagstaffError, NameExistsError
+from flagstaff.core.errors import BadDataError, FlagstaffError, NameExistsError
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.feature_types import FEATURE_TYPES
 from flagstaff.flags.features import FeatureService

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from flagstaff.db import utcnow
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.rbac.models import Role
 from flagstaff.rbac.service import RoleService
 from flagstaff.web.deps import AdminPage, AdminPost, Page, PageDep, WebUser

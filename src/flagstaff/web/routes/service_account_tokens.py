@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from flagstaff.accounts.models import Account
-from flagstaff.db import utcnow
-from flagstaff.errors import FlagstaffError, NotFoundError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import FlagstaffError, NotFoundError
 from flagstaff.web.account_pages import AccountId
 from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep
 from flagstaff.web.forms import (

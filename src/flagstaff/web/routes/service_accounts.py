@@ -7,8 +7,8 @@ import json
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from flagstaff.db import utcnow
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.service_accounts.schemas import CreateServiceAccountIn, UpdateServiceAccountIn
 from flagstaff.service_accounts.service import ServiceAccountChanges
 from flagstaff.tokens.service import IssuedToken

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.flags.definitions import DefinitionService
 from flagstaff.flags.features import FeatureService
 from flagstaff.flags.models import FeatureStrategy, StrategyDefinition

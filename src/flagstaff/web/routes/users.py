@@ -7,8 +7,8 @@ from starlette.responses import Response
 
 from flagstaff.accounts.schemas import CreateUserIn, UpdateUserIn
 from flagstaff.accounts.service import NewUser, UserChanges
-from flagstaff.db import utcnow
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.web.account_pages import (
     AccountId,
     TableQueryDep,

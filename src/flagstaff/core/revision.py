@@ -16,8 +16,8 @@ from sqlalchemy import BigInteger, Integer, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from flagstaff.db import Base, Database
-from flagstaff.periodic import Periodic
+from flagstaff.core.db import Base, Database
+from flagstaff.core.periodic import Periodic
 
 log = logging.getLogger(__name__)
 

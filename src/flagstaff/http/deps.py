@@ -11,14 +11,14 @@ from starlette.concurrency import run_in_threadpool
 
 from flagstaff.auth.principal import Principal
 from flagstaff.auth.resolver import NotCached
-from flagstaff.context import AppContext
-from flagstaff.errors import (
+from flagstaff.core.errors import (
     AuthenticationRequiredError,
     PermissionDeniedError,
     UnauthorizedError,
     WrongTokenTypeError,
 )
 from flagstaff.events.service import Actor
+from flagstaff.http.context import AppContext
 from flagstaff.maintenance.guard import refuse_writes_in_maintenance
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
-from flagstaff import errors
+from flagstaff.core import errors
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService, NewUser
 from flagstaff.auth.passwords import Passwords, check_strength, generate_password
 from flagstaff.config import ConfigError
-from flagstaff.errors import BadDataError
+from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.seed import seed_flag_defaults
 from flagstaff.rbac.models import Role, RolePermission

@@ -9,7 +9,8 @@ from flagstaff.client_api.models import (
     ClientMetric,
     ClientMetricVariant,
 )
-from flagstaff.db import Base
+from flagstaff.core.db import Base
+from flagstaff.core.revision import Revision
 from flagstaff.events.models import Event
 from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
 from flagstaff.flags.models import (
@@ -33,7 +34,6 @@ from flagstaff.flags.models import (
 )
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
-from flagstaff.revision import Revision
 from flagstaff.tokens.models import AccountToken
 
 __all__ = [

@@ -12,14 +12,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from flagstaff import revision
-from flagstaff.errors import (
+from flagstaff.core import revision
+from flagstaff.core.errors import (
     BadDataError,
     ContentTypeError,
     FlagstaffError,
     PayloadTooLargeError,
 )
-from flagstaff.http_errors import error_response
+from flagstaff.core.http_errors import error_response
 
 
 class TransactionalRoute(APIRoute):

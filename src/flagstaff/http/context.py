@@ -7,16 +7,16 @@ from datetime import timedelta
 
 from flagstaff.api_tokens.plugin import install_api_tokens
 from flagstaff.auth.cache import CredentialCache
-from flagstaff.auth.keys import Keys
 from flagstaff.auth.passwords import Passwords
 from flagstaff.auth.principal import CredentialKind
 from flagstaff.auth.resolver import CredentialResolver
 from flagstaff.auth.seen import SeenTracker
 from flagstaff.auth.service import LoginPolicy
 from flagstaff.config import Settings
-from flagstaff.db import Database
-from flagstaff.read_cache import ReadCache
-from flagstaff.revision import RevisionWatcher
+from flagstaff.core.db import Database
+from flagstaff.core.keys import Keys
+from flagstaff.core.read_cache import ReadCache
+from flagstaff.core.revision import RevisionWatcher
 from flagstaff.tokens.authenticator import AccountTokenAuthenticator
 from flagstaff.tokens.service import flush_seen as flush_account_tokens_seen
 

@@ -11,10 +11,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, text
 
-from flagstaff.db import Database
-from flagstaff.errors import FlagstaffError
+from flagstaff.core.db import Database
+from flagstaff.core.errors import FlagstaffError
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 # Any fixed 32-bit number; every Flagstaff process uses the same one.
 ADVISORY_LOCK_KEY = 0x466C6167  # "Flag"
 
