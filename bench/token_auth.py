@@ -17,16 +17,16 @@ from datetime import timedelta
 from pathlib import Path
 
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.passwords import Passwords
 from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.auth.passwords import Passwords
 from flagstaff.config import Settings
 from flagstaff.core import migrate
 from flagstaff.core.db import Database, utcnow
+from flagstaff.credentials.account_tokens import format
+from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
 from flagstaff.startup import bootstrap
-from flagstaff.tokens import format
-from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
 
 ROUNDS = 200_000
 

@@ -7,8 +7,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from flagstaff.accounts.passwords import Passwords
 from flagstaff.app import create_app
-from flagstaff.auth.passwords import Passwords
 from flagstaff.config import Settings
 from flagstaff.http.context import AppContext
 from tests.db import TemplateDatabase

@@ -12,16 +12,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from flagstaff import __version__
-from flagstaff.accounts import inactive_routes
+from flagstaff.accounts import login_routes as auth_routes
 from flagstaff.accounts import routes as accounts_routes
-from flagstaff.api_tokens import routes as api_tokens_routes
 from flagstaff.applications import routes as applications_routes
-from flagstaff.auth import routes as auth_routes
 from flagstaff.client_api import plugin as sdk_apis
 from flagstaff.config import Settings
 from flagstaff.core import http_errors
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard
+from flagstaff.credentials.account_tokens import routes as tokens_routes
+from flagstaff.credentials.api_tokens import routes as api_tokens_routes
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
 from flagstaff.favorites import routes as favorites_routes
@@ -29,13 +29,13 @@ from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, resolve_principal
+from flagstaff.inactive_users import routes as inactive_routes
 from flagstaff.instance import routes as instance_routes
 from flagstaff.instance_stats import routes as instance_stats_routes
 from flagstaff.maintenance import routes as maintenance_routes
 from flagstaff.playground import routes as playground_routes
-from flagstaff.rbac import routes as rbac_routes
+from flagstaff.roles import routes as rbac_routes
 from flagstaff.service_accounts import routes as service_accounts_routes
-from flagstaff.tokens import routes as tokens_routes
 from flagstaff.transfer import routes as transfer_routes
 from flagstaff.web import routes as web_routes
 from flagstaff.web.static import static_files

@@ -31,10 +31,10 @@ def prepare(settings: Settings, then: Callable[[Session], None] | None = None) -
     """Migrate, sync predefined roles and create the first admin, under the migration lock, so
     that processes starting together do this once. ``then`` runs in the same transaction: if it
     fails, nothing of the transaction is kept. Returns the admin if one was created."""
-    from flagstaff.api_tokens.initial import ensure_initial_api_tokens
-    from flagstaff.auth.passwords import Passwords
+    from flagstaff.accounts.passwords import Passwords
     from flagstaff.core import migrate
     from flagstaff.core.db import Database
+    from flagstaff.credentials.api_tokens.initial import ensure_initial_api_tokens
     from flagstaff.startup import bootstrap
 
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -142,8 +142,8 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    from flagstaff.accounts.passwords import Passwords, check_strength
     from flagstaff.accounts.service import AccountService, NewUser
-    from flagstaff.auth.passwords import Passwords, check_strength
     from flagstaff.events.service import SYSTEM
 
     password = read_password(args)

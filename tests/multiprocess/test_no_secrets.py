@@ -17,10 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def _dump_database(env: dict[str, str]) -> str:
-    url = (
-        env.get("DATABASE_URL")
-        or f"sqlite:///{Path(env['FLAGSTAFF_DATA_DIR']) / 'flagstaff.db'}"
-    )
+    url = env.get("DATABASE_URL") or f"sqlite:///{Path(env['FLAGSTAFF_DATA_DIR']) / 'flagstaff.db'}"
     url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     engine = create_engine(url)
     metadata = MetaData()

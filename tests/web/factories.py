@@ -8,16 +8,16 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.service import AccountService
-from flagstaff.auth.principal import CredentialKind, Principal
-from flagstaff.auth.resolver import account_principal
 from flagstaff.core.db import utcnow
+from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.credentials.resolver import account_principal
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.access import ProjectAccessService
 from flagstaff.flags.projects import ProjectFields, ProjectService
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import ADMIN_ROLE_ID
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID
+from flagstaff.rbac.principal import CredentialKind, Principal
 from flagstaff.service_accounts.service import ServiceAccountService
-from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
 
 
 @dataclass

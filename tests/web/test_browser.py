@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import PHONE, LiveServer
 from tests.web.factories import make_sa_token, make_service_account

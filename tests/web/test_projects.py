@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from flagstaff.events.models import Event
 from flagstaff.flags.models import Project
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import ADMIN_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.factories import make_project, make_service_account, project_roles
 from tests.web.helpers import (

@@ -12,11 +12,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
 from flagstaff.core.db import utcnow
+from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
-from flagstaff.rbac.service import PermissionRef, RoleService
-from flagstaff.tokens.models import AccountToken
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
+from flagstaff.roles.service import PermissionRef, RoleService
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import LAPTOP, PHONE, SCREENSHOTS, LiveServer
 from tests.web.factories import admin_principal, make_sa_token, make_service_account

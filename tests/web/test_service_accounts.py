@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from flagstaff.accounts.models import Account
 from flagstaff.core.db import utcnow
+from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.events.models import Event
 from flagstaff.http.context import AppContext
-from flagstaff.tokens.models import AccountToken
 from tests.web.factories import make_sa_token, make_service_account
 from tests.web.helpers import (
     api_status,

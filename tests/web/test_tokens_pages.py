@@ -7,9 +7,9 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from flagstaff.api_tokens.models import ApiToken
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.http.context import AppContext
-from flagstaff.tokens.models import AccountToken
 from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.helpers import (
     api_status,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from flagstaff.accounts.models import Account
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.service import PermissionRef, RoleService
+from flagstaff.roles.service import PermissionRef, RoleService
 from tests.factories import PASSWORD, UserHandle, make_user
 from tests.web.factories import admin_principal, make_service_account
 from tests.web.helpers import (

@@ -50,3 +50,18 @@ class Account(Base):
     def audit_name(self) -> str:
         """What the event log shows for this account: e-mail, else username (as Unleash)."""
         return self.email or self.username or f"account-{self.id}"
+
+
+class LoginSession(Base):
+    """A login session, stored so that logout and account deletion end it in every process."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # HMAC of the cookie value: a database dump holds no usable session.
+    digest: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BeforeValidator
 from sqlalchemy import select
 
+from flagstaff.accounts.login import count_sessions
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.passwords import check_strength
 from flagstaff.accounts.schemas import (
     MAX_ID,
     AccessOut,
@@ -28,9 +30,6 @@ from flagstaff.accounts.schemas import (
     user_search_out,
 )
 from flagstaff.accounts.service import AccountService, NewUser, UserChanges
-from flagstaff.auth.passwords import check_strength
-from flagstaff.auth.principal import CredentialKind, Principal
-from flagstaff.auth.service import count_sessions
 from flagstaff.core.errors import (
     BadDataError,
     NotFoundError,
@@ -42,8 +41,9 @@ from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.models import Environment
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.grants import flat_permissions
+from flagstaff.rbac.principal import CredentialKind, Principal
 from flagstaff.rbac.schemas import role_out
-from flagstaff.rbac.service import RoleService
+from flagstaff.roles.service import RoleService
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 

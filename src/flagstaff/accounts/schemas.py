@@ -168,3 +168,8 @@ def listed_permissions(
         else:
             listed.append(row)
     return listed
+
+
+class LoginIn(InputModel):
+    username: Annotated[StrictStr, Field(min_length=1, max_length=255)]
+    password: Annotated[StrictStr, Field(max_length=256)]

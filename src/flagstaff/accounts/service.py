@@ -8,17 +8,16 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.accounts.models import Account
-from flagstaff.auth.models import LoginSession
-from flagstaff.auth.passwords import Passwords, check_strength
-from flagstaff.auth.principal import Principal
+from flagstaff.accounts.models import Account, LoginSession
+from flagstaff.accounts.passwords import Passwords, check_strength
 from flagstaff.core import revision
 from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.models import DEFAULT_PROJECT, Project
+from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
 from flagstaff.rbac.models import ProjectRoleAssignment, Role
-from flagstaff.rbac.roles import ADMIN_ROLE_ID
-from flagstaff.rbac.service import RoleService
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID
+from flagstaff.rbac.principal import Principal
 
 SEARCH_LIMIT = 100
 LIKE_ESCAPE = "\\"
@@ -45,7 +44,6 @@ class AccountService:
         self.session = session
         self.passwords = passwords
         self.events = EventService(session)
-        self.roles = RoleService(session)
 
     # Reading
 
@@ -137,9 +135,9 @@ class AccountService:
         email = (new.email or "").strip().lower() or None
         if username is None and email is None:
             raise BadDataError("You must specify username or email")
-        role = self.roles.resolve_root_role(new.root_role)
+        role = resolve_root_role(self.session, new.root_role)
         if principal is not None:
-            self.roles.ensure_can_grant(principal, role)
+            ensure_can_grant(principal, role)
         password_hash = None
         if new.password:
             check_strength(new.password)
@@ -188,10 +186,10 @@ class AccountService:
         """The role to switch to, checked; ``None`` when the role stays as it is."""
         if ref is None:
             return None
-        role = self.roles.resolve_root_role(ref)
+        role = resolve_root_role(self.session, ref)
         if role.id == account.root_role_id:
             return None
-        self.roles.ensure_can_grant(principal, role)
+        ensure_can_grant(principal, role)
         if account.root_role_id == ADMIN_ROLE_ID:
             self._ensure_other_admin(account)
         return role

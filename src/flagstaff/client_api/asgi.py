@@ -10,12 +10,12 @@ from urllib.parse import unquote
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from flagstaff.auth.principal import ApiTokenScope
 from flagstaff.client_api import handlers
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, sdk_principal
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.core.http_errors import error_body
 from flagstaff.http.context import AppContext
+from flagstaff.rbac.principal import ApiTokenScope
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ import orjson
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.auth.principal import ApiTokenScope
 from flagstaff.client_api.payload import ALL_PROJECTS, Payload, Scope
 from flagstaff.client_api.schemas import BULK_METRICS, METRICS, REGISTRATION
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, validation_reply
 from flagstaff.client_api.state import client_api_state
 from flagstaff.core.errors import BadDataError, FlagstaffError, NotFoundError
 from flagstaff.http.context import AppContext
+from flagstaff.rbac.principal import ApiTokenScope
 
 SPEC_HEADER = b"unleash-client-spec"
 SEGMENTS_SPEC = (4, 2, 0)  # from this client specification on, SDKs resolve segments themselves

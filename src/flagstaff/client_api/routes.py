@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
-from flagstaff.auth.principal import ApiTokenScope
 from flagstaff.client_api import handlers
 from flagstaff.client_api.models import ClientMetric, ClientMetricVariant
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_principal
@@ -23,6 +22,7 @@ from flagstaff.core.schemas import iso
 from flagstaff.flags.models import Feature
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, PrincipalDep, SessionDep
+from flagstaff.rbac.principal import ApiTokenScope
 
 client_router = APIRouter(tags=["Client"])
 admin_router = APIRouter(route_class=TransactionalRoute, tags=["Metrics"])

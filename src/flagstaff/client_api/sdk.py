@@ -11,12 +11,12 @@ import orjson
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.auth.principal import Principal
-from flagstaff.auth.resolver import NotCached
 from flagstaff.core.errors import FlagstaffError, UnauthorizedError, WrongTokenTypeError
 from flagstaff.core.http_errors import error_body, status_for
+from flagstaff.credentials.resolver import NotCached
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import bearer
+from flagstaff.rbac.principal import Principal
 
 NEEDS_API_KEY = (
     "This endpoint requires an API token. Please add an authorization header to your request "

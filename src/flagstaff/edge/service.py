@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.auth.principal import ApiTokenScope, Principal
-from flagstaff.auth.resolver import CredentialResolver, NotCached
+from flagstaff.credentials.resolver import CredentialResolver, NotCached
 from flagstaff.edge.schemas import EdgeTokenOut
+from flagstaff.rbac.principal import ApiTokenScope, Principal
 
 
 async def _scope_of(resolver: CredentialResolver, token: str) -> ApiTokenScope | None:

@@ -12,14 +12,14 @@ from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.auth.principal import (
+from flagstaff.core import revision
+from flagstaff.events.models import Event
+from flagstaff.rbac.principal import (
     ADMIN_TOKEN_USER_ID,
     SYSTEM_USER_ID,
     SYSTEM_USER_NAME,
     Principal,
 )
-from flagstaff.core import revision
-from flagstaff.events.models import Event
 
 # Keys that must never reach the event log, whatever a caller passes in. Compared after
 # lower-casing and dropping "_" and "-", so ``passwordHash``, ``password_hash`` and

@@ -13,14 +13,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.rbac.models import ANY_ENVIRONMENT, ProjectRoleAssignment, Role, RoleType
 from flagstaff.rbac.permissions import PERMISSIONS, Permission, PermissionType, parse_permission
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.rbac.roles import OWNER_ROLE_ID
+from flagstaff.rbac.predefined import OWNER_ROLE_ID
+from flagstaff.rbac.principal import Principal
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from flagstaff.accounts.models import Account
-from flagstaff.api_tokens.models import ApiTokenProject
-from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
 from flagstaff.core.errors import NotFoundError
+from flagstaff.credentials.api_tokens.models import ApiTokenProject
 from flagstaff.events.models import Event
 from flagstaff.flags.feature_types import stored_lifetimes
 from flagstaff.flags.lifecycle import (
@@ -45,6 +44,7 @@ from flagstaff.flags.models import (
     Segment,
 )
 from flagstaff.rbac.models import ProjectRoleAssignment
+from flagstaff.rbac.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
 
 WINDOW = timedelta(days=30)
 ACTIVITY_SPAN = timedelta(days=365)

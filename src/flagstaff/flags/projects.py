@@ -26,7 +26,7 @@ from flagstaff.flags.models import (
     ProjectEnvironment,
 )
 from flagstaff.rbac.models import ProjectRoleAssignment
-from flagstaff.rbac.roles import OWNER_ROLE_ID
+from flagstaff.rbac.predefined import OWNER_ROLE_ID
 
 # Project ids appear in API token secrets (``project:env.secret``) and paths: URL-safe only.
 PROJECT_ID = re.compile(r"^[A-Za-z0-9_~.-]+$")

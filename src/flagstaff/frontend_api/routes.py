@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.auth.principal import ApiTokenScope
 from flagstaff.client_api.handlers import etag_matches
 from flagstaff.client_api.schemas import METRICS, REGISTRATION
 from flagstaff.client_api.sdk import sdk_principal, validation_reply
@@ -22,6 +21,7 @@ from flagstaff.frontend_api import context as evaluation
 from flagstaff.frontend_api.engine import engines
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import client_ip
+from flagstaff.rbac.principal import ApiTokenScope
 
 router = APIRouter(tags=["Frontend API"])
 

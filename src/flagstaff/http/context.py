@@ -5,20 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flagstaff.api_tokens.plugin import install_api_tokens
-from flagstaff.auth.cache import CredentialCache
-from flagstaff.auth.passwords import Passwords
-from flagstaff.auth.principal import CredentialKind
-from flagstaff.auth.resolver import CredentialResolver
-from flagstaff.auth.seen import SeenTracker
-from flagstaff.auth.service import LoginPolicy
+from flagstaff.accounts.login import LoginPolicy
+from flagstaff.accounts.passwords import Passwords
 from flagstaff.config import Settings
 from flagstaff.core.db import Database
 from flagstaff.core.keys import Keys
 from flagstaff.core.read_cache import ReadCache
 from flagstaff.core.revision import RevisionWatcher
-from flagstaff.tokens.authenticator import AccountTokenAuthenticator
-from flagstaff.tokens.service import flush_seen as flush_account_tokens_seen
+from flagstaff.credentials.account_tokens.authenticator import AccountTokenAuthenticator
+from flagstaff.credentials.account_tokens.service import flush_seen as flush_account_tokens_seen
+from flagstaff.credentials.api_tokens.plugin import install_api_tokens
+from flagstaff.credentials.cache import CredentialCache
+from flagstaff.credentials.resolver import CredentialResolver
+from flagstaff.credentials.seen import SeenTracker
+from flagstaff.rbac.principal import CredentialKind
 
 
 @dataclass

@@ -9,19 +9,19 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from flagstaff.auth.principal import Principal
-from flagstaff.auth.resolver import NotCached
 from flagstaff.core.errors import (
     AuthenticationRequiredError,
     PermissionDeniedError,
     UnauthorizedError,
     WrongTokenTypeError,
 )
+from flagstaff.credentials.resolver import NotCached
 from flagstaff.events.service import Actor
 from flagstaff.http.context import AppContext
 from flagstaff.maintenance.guard import refuse_writes_in_maintenance
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 
 SESSION_COOKIE = "flagstaff-session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from flagstaff import __version__
 from flagstaff.accounts.models import Account
-from flagstaff.api_tokens.models import ApiToken
 from flagstaff.client_api.models import ClientInstance, ClientMetric, ClientMetricVariant
 from flagstaff.core.db import utcnow
 from flagstaff.core.keys import Keys
 from flagstaff.core.schemas import iso
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.events.models import Event
 from flagstaff.flags.models import (
     ContextField,
@@ -33,7 +34,6 @@ from flagstaff.flags.models import (
     StrategyDefinition,
 )
 from flagstaff.rbac.models import Role, RoleType
-from flagstaff.tokens.models import AccountToken
 
 ACTIVE_WINDOWS = {"last7": 7, "last30": 30, "last60": 60, "last90": 90}
 PRODUCTION_WINDOWS = {"last30": 30, "last60": 60, "last90": 90}

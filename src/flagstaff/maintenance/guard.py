@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import MaintenanceModeError
 from flagstaff.http.context import AppContext
 from flagstaff.instance.state import instance_settings
+from flagstaff.rbac.principal import Principal
 
 MESSAGE = "Unleash is currently in maintenance mode."
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

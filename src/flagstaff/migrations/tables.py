@@ -1,8 +1,6 @@
 """Imports every table so that Alembic and ``Base.metadata`` see the whole schema."""
 
-from flagstaff.accounts.models import Account
-from flagstaff.api_tokens.models import ApiToken, ApiTokenProject
-from flagstaff.auth.models import LoginSession
+from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.client_api.models import (
     ClientApplication,
     ClientInstance,
@@ -11,6 +9,8 @@ from flagstaff.client_api.models import (
 )
 from flagstaff.core.db import Base
 from flagstaff.core.revision import Revision
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.events.models import Event
 from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
 from flagstaff.flags.models import (
@@ -34,7 +34,6 @@ from flagstaff.flags.models import (
 )
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
-from flagstaff.tokens.models import AccountToken
 
 __all__ = [
     "Account",

@@ -7,10 +7,10 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import Grants
 from flagstaff.rbac.models import ProjectRoleAssignment, RolePermission
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
-from flagstaff.rbac.roles import ROOT_ROLE_PROJECT
+from flagstaff.rbac.predefined import ROOT_ROLE_PROJECT
+from flagstaff.rbac.principal import Grants
 
 
 def load_grants(session: Session, account_id: int, root_role_id: int) -> Grants:

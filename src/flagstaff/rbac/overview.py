@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import Principal
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.models import ProjectRoleAssignment, Role
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 from flagstaff.rbac.schemas import role_out, role_with_permissions
 
 

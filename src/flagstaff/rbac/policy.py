@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flagstaff.auth.principal import Principal
 from flagstaff.rbac.models import ANY_ENVIRONMENT
 from flagstaff.rbac.permissions import Permission, PermissionType, permission_type
+from flagstaff.rbac.principal import Principal
 
 
 def is_allowed(

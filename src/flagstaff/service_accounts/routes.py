@@ -6,21 +6,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from flagstaff.auth.principal import CredentialKind
-from flagstaff.auth.resolver import account_principal
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.credentials.account_tokens.schemas import CreateTokenIn, token_out
+from flagstaff.credentials.account_tokens.service import AccountTokenService
+from flagstaff.credentials.resolver import account_principal
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.rbac.overview import access_overview
-from flagstaff.rbac.roles import ROOT_ROLE_PROJECT
+from flagstaff.rbac.predefined import ROOT_ROLE_PROJECT
+from flagstaff.rbac.principal import CredentialKind
 from flagstaff.rbac.schemas import role_out
+from flagstaff.roles.service import RoleService
 from flagstaff.service_accounts.schemas import (
     CreateServiceAccountIn,
     UpdateServiceAccountIn,
     service_account_out,
 )
 from flagstaff.service_accounts.service import ServiceAccountChanges, ServiceAccountService
-from flagstaff.tokens.schemas import CreateTokenIn, token_out
-from flagstaff.tokens.service import AccountTokenService
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Service accounts"])
 
@@ -41,7 +42,7 @@ def get_service_accounts(_: AdminDep, db: SessionDep, context: ContextDep) -> di
     tokens = service.tokens.tokens_by_account([a.id for a in accounts])
     return {
         "serviceAccounts": [service_account_out(a, tokens[a.id]) for a in accounts],
-        "rootRoles": [role_out(r).model_dump(by_alias=True) for r in service.roles.root_roles()],
+        "rootRoles": [role_out(r).model_dump(by_alias=True) for r in RoleService(db).root_roles()],
     }
 
 

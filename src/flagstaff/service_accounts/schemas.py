@@ -9,8 +9,8 @@ from pydantic import Field, StrictInt, StrictStr
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.schemas import image_url
 from flagstaff.core.schemas import InputModel, RequiredName, iso
-from flagstaff.tokens.models import AccountToken
-from flagstaff.tokens.schemas import token_out
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.schemas import token_out
 
 # Usernames are identifiers in the event log and in URLs people paste: keep them plain.
 Username = Annotated[

@@ -13,13 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.passwords import Passwords
 from flagstaff.accounts.service import AccountService
-from flagstaff.auth.passwords import Passwords
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
+from flagstaff.credentials.account_tokens.service import (
+    AccountTokenService,
+    IssuedToken,
+    TokenOwnerKind,
+)
 from flagstaff.events.service import Actor, EventService
-from flagstaff.rbac.service import RoleService
-from flagstaff.tokens.service import AccountTokenService, IssuedToken, TokenOwnerKind
+from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
+from flagstaff.rbac.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,6 @@ class ServiceAccountService:
     def __init__(self, session: Session, passwords: Passwords, tokens: AccountTokenService) -> None:
         self.session = session
         self.accounts = AccountService(session, passwords)
-        self.roles = RoleService(session)
         self.tokens = tokens
         self.events = EventService(session)
 
@@ -53,8 +56,8 @@ class ServiceAccountService:
     def create(
         self, actor: Actor, principal: Principal, username: str, name: str, root_role: int | str
     ) -> Account:
-        role = self.roles.resolve_root_role(root_role)
-        self.roles.ensure_can_grant(principal, role)
+        role = resolve_root_role(self.session, root_role)
+        ensure_can_grant(principal, role)
         self.accounts.ensure_login_name_free(username, None)
         account = Account(
             username=username,
@@ -76,10 +79,10 @@ class ServiceAccountService:
             raise BadDataError("The username of a service account cannot be changed")
         before = _audit(account)
         if changes.root_role is not None:
-            role = self.roles.resolve_root_role(changes.root_role)
+            role = resolve_root_role(self.session, changes.root_role)
             if role.id != account.root_role_id:
                 self._not_self(principal, account, "change its own role")
-                self.roles.ensure_can_grant(principal, role)
+                ensure_can_grant(principal, role)
                 account.root_role_id = role.id
                 account.root_role = role
         if changes.name is not None:

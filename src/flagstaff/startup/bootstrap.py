@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.passwords import Passwords, check_strength, generate_password
 from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.auth.passwords import Passwords, check_strength, generate_password
 from flagstaff.config import ConfigError
 from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.seed import seed_flag_defaults
 from flagstaff.rbac.models import Role, RolePermission
-from flagstaff.rbac.roles import ADMIN_ROLE_ID, PREDEFINED_ROLES
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID, PREDEFINED_ROLES
 
 FIRST_ADMIN_USERNAME = "admin"
 

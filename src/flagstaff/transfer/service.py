@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import BadDataError, FlagstaffError, PermissionDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
@@ -21,6 +20,7 @@ from flagstaff.flags.tags import Tag, TagService
 from flagstaff.flags.toggles import ToggleService
 from flagstaff.rbac.permissions import PERMISSIONS, Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 from flagstaff.transfer import messages
 from flagstaff.transfer.plan import Finding, ImportPlan, plan_import
 from flagstaff.transfer.schemas import ExportDocumentIn, FeatureStrategyIn

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.passwords import WeakPasswordError
+from flagstaff.accounts.passwords import WeakPasswordError
 from flagstaff.core.errors import FlagstaffError, NameExistsError
-from flagstaff.rbac.service import RoleService
+from flagstaff.roles.service import RoleService
 from flagstaff.web.forms import OnField, form_errors
 from flagstaff.web.views import AccountRow, matching, sorted_rows
 

@@ -13,14 +13,14 @@ from starlette.responses import Response
 
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService
-from flagstaff.auth.principal import CredentialKind, Principal
+from flagstaff.credentials.account_tokens.service import AccountTokenService
 from flagstaff.events.service import Actor
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip, resolve_principal
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import CredentialKind, Principal
 from flagstaff.service_accounts.service import ServiceAccountService
-from flagstaff.tokens.service import AccountTokenService
 from flagstaff.web.errors import CsrfRejectedError, ForbiddenError, LoginRequiredError
 from flagstaff.web.rendering import render
 from flagstaff.web.security import CSRF_FIELD, session_csrf_token, tokens_match

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flagstaff.api_tokens.routes import READABLE_WITH
-from flagstaff.auth.principal import Principal
+from flagstaff.credentials.api_tokens.routes import READABLE_WITH
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from fastapi import Path
 
 from flagstaff.accounts.models import Account
 from flagstaff.core.errors import NotFoundError
-from flagstaff.tokens.models import AccountToken
-from flagstaff.tokens.schemas import expiry_warning, never_expires
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.schemas import expiry_warning, never_expires
 
 SORT_DIRECTIONS = ("asc", "desc")
 TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]

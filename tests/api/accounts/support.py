@@ -9,12 +9,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from flagstaff.accounts.models import Account
-from flagstaff.auth.models import LoginSession
+from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.events.models import Event
 from flagstaff.events.schemas import event_out
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import VIEWER_ROLE_ID
+from flagstaff.rbac.predefined import VIEWER_ROLE_ID
 
 MAX_ID = 2_147_483_647
 

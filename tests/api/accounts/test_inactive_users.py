@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.core.db import utcnow
+from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.http.context import AppContext
-from flagstaff.tokens.models import AccountToken
 from tests.api.accounts.support import (
     MAX_ID,
     assert_error,

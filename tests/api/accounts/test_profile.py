@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.projects import ProjectService
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import assert_error, make_caller, make_project
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from flagstaff.accounts.models import Account
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import ADMIN_ROLE_ID, VIEWER_ROLE_ID
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID, VIEWER_ROLE_ID
 from tests.api.accounts.support import events_of
 from tests.factories import login, make_user
 

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import ADMIN_ROLE_ID, EDITOR_ROLE_ID
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID, EDITOR_ROLE_ID
 from tests.api.accounts.support import assert_error, make_service_account
 from tests.factories import UserHandle, make_user
 

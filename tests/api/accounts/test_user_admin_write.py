@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
-from flagstaff.rbac.roles import ADMIN_ROLE_ID, EDITOR_ROLE_ID, MEMBER_ROLE_ID, VIEWER_ROLE_ID
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID, EDITOR_ROLE_ID, MEMBER_ROLE_ID, VIEWER_ROLE_ID
 from tests.api.accounts.support import (
     assert_error,
     counts,

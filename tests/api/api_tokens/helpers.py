@@ -9,8 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.api_tokens.models import ApiToken
-from flagstaff.api_tokens.service import ApiTokenService, NewApiToken
+from flagstaff.credentials.api_tokens.models import ApiToken
+from flagstaff.credentials.api_tokens.service import ApiTokenService, NewApiToken
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.models import Project

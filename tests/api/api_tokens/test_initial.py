@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.api_tokens.initial import ensure_initial_api_tokens
 from flagstaff.config import ConfigError
+from flagstaff.credentials.api_tokens.initial import ensure_initial_api_tokens
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import BASE, counts
 

@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from flagstaff.api_tokens.models import ApiToken
-from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID
+from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.http.context import AppContext
+from flagstaff.rbac.principal import ADMIN_TOKEN_USER_ID
 from tests.api.api_tokens.helpers import (
     BASE,
     auth,

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from flagstaff.api_tokens import service as api_token_service
-from flagstaff.api_tokens.service import ApiTokenService, NewApiToken
 from flagstaff.core.errors import BadDataError
+from flagstaff.credentials.api_tokens import service as api_token_service
+from flagstaff.credentials.api_tokens.service import ApiTokenService, NewApiToken
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import BASE, counts, events_of

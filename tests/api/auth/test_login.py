@@ -8,8 +8,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from flagstaff.accounts.login import LoginPolicy
 from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.auth.service import LoginPolicy
 from flagstaff.core.db import utcnow
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext

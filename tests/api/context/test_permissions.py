@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.context.support import CONTEXT, create_field, project_context
 from tests.api.flags.support import make_caller, make_project, snapshot
 from tests.api.service_accounts.helpers import bearer, create_account, create_token

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from flagstaff.auth.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
 from flagstaff.events.service import Actor
 from flagstaff.http.context import AppContext
+from flagstaff.rbac.principal import ADMIN_TOKEN_USER_ID, SYSTEM_USER_ID
 from tests.api.events.helpers import record
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import assert_error

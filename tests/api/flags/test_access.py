@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
-from flagstaff.rbac.roles import EDITOR_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID, READER_ROLE_ID
+from flagstaff.rbac.predefined import EDITOR_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID, READER_ROLE_ID
 from tests.api.accounts.support import make_service_account
 from tests.api.flags.support import (
     assert_error,

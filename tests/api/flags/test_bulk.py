@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.api_tokens.helpers import make_api_token
 from tests.api.flags.support import (
     add_strategy,

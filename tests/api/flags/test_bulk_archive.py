@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID, READER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID, READER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (
     add_strategy,

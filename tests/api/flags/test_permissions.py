@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.flags.support import (
     add_strategy,
     create_flag,

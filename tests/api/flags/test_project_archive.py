@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID, OWNER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import (
     assert_error,

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import (
     assert_error,

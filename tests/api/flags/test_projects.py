@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
-from flagstaff.rbac.roles import OWNER_ROLE_ID
+from flagstaff.rbac.predefined import OWNER_ROLE_ID
 from tests.api.flags.support import (
     assert_error,
     create_flag,

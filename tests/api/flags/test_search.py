@@ -14,7 +14,7 @@ from sqlalchemy import update
 from flagstaff.client_api.models import ClientMetric
 from flagstaff.flags.models import Feature
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (
     add_strategy,

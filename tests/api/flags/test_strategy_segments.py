@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.api.flags.support import (
     add_strategy,

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from flagstaff.auth.models import LoginSession
+from flagstaff.accounts.models import LoginSession
 from flagstaff.core import revision
 from flagstaff.core.db import utcnow
 from flagstaff.http.context import AppContext

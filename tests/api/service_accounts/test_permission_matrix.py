@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 
 from flagstaff.app import create_app
 from flagstaff.config import Settings
+from flagstaff.credentials.account_tokens import format
 from flagstaff.flags.models import Project
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
-from flagstaff.tokens import format
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.service_accounts.helpers import BASE, create_account, create_token, in_days
 from tests.conftest import FAST_PASSWORDS, TEST_SECRET
 from tests.db import TemplateDatabase

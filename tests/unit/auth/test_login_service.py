@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from flagstaff.accounts.models import Account
-from flagstaff.auth.models import LoginSession
-from flagstaff.auth.service import LoginPolicy, LoginService, count_sessions
+from flagstaff.accounts.login import LoginPolicy, LoginService, count_sessions
+from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.core import revision
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import AccountLockedError, PasswordMismatchError

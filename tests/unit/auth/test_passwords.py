@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from flagstaff.auth.passwords import (
+from flagstaff.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     Passwords,

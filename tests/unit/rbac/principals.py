@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from flagstaff.auth.principal import (
+from flagstaff.rbac.permissions import PermissionType, parse_permission, permission_type
+from flagstaff.rbac.predefined import PREDEFINED_BY_NAME, ROOT_ROLE_PROJECT
+from flagstaff.rbac.principal import (
     ADMIN_TOKEN_USER_ID,
     ApiTokenScope,
     CredentialKind,
     Grants,
     Principal,
 )
-from flagstaff.rbac.permissions import PermissionType, parse_permission, permission_type
-from flagstaff.rbac.roles import PREDEFINED_BY_NAME, ROOT_ROLE_PROJECT
 
 # A role given as a predefined role's name, or as its (permission, environment) rows.
 RoleRows = str | Sequence[tuple[str, str]]

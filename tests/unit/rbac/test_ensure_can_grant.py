@@ -1,19 +1,18 @@
-"""``RoleService.ensure_can_grant``: no one hands out a permission they do not hold."""
+"""``rbac.granting.ensure_can_grant``: no one hands out a permission they do not hold."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import OperationDeniedError
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
+from flagstaff.rbac.granting import ensure_can_grant
 from flagstaff.rbac.models import Role, RolePermission, RoleType
-from flagstaff.rbac.roles import PREDEFINED_BY_NAME
-from flagstaff.rbac.service import PermissionRef, RoleService
+from flagstaff.rbac.predefined import PREDEFINED_BY_NAME
+from flagstaff.rbac.principal import Principal
+from flagstaff.roles.service import PermissionRef, RoleService
 from tests.unit.rbac.principals import account, api_token, grants
 
 ADMIN = account(grants("Admin"))
@@ -22,12 +21,6 @@ VIEWER = account(grants("Viewer"))
 SEGMENT_KEEPER = account(grants([("CREATE_SEGMENT", ""), ("READ_LOGS", "")]))
 OWNER = account(grants("Viewer", checkout="Owner"))
 DEV_ONLY_IN_DEFAULT = account(grants([("UPDATE_FEATURE_ENVIRONMENT", "development")]))
-
-
-@pytest.fixture
-def roles(context: AppContext) -> Iterator[RoleService]:
-    with context.database.session(write=False) as session:
-        yield RoleService(session)
 
 
 def predefined(name: str) -> Role:
@@ -122,10 +115,8 @@ DENIED: list[tuple[str, Principal, Role, str]] = [
 @pytest.mark.parametrize(
     ("principal", "role"), [pytest.param(p, r, id=name) for name, p, r in ALLOWED]
 )
-def test_ensure_can_grant__held_permissions__allowed(
-    roles: RoleService, principal: Principal, role: Role
-) -> None:
-    roles.ensure_can_grant(principal, role)
+def test_ensure_can_grant__held_permissions__allowed(principal: Principal, role: Role) -> None:
+    ensure_can_grant(principal, role)
 
 
 @pytest.mark.parametrize(
@@ -133,10 +124,10 @@ def test_ensure_can_grant__held_permissions__allowed(
     [pytest.param(p, r, m, id=name) for name, p, r, m in DENIED],
 )
 def test_ensure_can_grant__unheld_permission__denied_naming_it(
-    roles: RoleService, principal: Principal, role: Role, missing: str
+    principal: Principal, role: Role, missing: str
 ) -> None:
     with pytest.raises(OperationDeniedError) as denied:
-        roles.ensure_can_grant(principal, role)
+        ensure_can_grant(principal, role)
     assert missing in denied.value.message
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flagstaff.auth.principal import Grants
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.grants import flat_permissions, load_grants
 from flagstaff.rbac.models import Role, RolePermission, RoleType
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.rbac.roles import EDITOR_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID, VIEWER_ROLE_ID
+from flagstaff.rbac.predefined import EDITOR_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID, VIEWER_ROLE_ID
+from flagstaff.rbac.principal import Grants
 from tests.api.rbac.helpers import assign_project_role
 from tests.factories import make_user
 from tests.unit.rbac.principals import account, grants

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from flagstaff.auth.principal import Grants, Principal
 from flagstaff.rbac.permissions import Permission, PermissionType, permission_type
 from flagstaff.rbac.policy import is_allowed
-from flagstaff.rbac.roles import PREDEFINED_BY_NAME
+from flagstaff.rbac.predefined import PREDEFINED_BY_NAME
+from flagstaff.rbac.principal import Grants, Principal
 from tests.unit.rbac.principals import account, api_token, grants
 
 P = Permission

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from flagstaff.tokens import format
+from flagstaff.credentials.account_tokens import format
 
 
 def test_generate__many_tokens__all_well_formed_and_distinct() -> None:

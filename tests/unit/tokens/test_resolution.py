@@ -7,14 +7,14 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from flagstaff.accounts.models import Account
-from flagstaff.auth.principal import CredentialKind
 from flagstaff.core import revision
 from flagstaff.core.db import utcnow
+from flagstaff.credentials.account_tokens import format
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
-from flagstaff.tokens import format
-from flagstaff.tokens.models import AccountToken
-from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.rbac.principal import CredentialKind
 from tests.factories import make_user
 
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.access import ProjectAccessService
 from flagstaff.flags.project_views import member_json, role_json
@@ -14,6 +13,7 @@ from flagstaff.flags.routes.common import ProjectId
 from flagstaff.flags.schemas import AccountRef, AddAccessIn, SetRolesIn
 from flagstaff.http.deps import ActorDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Path
 from pydantic import AfterValidator
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import PermissionDeniedError
 from flagstaff.flags.paths import restore_name
 from flagstaff.http.deps import require
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 
 ProjectId = Annotated[str, Path(alias="projectId", max_length=100)]
 Environment = Annotated[str, Path(alias="environment", max_length=100)]

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import PermissionDeniedError
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.events.service import Actor
@@ -35,6 +34,7 @@ from flagstaff.flags.routes.common import ProjectId
 from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Context"])
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.definitions import DefinitionInput, DefinitionService, definition_json
 from flagstaff.flags.schemas import DefinitionIn, UpdateDefinitionIn, dumped
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Strategies"])
 

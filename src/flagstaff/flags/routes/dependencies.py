@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import AfterValidator
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.dependencies import DependencyService
 from flagstaff.flags.paths import restore_name
@@ -15,6 +14,7 @@ from flagstaff.flags.routes.common import ProjectId
 from flagstaff.flags.schemas import DependencyIn
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Dependencies"])
 

@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.db import utcnow
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.core.schemas import iso
@@ -20,6 +19,7 @@ from flagstaff.flags.project_overview import ProjectOverviewService, health_of
 from flagstaff.flags.routes.common import ProjectId
 from flagstaff.flags.views import feature_list_json
 from flagstaff.http.deps import AnyAccountDep, SessionDep
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.favorites.service import FavoriteService
 from flagstaff.flags.default_strategies import DefaultStrategyService
@@ -27,6 +26,7 @@ from flagstaff.flags.schemas import (
 )
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Projects"])
 

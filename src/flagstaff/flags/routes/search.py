@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.lifecycle import STAGES
 from flagstaff.flags.search import FeatureSearch
@@ -31,6 +30,7 @@ from flagstaff.flags.search_query import (
 from flagstaff.http.deps import AnyAccountDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Search"])
 

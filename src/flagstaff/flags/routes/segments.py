@@ -7,13 +7,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.routes.common import StrategyId, ensure_allowed
 from flagstaff.flags.schemas import SegmentIn, StrategySegmentsIn, ValidateSegmentIn, dumped
 from flagstaff.flags.segments import SegmentInput, SegmentService, segment_json
 from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Segments"])
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.constraints import validate_constraint
 from flagstaff.flags.routes.common import (
@@ -26,6 +25,7 @@ from flagstaff.flags.schemas import (
 from flagstaff.flags.strategies import StrategyInput, StrategyService, strategy_json
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

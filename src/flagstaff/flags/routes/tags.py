@@ -8,7 +8,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.core.schemas import InputModel, LongText, Name
 from flagstaff.flags import lookup
@@ -18,6 +17,7 @@ from flagstaff.flags.schemas import TagIn, TagTypeIn, UpdateTagsIn
 from flagstaff.flags.tags import MAX_TAG, MIN_TAG, Tag, TagService, tag_type_json
 from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Tags"])
 

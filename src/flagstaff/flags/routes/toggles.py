@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags import lookup
 from flagstaff.flags.routes.common import Environment, FeatureName, ProjectId, ToggleDep
@@ -15,6 +14,7 @@ from flagstaff.flags.toggles import ToggleService
 from flagstaff.flags.views import feature_environment_json
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 

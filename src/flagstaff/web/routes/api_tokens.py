@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from flagstaff.api_tokens.models import ApiToken
-from flagstaff.api_tokens.routes import NEEDED
-from flagstaff.api_tokens.service import ApiTokenService, IssuedApiToken, NewApiToken
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
+from flagstaff.credentials.api_tokens.models import ApiToken
+from flagstaff.credentials.api_tokens.routes import NEEDED
+from flagstaff.credentials.api_tokens.service import ApiTokenService, IssuedApiToken, NewApiToken
 from flagstaff.flags.environments import EnvironmentService
 from flagstaff.flags.projects import ProjectService
 from flagstaff.rbac.permissions import Permission

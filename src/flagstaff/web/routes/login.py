@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from flagstaff.auth.routes import is_https
-from flagstaff.auth.service import LoginService
+from flagstaff.accounts.login import LoginService
+from flagstaff.accounts.login_routes import is_https
 from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
 from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep
 from flagstaff.web.deps import FormDep, PageUser, PostUser, text

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from flagstaff.auth.passwords import WeakPasswordError
+from flagstaff.accounts.passwords import WeakPasswordError
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.tokens.service import IssuedToken, TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import IssuedToken, TokenOwnerKind
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.forms import (
     DEFAULT_EXPIRY,

@@ -16,7 +16,7 @@ from flagstaff.flags.access import Member, ProjectAccessService
 from flagstaff.flags.projects import ProjectService
 from flagstaff.rbac.models import Role
 from flagstaff.rbac.permissions import Permission
-from flagstaff.rbac.roles import MEMBER_ROLE_ID
+from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from flagstaff.web.account_pages import AccountId
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.flag_paths import ProjectId, project_url

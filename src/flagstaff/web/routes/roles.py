@@ -10,7 +10,7 @@ from starlette.responses import Response
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.rbac.models import Role
-from flagstaff.rbac.service import RoleService
+from flagstaff.roles.service import RoleService
 from flagstaff.web.deps import AdminPage, AdminPost, Page, PageDep, WebUser
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute

@@ -9,9 +9,9 @@ from starlette.responses import Response
 
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
+from flagstaff.credentials.account_tokens.service import IssuedToken
 from flagstaff.service_accounts.schemas import CreateServiceAccountIn, UpdateServiceAccountIn
 from flagstaff.service_accounts.service import ServiceAccountChanges
-from flagstaff.tokens.service import IssuedToken
 from flagstaff.web.account_pages import (
     AccountId,
     TableQueryDep,

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from flagstaff.api_tokens import format
-from flagstaff.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError, NotFoundError
 from flagstaff.core.keys import Keys
 from flagstaff.core.revision import Revision
 from flagstaff.core.schemas import iso
+from flagstaff.credentials.api_tokens import format
+from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.models import Environment, Project
 

@@ -11,17 +11,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.api_tokens import format
-from flagstaff.api_tokens.models import ApiToken
-from flagstaff.api_tokens.service import DIGEST_PURPOSE
-from flagstaff.auth.principal import (
+from flagstaff.credentials.api_tokens import format
+from flagstaff.credentials.api_tokens.models import ApiToken
+from flagstaff.credentials.api_tokens.service import DIGEST_PURPOSE
+from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.principal import (
     ADMIN_TOKEN_USER_ID,
     ApiTokenScope,
     CredentialKind,
     Grants,
     Principal,
 )
-from flagstaff.rbac.permissions import Permission
 
 PERMISSION_BY_TYPE = {
     "admin": Permission.ADMIN,

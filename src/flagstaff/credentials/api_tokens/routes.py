@@ -6,20 +6,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 
-from flagstaff.api_tokens.schemas import (
+from flagstaff.core.errors import BadDataError, NotFoundError, PermissionDeniedError
+from flagstaff.core.routing import TransactionalRoute
+from flagstaff.credentials.api_tokens.schemas import (
     CreateApiTokenIn,
     CreateProjectApiTokenIn,
     UpdateApiTokenIn,
     api_token_out,
 )
-from flagstaff.api_tokens.service import ApiTokenService, NewApiToken, normalize_type
-from flagstaff.auth.principal import Principal
-from flagstaff.core.errors import BadDataError, NotFoundError, PermissionDeniedError
-from flagstaff.core.routing import TransactionalRoute
+from flagstaff.credentials.api_tokens.service import ApiTokenService, NewApiToken, normalize_type
 from flagstaff.flags.models import Project
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["API tokens"])
 

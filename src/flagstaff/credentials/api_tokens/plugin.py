@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flagstaff.api_tokens.authenticator import ApiTokenAuthenticator
-from flagstaff.api_tokens.service import flush_seen
-from flagstaff.auth.principal import CredentialKind
-from flagstaff.auth.resolver import CredentialResolver
-from flagstaff.auth.seen import SeenTracker
+from flagstaff.credentials.api_tokens.authenticator import ApiTokenAuthenticator
+from flagstaff.credentials.api_tokens.service import flush_seen
+from flagstaff.credentials.resolver import CredentialResolver
+from flagstaff.credentials.seen import SeenTracker
+from flagstaff.rbac.principal import CredentialKind
 
 
 def install_api_tokens(resolver: CredentialResolver, seen: SeenTracker) -> None:

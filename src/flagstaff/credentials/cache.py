@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
-from flagstaff.auth.principal import Principal
+from flagstaff.rbac.principal import Principal
 
 MAX_NEGATIVE_ENTRIES = 10_000
 

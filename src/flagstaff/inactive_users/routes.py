@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 from pydantic import ConfigDict, Field, StrictInt
 
-from flagstaff.accounts.inactive import InactiveUser, InactiveUsers
 from flagstaff.accounts.schemas import MAX_ID
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.core.schemas import InputModel, iso
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
+from flagstaff.inactive_users.service import InactiveUser, InactiveUsers
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Users"])
 

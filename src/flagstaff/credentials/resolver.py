@@ -11,14 +11,13 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.accounts.models import Account
-from flagstaff.auth.cache import MISS, CredentialCache
-from flagstaff.auth.models import LoginSession
-from flagstaff.auth.principal import CredentialKind, Principal
-from flagstaff.auth.seen import SeenTracker
+from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.core.db import Database, utcnow
 from flagstaff.core.keys import Keys
+from flagstaff.credentials.cache import MISS, CredentialCache
+from flagstaff.credentials.seen import SeenTracker
 from flagstaff.rbac.grants import load_grants
+from flagstaff.rbac.principal import CredentialKind, Principal
 
 SESSION_PURPOSE = "session"
 

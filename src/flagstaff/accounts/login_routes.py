@@ -7,9 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from flagstaff.accounts.schemas import user_out
-from flagstaff.auth.schemas import LoginIn
-from flagstaff.auth.service import LoginService, count_sessions
+from flagstaff.accounts.login import LoginService, count_sessions
+from flagstaff.accounts.schemas import LoginIn, user_out
 from flagstaff.core.errors import PasswordMismatchError
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep

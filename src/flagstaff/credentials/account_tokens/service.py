@@ -14,9 +14,9 @@ from flagstaff.accounts.models import Account
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.core.keys import Keys
+from flagstaff.credentials.account_tokens import format
+from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.events.service import Actor, EventService
-from flagstaff.tokens import format
-from flagstaff.tokens.models import AccountToken
 
 DIGEST_PURPOSE = "account-token"
 

@@ -9,7 +9,7 @@ from pydantic import Field, StrictStr, field_validator
 
 from flagstaff.core.db import utcnow
 from flagstaff.core.schemas import InputModel, iso
-from flagstaff.tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.models import AccountToken
 
 # The UI's "never" is now + 1000 years; Unleash shows "never" past 100 years.
 NEVER_AFTER = timedelta(days=365 * 100)

@@ -8,19 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import (
     BadDataError,
     NameExistsError,
     NotFoundError,
-    OperationDeniedError,
     RoleInUseError,
 )
 from flagstaff.events.service import Actor, EventService
-from flagstaff.rbac.holders import RoleHolders, find_holders, in_use_error
+from flagstaff.rbac.granting import ensure_can_grant
 from flagstaff.rbac.models import (
-    ANY_ENVIRONMENT,
-    MAX_ID,
     NO_ENVIRONMENT,
     Role,
     RolePermission,
@@ -31,10 +27,9 @@ from flagstaff.rbac.permissions import (
     PERMISSIONS_BY_ID,
     Permission,
     PermissionType,
-    parse_permission,
 )
-from flagstaff.rbac.policy import is_allowed
-from flagstaff.rbac.roles import ROOT_ROLE_PROJECT
+from flagstaff.rbac.principal import Principal
+from flagstaff.roles.holders import RoleHolders, find_holders, in_use_error
 
 
 @dataclass(frozen=True)
@@ -65,16 +60,6 @@ class RoleService:
             raise NotFoundError(f"Could not find role with id {role_id}")
         return role
 
-    def resolve_root_role(self, ref: int | str) -> Role:
-        """A root role by id or by name, as createUserSchema's ``rootRole`` allows."""
-        if isinstance(ref, int):
-            role = self.session.get(Role, ref) if 0 < ref <= MAX_ID else None
-        else:
-            role = self.session.scalars(select(Role).where(Role.name == ref)).first()
-        if role is None or not role.is_root:
-            raise BadDataError(f"rootRole {ref!r} is not a root role that exists")
-        return role
-
     def create(
         self,
         actor: Actor,
@@ -89,7 +74,7 @@ class RoleService:
         self._ensure_name_free(name, None)
         role = Role(name=name, description=description, type=type_)
         role.permissions = self._permission_objects(type_, permissions)
-        self.ensure_can_grant(principal, role)
+        ensure_can_grant(principal, role)
         self.session.add(role)
         self._flush_unique(name)
         self.events.record(actor, "role-created", data=_role_data(role))
@@ -117,7 +102,7 @@ class RoleService:
         new_permissions = self._permission_objects(role.type, permissions)
         role.name, role.description = name, description
         role.permissions = new_permissions
-        self.ensure_can_grant(principal, role)
+        ensure_can_grant(principal, role)
         self._flush_unique(name)
         self.events.record(actor, "role-updated", data=_role_data(role), pre_data=before)
         return role
@@ -165,18 +150,6 @@ class RoleService:
     def holders(self, role: Role) -> RoleHolders:
         return find_holders(self.session, role)
 
-    def ensure_can_grant(self, principal: Principal, role: Role) -> None:
-        """No one can hand out a permission they do not hold themselves."""
-        for row in role.permissions:
-            permission = parse_permission(row.permission)
-            if permission is None:
-                continue
-            project = ROOT_ROLE_PROJECT if role.is_root else None
-            if not _holds(principal, permission, project, row.environment):
-                raise OperationDeniedError(
-                    f"You cannot grant the {permission.value} permission: you do not hold it"
-                )
-
     def _flush_unique(self, name: str) -> None:
         try:
             with self.session.begin_nested():
@@ -222,26 +195,6 @@ def _lookup_permission(ref: PermissionRef) -> Permission:
     if ref.id is not None and ref.id in PERMISSIONS_BY_ID:
         return PERMISSIONS_BY_ID[ref.id]
     raise BadDataError(f"Unknown permission id {ref.id!r}")
-
-
-def _holds(principal: Principal, permission: Permission, project: str | None, env: str) -> bool:
-    """Whether ``principal`` holds ``permission`` wherever a role would hand it out.
-
-    A root role's project and environment permissions apply to the project "default"; a project
-    role can be assigned in any project, so only ADMIN holds all of it everywhere."""
-    grants = principal.grants
-    if Permission.ADMIN in grants.root:
-        return True
-    kind = PERMISSIONS[permission].type
-    if kind in (PermissionType.ROOT, PermissionType.SPECIAL):
-        return permission in grants.root
-    if project is None:
-        return False
-    if kind == PermissionType.PROJECT:
-        return is_allowed(principal, permission, project)
-    if env == ANY_ENVIRONMENT:
-        return (permission.value, ANY_ENVIRONMENT) in grants.environments.get(project, frozenset())
-    return is_allowed(principal, permission, project, env)
 
 
 def _role_data(role: Role) -> dict[str, object]:

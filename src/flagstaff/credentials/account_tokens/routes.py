@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from flagstaff.accounts.service import AccountService
-from flagstaff.auth.principal import Principal
 from flagstaff.core.errors import OperationDeniedError
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.credentials.account_tokens.schemas import CreateTokenIn, token_out
+from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
-from flagstaff.tokens.schemas import CreateTokenIn, token_out
-from flagstaff.tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Personal access tokens"])
 

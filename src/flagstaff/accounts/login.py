@@ -10,9 +10,8 @@ from datetime import timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from flagstaff.accounts.models import Account
-from flagstaff.auth.models import LoginSession
-from flagstaff.auth.passwords import Passwords
+from flagstaff.accounts.models import Account, LoginSession
+from flagstaff.accounts.passwords import Passwords
 from flagstaff.core import revision
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import AccountLockedError, PasswordMismatchError

@@ -16,7 +16,7 @@ from flagstaff.rbac.schemas import (
     role_out,
     role_with_permissions,
 )
-from flagstaff.rbac.service import PermissionRef, RoleService
+from flagstaff.roles.service import PermissionRef, RoleService
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Roles"])
 

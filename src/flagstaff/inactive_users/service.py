@@ -12,12 +12,12 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.passwords import Passwords
 from flagstaff.accounts.service import AccountService
-from flagstaff.auth.passwords import Passwords
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError
+from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.events.service import Actor
-from flagstaff.tokens.models import AccountToken
 
 # Unleash's default ``userInactivityThresholdInDays``.
 INACTIVE_DAYS = 180

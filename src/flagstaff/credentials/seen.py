@@ -10,9 +10,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from flagstaff.auth.principal import KIND_BITS, CredentialKind
 from flagstaff.core.db import Database, utcnow
 from flagstaff.core.periodic import Periodic
+from flagstaff.rbac.principal import KIND_BITS, CredentialKind
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flagstaff.tokens.format import ACCOUNT_TOKEN_PREFIX
+from flagstaff.credentials.account_tokens.format import ACCOUNT_TOKEN_PREFIX
 
 ALL = "*"
 SEVERAL_PROJECTS = "[]"

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.api_tokens import format
-from flagstaff.api_tokens.models import ApiToken
-from flagstaff.api_tokens.service import DIGEST_PURPOSE, ApiTokenService, NewApiToken
 from flagstaff.config import ConfigError, Settings
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.core.keys import Keys
+from flagstaff.credentials.api_tokens import format
+from flagstaff.credentials.api_tokens.models import ApiToken
+from flagstaff.credentials.api_tokens.service import DIGEST_PURPOSE, ApiTokenService, NewApiToken
 from flagstaff.events.service import SYSTEM
 
 log = logging.getLogger(__name__)

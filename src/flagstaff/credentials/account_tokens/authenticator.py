@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.auth.principal import CredentialKind, Principal
-from flagstaff.auth.resolver import account_principal
-from flagstaff.tokens import format
-from flagstaff.tokens.models import AccountToken
-from flagstaff.tokens.service import DIGEST_PURPOSE
+from flagstaff.credentials.account_tokens import format
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.service import DIGEST_PURPOSE
+from flagstaff.credentials.resolver import account_principal
+from flagstaff.rbac.principal import CredentialKind, Principal
 
 
 class AccountTokenAuthenticator:
