@@ -24,7 +24,7 @@ from flagstaff.credentials.account_tokens import routes as tokens_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
-from flagstaff.favorites import routes as favorites_routes
+from flagstaff.flags.favorites import routes as favorites_routes
 from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.http.context import AppContext

@@ -12,8 +12,8 @@ from flagstaff.core.db import utcnow
 from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.events.service import SYSTEM
-from flagstaff.flags.access import ProjectAccessService
-from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.flags.projects.access import ProjectAccessService
+from flagstaff.flags.projects.service import ProjectFields, ProjectService
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import ADMIN_ROLE_ID
 from flagstaff.rbac.principal import CredentialKind, Principal

@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import select
 
-from flagstaff.flags.models import Feature, FeatureEnvironment, FeatureStrategy
+from flagstaff.flags.features.models import Feature, FeatureEnvironment
+from flagstaff.flags.strategies.models import FeatureStrategy
 from flagstaff.http.context import AppContext
 from tests.web.factories import make_sa_token, make_service_account
 from tests.web.helpers import (

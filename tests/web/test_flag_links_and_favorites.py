@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from flagstaff.events.models import Event
-from flagstaff.favorites.models import FavoriteFeature
-from flagstaff.flags.models import FeatureLink
+from flagstaff.flags.favorites.models import FavoriteFeature
+from flagstaff.flags.features.models import FeatureLink
 from flagstaff.http.context import AppContext
 from tests.web.helpers import assert_shows, post_form, web_login_new_user
 

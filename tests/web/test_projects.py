@@ -9,7 +9,7 @@ from httpx2 import Response
 from sqlalchemy import func, select
 
 from flagstaff.events.models import Event
-from flagstaff.flags.models import Project
+from flagstaff.flags.projects.models import Project
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import ADMIN_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user

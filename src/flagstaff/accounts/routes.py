@@ -38,7 +38,7 @@ from flagstaff.core.errors import (
     UnauthorizedError,
 )
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.flags.models import Environment
+from flagstaff.flags.environments.models import Environment
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.principal import CredentialKind, Principal

@@ -13,7 +13,7 @@ from flagstaff.accounts.passwords import Passwords, check_strength
 from flagstaff.core import revision
 from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
-from flagstaff.flags.models import DEFAULT_PROJECT, Project
+from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
 from flagstaff.rbac.models import ProjectRoleAssignment, Role
 from flagstaff.rbac.predefined import ADMIN_ROLE_ID

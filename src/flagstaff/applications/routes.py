@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from flagstaff.applications.schemas import ApplicationIn, SortBy, SortOrder
 from flagstaff.applications.service import ApplicationQuery, ApplicationService
 from flagstaff.client_api.state import client_api_state
+from flagstaff.core.db import NAME_LENGTH
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.flags.models import NAME_LENGTH
 from flagstaff.http.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
 

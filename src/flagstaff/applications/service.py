@@ -19,7 +19,8 @@ from flagstaff.core.db import batches, engine_insert, utcnow
 from flagstaff.core.errors import NotFoundError
 from flagstaff.core.schemas import iso
 from flagstaff.events.service import SYSTEM, Actor, EventService
-from flagstaff.flags.models import Feature, StrategyDefinition
+from flagstaff.flags.features.models import Feature
+from flagstaff.flags.strategies.models import StrategyDefinition
 
 
 def created_data(app: ClientApplication) -> dict[str, Any]:

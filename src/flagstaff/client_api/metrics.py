@@ -26,8 +26,8 @@ from flagstaff.client_api.schemas import (
 )
 from flagstaff.core.db import Database, batches, engine_insert, utcnow
 from flagstaff.core.periodic import Periodic
-from flagstaff.flags import lifecycle
-from flagstaff.flags.models import Feature
+from flagstaff.flags.features import lifecycle
+from flagstaff.flags.features.models import Feature
 
 log = logging.getLogger(__name__)
 

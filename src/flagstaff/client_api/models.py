@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
-from flagstaff.flags.models import ID_LENGTH, NAME_LENGTH
+from flagstaff.core.db import ID_LENGTH, NAME_LENGTH, Base, JSONType, UTCDateTime, utcnow
 
 
 class ClientMetric(Base):

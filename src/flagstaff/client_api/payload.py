@@ -26,13 +26,9 @@ from sqlalchemy.orm import Session
 
 from flagstaff.core import revision
 from flagstaff.core.db import Database
-from flagstaff.flags.models import (
-    Feature,
-    FeatureDependency,
-    FeatureEnvironment,
-    FeatureStrategy,
-    Segment,
-)
+from flagstaff.flags.features.models import Feature, FeatureDependency, FeatureEnvironment
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import FeatureStrategy
 
 ALL_PROJECTS = "*"
 GZIP_LEVEL = 6

@@ -19,7 +19,7 @@ from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.core.schemas import iso
-from flagstaff.flags.models import Feature
+from flagstaff.flags.features.models import Feature
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.principal import ApiTokenScope

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, TypeAdapter
 from pydantic.alias_generators import to_camel
 
-from flagstaff.flags.models import NAME_LENGTH
+from flagstaff.core.db import NAME_LENGTH
 
 MAX_COUNT = 2**53  # JSON's safe integers; more is a broken client, not traffic
 # NUL is refused inside the validator (PostgreSQL cannot store it), by pattern rather than by

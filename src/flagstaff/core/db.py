@@ -149,3 +149,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# Column lengths every feature shares: ids (project, environment) and names (flags, tags, ...).
+ID_LENGTH = 100
+NAME_LENGTH = 255

@@ -8,14 +8,11 @@ from sqlalchemy import CursorResult, Result, select
 from sqlalchemy.orm import Session
 
 from flagstaff.core.errors import BadDataError, NotFoundError
-from flagstaff.flags.models import (
-    Environment,
-    Feature,
-    FeatureEnvironment,
-    FeatureStrategy,
-    Project,
-    ProjectEnvironment,
-)
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.errors import InvalidOperationError
+from flagstaff.flags.features.models import Feature, FeatureEnvironment
+from flagstaff.flags.projects.models import Project, ProjectEnvironment
+from flagstaff.flags.strategies.models import FeatureStrategy
 
 
 def project(session: Session, project_id: str) -> Project:
@@ -84,3 +81,15 @@ def strategies(session: Session, feature_name: str, env: str) -> list[FeatureStr
 def affected_rows(result: Result[Any]) -> int:
     """Rows a DELETE or UPDATE touched; ``Session.execute`` is typed as returning any result."""
     return int(cast(CursorResult[Any], result).rowcount)
+
+
+def ensure_in_project(project_id: str, flags: list[Feature]) -> None:
+    """A list naming a flag of another project is refused whole, with Unleash's message."""
+    elsewhere = sorted({f.project for f in flags if f.project != project_id})
+    if elsewhere:
+        listed = ", ".join(f'"{p}"' for p in elsewhere)
+        raise InvalidOperationError(
+            "The operation could not be completed. The features exist, but the provided "
+            f"project ids ({listed}) does not match the project provided in request URL "
+            f'("{project_id}").'
+        )

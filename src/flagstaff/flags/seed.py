@@ -9,14 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from flagstaff.flags.models import (
-    DEFAULT_PROJECT,
-    Environment,
-    Project,
-    ProjectEnvironment,
-    StrategyDefinition,
-    TagType,
-)
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project, ProjectEnvironment
+from flagstaff.flags.strategies.models import StrategyDefinition
+from flagstaff.flags.tags.models import TagType
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,12 @@ from flagstaff.core.schemas import iso
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.events.models import Event
-from flagstaff.flags.models import (
-    ContextField,
-    Environment,
-    Feature,
-    FeatureStrategy,
-    Project,
-    Segment,
-    StrategyDefinition,
-)
+from flagstaff.flags.context.models import ContextField
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.features.models import Feature
+from flagstaff.flags.projects.models import Project
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import FeatureStrategy, StrategyDefinition
 from flagstaff.rbac.models import Role, RoleType
 
 ACTIVE_WINDOWS = {"last7": 7, "last30": 30, "last60": 60, "last90": 90}

@@ -12,26 +12,25 @@ from flagstaff.core.revision import Revision
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.events.models import Event
-from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
-from flagstaff.flags.models import (
-    ContextField,
-    Environment,
+from flagstaff.flags.context.models import ContextField
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.favorites.models import FavoriteFeature, FavoriteProject
+from flagstaff.flags.features.models import (
     Feature,
     FeatureDependency,
     FeatureEnvironment,
     FeatureLifecycleStage,
     FeatureLink,
+    FeatureTypeLifetime,
+)
+from flagstaff.flags.projects.models import Project, ProjectEnvironment
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import (
     FeatureStrategy,
     FeatureStrategySegment,
-    FeatureTag,
-    FeatureTypeLifetime,
-    Project,
-    ProjectEnvironment,
-    Segment,
     StrategyDefinition,
-    Tag,
-    TagType,
 )
+from flagstaff.flags.tags.models import FeatureTag, Tag, TagType
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
 

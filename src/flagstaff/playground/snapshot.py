@@ -19,7 +19,11 @@ from sqlalchemy.orm import Session
 from flagstaff.core import revision
 from flagstaff.core.db import Database
 from flagstaff.core.errors import BadDataError
-from flagstaff.flags.models import Environment, Feature, FeatureStrategy, Project, Segment
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.features.models import Feature
+from flagstaff.flags.projects.models import Project
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import FeatureStrategy
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,21 +12,16 @@ from sqlalchemy.orm import Session
 from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
-from flagstaff.flags.context_fields import context_field_json
-from flagstaff.flags.dependencies import dependency_json
-from flagstaff.flags.features import feature_data
-from flagstaff.flags.models import (
-    ContextField,
-    Feature,
-    FeatureDependency,
-    FeatureEnvironment,
-    FeatureStrategy,
-    FeatureTag,
-    Segment,
-    TagType,
-)
-from flagstaff.flags.strategies import strategy_json
-from flagstaff.flags.tags import tag_type_json
+from flagstaff.flags.context.models import ContextField
+from flagstaff.flags.context.service import context_field_json
+from flagstaff.flags.features.dependencies import dependency_json
+from flagstaff.flags.features.models import Feature, FeatureDependency, FeatureEnvironment
+from flagstaff.flags.features.service import feature_data
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import FeatureStrategy
+from flagstaff.flags.strategies.service import strategy_json
+from flagstaff.flags.tags.models import FeatureTag, TagType
+from flagstaff.flags.tags.service import tag_type_json
 
 
 @dataclass(frozen=True)

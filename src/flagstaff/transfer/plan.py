@@ -18,16 +18,12 @@ from sqlalchemy.orm import Session
 
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.flags import lookup
-from flagstaff.flags.features import check_feature_name
-from flagstaff.flags.models import (
-    ContextField,
-    Feature,
-    FeatureEnvironment,
-    FeatureStrategy,
-    Segment,
-    StrategyDefinition,
-    TagType,
-)
+from flagstaff.flags.context.models import ContextField
+from flagstaff.flags.features.models import Feature, FeatureEnvironment
+from flagstaff.flags.features.service import check_feature_name
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import FeatureStrategy, StrategyDefinition
+from flagstaff.flags.tags.models import TagType
 from flagstaff.rbac.permissions import Permission
 from flagstaff.transfer import messages
 from flagstaff.transfer.schemas import (

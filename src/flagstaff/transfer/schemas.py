@@ -9,8 +9,10 @@ from typing import Annotated, Any, TypeVar
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from flagstaff.core.schemas import InputModel, LongText, Name
-from flagstaff.flags.context_schemas import LegalValueIn, SortOrder
-from flagstaff.flags.schemas import ConstraintIn, Id, Text, VariantIn
+from flagstaff.flags.constraints.schemas import ConstraintIn
+from flagstaff.flags.context.schemas import LegalValueIn, SortOrder
+from flagstaff.flags.schemas import Id, Text
+from flagstaff.flags.strategies.schemas import VariantIn
 
 # The body limit (1 MiB by default) bounds a document long before these do; they keep one list
 # from being a denial of service on its own when an operator raises that limit.

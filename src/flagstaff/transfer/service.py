@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from flagstaff.core.errors import BadDataError, FlagstaffError, PermissionDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
-from flagstaff.flags.context_fields import ContextFieldInput, ContextFieldService, legal_value
-from flagstaff.flags.dependencies import DependencyService
-from flagstaff.flags.features import FeatureFields, FeatureService
+from flagstaff.flags.context.service import ContextFieldInput, ContextFieldService, legal_value
+from flagstaff.flags.features.dependencies import DependencyService
+from flagstaff.flags.features.service import FeatureFields, FeatureService
 from flagstaff.flags.schemas import dumped
-from flagstaff.flags.strategies import StrategyInput, StrategyService
-from flagstaff.flags.tags import Tag, TagService
-from flagstaff.flags.toggles import ToggleService
+from flagstaff.flags.strategies.service import StrategyInput, StrategyService
+from flagstaff.flags.tags.service import Tag, TagService
+from flagstaff.flags.toggles.service import ToggleService
 from flagstaff.rbac.permissions import PERMISSIONS, Permission
 from flagstaff.rbac.policy import is_allowed
 from flagstaff.rbac.principal import Principal

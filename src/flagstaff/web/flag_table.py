@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from flagstaff.flags.models import Feature
-from flagstaff.flags.views import feature_list_json
+from flagstaff.flags.features.models import Feature
+from flagstaff.flags.features.views import feature_list_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.web.deps import WebUser
 from flagstaff.web.flag_paths import flag_url

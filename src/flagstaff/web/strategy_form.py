@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from flagstaff.flags.constraints import MULTI_VALUE_OPERATORS, OPERATORS
-from flagstaff.flags.definitions import DefinitionService
-from flagstaff.flags.models import StrategyDefinition
-from flagstaff.flags.strategies import StrategyInput
+from flagstaff.flags.constraints.validation import MULTI_VALUE_OPERATORS, OPERATORS
+from flagstaff.flags.strategies.definitions import DefinitionService
+from flagstaff.flags.strategies.models import StrategyDefinition
+from flagstaff.flags.strategies.service import StrategyInput
 from flagstaff.web.forms import FormError
 
 OPERATOR_CHOICES = sorted(OPERATORS)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from flagstaff.flags.models import Environment
+from flagstaff.flags.environments.models import Environment
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
 

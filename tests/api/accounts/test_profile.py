@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.events.service import SYSTEM
-from flagstaff.flags.projects import ProjectService
+from flagstaff.flags.projects.service import ProjectService
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind

@@ -13,7 +13,7 @@ from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.credentials.api_tokens.service import ApiTokenService, NewApiToken
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
-from flagstaff.flags.models import Project
+from flagstaff.flags.projects.models import Project
 from flagstaff.http.context import AppContext
 
 BASE = "/api/admin/api-tokens"

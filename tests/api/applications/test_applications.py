@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from flagstaff.client_api.models import ClientApplication, ClientInstance
 from flagstaff.events.models import Event
-from flagstaff.flags.models import Feature
+from flagstaff.flags.features.models import Feature
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.client_api.flags import make_flag

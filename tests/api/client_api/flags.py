@@ -7,14 +7,9 @@ import uuid
 from typing import Any
 
 from flagstaff.core import revision
-from flagstaff.flags.models import (
-    Feature,
-    FeatureDependency,
-    FeatureEnvironment,
-    FeatureStrategy,
-    FeatureStrategySegment,
-    Segment,
-)
+from flagstaff.flags.features.models import Feature, FeatureDependency, FeatureEnvironment
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import FeatureStrategy, FeatureStrategySegment
 from flagstaff.http.context import AppContext
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.favorites.models import FavoriteFeature, FavoriteProject
+from flagstaff.flags.favorites.models import FavoriteFeature, FavoriteProject
 from flagstaff.http.context import AppContext
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import (

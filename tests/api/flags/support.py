@@ -14,19 +14,16 @@ from flagstaff.client_api.state import client_api_state
 from flagstaff.core import revision
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
-from flagstaff.flags.models import (
-    Feature,
-    FeatureDependency,
-    FeatureEnvironment,
+from flagstaff.flags.features.models import Feature, FeatureDependency, FeatureEnvironment
+from flagstaff.flags.projects.models import Project, ProjectEnvironment
+from flagstaff.flags.projects.service import ProjectFields, ProjectService
+from flagstaff.flags.segments.models import Segment
+from flagstaff.flags.strategies.models import (
     FeatureStrategy,
     FeatureStrategySegment,
-    FeatureTag,
-    Project,
-    ProjectEnvironment,
-    Segment,
     StrategyDefinition,
 )
-from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.flags.tags.models import FeatureTag
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
 from tests.api.api_tokens.helpers import auth, make_api_token

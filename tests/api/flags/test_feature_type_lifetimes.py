@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from flagstaff.core.db import utcnow
-from flagstaff.flags.models import Feature, FeatureTypeLifetime
+from flagstaff.flags.features.models import Feature, FeatureTypeLifetime
 from flagstaff.http.context import AppContext
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import assert_error, create_flag, events, snapshot

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from flagstaff.core import revision
 from flagstaff.events.service import SYSTEM
-from flagstaff.favorites.models import FavoriteFeature
-from flagstaff.flags.models import FeatureLifecycleStage
-from flagstaff.flags.projects import ProjectFields, ProjectService
+from flagstaff.flags.favorites.models import FavoriteFeature
+from flagstaff.flags.features.models import FeatureLifecycleStage
+from flagstaff.flags.projects.service import ProjectFields, ProjectService
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.flags.links import MAX_LINKS, new_ulid
-from flagstaff.flags.models import FeatureLink
+from flagstaff.flags.features.links import MAX_LINKS, new_ulid
+from flagstaff.flags.features.models import FeatureLink
 from flagstaff.http.context import AppContext
 from tests.api.flags.caller_kinds import UNPRIVILEGED, make_kind
 from tests.api.flags.support import (

@@ -10,8 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from flagstaff.core.db import utcnow
-from flagstaff.flags.models import Feature, FeatureEnvironment, FeatureLifecycleStage
-from flagstaff.flags.project_overview import Health
+from flagstaff.flags.features.models import (
+    Feature,
+    FeatureEnvironment,
+    FeatureLifecycleStage,
+)
+from flagstaff.flags.overview.service import Health
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import create_via_api
 from tests.api.flags.caller_kinds import make_kind

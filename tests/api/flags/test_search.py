@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from flagstaff.client_api.models import ClientMetric
-from flagstaff.flags.models import Feature
+from flagstaff.flags.features.models import Feature
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind

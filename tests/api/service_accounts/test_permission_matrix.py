@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from flagstaff.app import create_app
 from flagstaff.config import Settings
 from flagstaff.credentials.account_tokens import format
-from flagstaff.flags.models import Project
+from flagstaff.flags.projects.models import Project
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from flagstaff.core.errors import BadDataError
-from flagstaff.flags.constraints import (
+from flagstaff.flags.constraints.validation import (
     OPERATORS,
     normalize_constraint,
     normalize_constraints,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flagstaff.flags.regex_syntax import RegexSyntaxError, check_regex
+from flagstaff.flags.constraints.regex_syntax import RegexSyntaxError, check_regex
 
 # From the client specification (21-regex-constraint-operators) and RE2's syntax.
 VALID = [

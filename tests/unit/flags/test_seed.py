@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from flagstaff.flags.models import Environment, Project, ProjectEnvironment, StrategyDefinition
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.projects.models import Project, ProjectEnvironment
 from flagstaff.flags.seed import BUILT_IN_STRATEGY_NAMES, seed_flag_defaults
+from flagstaff.flags.strategies.models import StrategyDefinition
 from flagstaff.http.context import AppContext
 
 

@@ -3,8 +3,8 @@ reused (replacing one with an equal new row would delete and insert the same key
 
 from __future__ import annotations
 
-from flagstaff.flags.models import FeatureStrategy, FeatureStrategySegment
-from flagstaff.flags.strategies import set_segments
+from flagstaff.flags.strategies.models import FeatureStrategy, FeatureStrategySegment
+from flagstaff.flags.strategies.service import set_segments
 
 
 def test_set_segments__deduplicated_sorted_missing_ids_kept() -> None:

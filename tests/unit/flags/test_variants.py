@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from flagstaff.core.errors import BadDataError
-from flagstaff.flags.variants import normalize_variants
+from flagstaff.flags.strategies.variants import normalize_variants
 
 
 def test_variants__weights__kept_as_given() -> None:

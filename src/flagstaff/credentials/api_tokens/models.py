@@ -13,8 +13,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flagstaff.core.db import Base, UTCDateTime, utcnow
-from flagstaff.flags.models import NAME_LENGTH
+from flagstaff.core.db import NAME_LENGTH, Base, UTCDateTime, utcnow
 
 TOKEN_TYPES = ("client", "frontend", "admin")
 

@@ -15,7 +15,7 @@ from flagstaff.credentials.api_tokens.schemas import (
     api_token_out,
 )
 from flagstaff.credentials.api_tokens.service import ApiTokenService, NewApiToken, normalize_type
-from flagstaff.flags.models import Project
+from flagstaff.flags.projects.models import Project
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed

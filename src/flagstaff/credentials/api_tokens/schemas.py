@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from flagstaff.core.db import ID_LENGTH
 from flagstaff.core.schemas import InputModel, RequiredName, iso
 from flagstaff.credentials.api_tokens.models import ApiToken
-from flagstaff.flags.models import ID_LENGTH
 
 DATE_HINT = "must be a date-time string like 2030-01-31T12:00:00Z"
 SDK_TYPES = r"^(?i:client|backend|frontend)$"

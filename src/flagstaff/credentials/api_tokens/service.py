@@ -20,7 +20,8 @@ from flagstaff.core.schemas import iso
 from flagstaff.credentials.api_tokens import format
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.events.service import Actor, EventService
-from flagstaff.flags.models import Environment, Project
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.projects.models import Project
 
 DIGEST_PURPOSE = "api-token"
 MAX_TOKENS = 2000  # Unleash's default resource limit

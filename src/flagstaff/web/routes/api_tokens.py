@@ -13,8 +13,8 @@ from flagstaff.core.errors import FlagstaffError, NotFoundError
 from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.credentials.api_tokens.routes import NEEDED
 from flagstaff.credentials.api_tokens.service import ApiTokenService, IssuedApiToken, NewApiToken
-from flagstaff.flags.environments import EnvironmentService
-from flagstaff.flags.projects import ProjectService
+from flagstaff.flags.environments.service import EnvironmentService
+from flagstaff.flags.projects.service import ProjectService
 from flagstaff.rbac.permissions import Permission
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser
 from flagstaff.web.errors import ForbiddenError

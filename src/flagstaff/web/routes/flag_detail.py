@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.favorites.service import FavoriteService
-from flagstaff.flags.features import FeatureService
-from flagstaff.flags.links import LinkService
-from flagstaff.flags.views import feature_json
+from flagstaff.flags.favorites.service import FavoriteService
+from flagstaff.flags.features.links import LinkService
+from flagstaff.flags.features.service import FeatureService
+from flagstaff.flags.features.views import feature_json
 from flagstaff.rbac.permissions import Permission
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.flag_paths import ProjectId, flag_url, project_url

@@ -10,10 +10,10 @@ from starlette.responses import Response
 
 from flagstaff.core.errors import FlagstaffError, NameExistsError
 from flagstaff.flags import lookup
-from flagstaff.flags.environments import EnvironmentService
-from flagstaff.flags.features import FeatureFields, FeatureService
-from flagstaff.flags.projects import ProjectService
-from flagstaff.flags.toggles import ToggleService
+from flagstaff.flags.environments.service import EnvironmentService
+from flagstaff.flags.features.service import FeatureFields, FeatureService
+from flagstaff.flags.projects.service import ProjectService
+from flagstaff.flags.toggles.service import ToggleService
 from flagstaff.rbac.permissions import Permission
 from flagstaff.web.deps import FormDep, PageDep, PageUser, PostUser, text
 from flagstaff.web.flag_paths import ProjectId, flag_url, project_url, safe_return

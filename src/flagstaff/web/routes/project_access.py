@@ -12,8 +12,8 @@ from starlette.responses import Response
 
 from flagstaff.accounts.models import Account
 from flagstaff.core.errors import FlagstaffError, NotFoundError
-from flagstaff.flags.access import Member, ProjectAccessService
-from flagstaff.flags.projects import ProjectService
+from flagstaff.flags.projects.access import Member, ProjectAccessService
+from flagstaff.flags.projects.service import ProjectService
 from flagstaff.rbac.models import Role
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID

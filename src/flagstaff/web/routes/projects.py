@@ -8,11 +8,11 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from flagstaff.core.errors import BadDataError, FlagstaffError, NameExistsError
-from flagstaff.flags.environments import EnvironmentService
-from flagstaff.flags.feature_types import FEATURE_TYPES
-from flagstaff.flags.features import FeatureService
-from flagstaff.flags.projects import ProjectFields, ProjectService
-from flagstaff.flags.schemas import CreateProjectIn
+from flagstaff.flags.environments.service import EnvironmentService
+from flagstaff.flags.features.service import FeatureService
+from flagstaff.flags.features.types import FEATURE_TYPES
+from flagstaff.flags.projects.schemas import CreateProjectIn
+from flagstaff.flags.projects.service import ProjectFields, ProjectService
 from flagstaff.rbac.permissions import Permission
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser
 from flagstaff.web.flag_paths import ProjectId, project_url

@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.flags.definitions import DefinitionService
-from flagstaff.flags.features import FeatureService
-from flagstaff.flags.models import FeatureStrategy, StrategyDefinition
-from flagstaff.flags.strategies import StrategyService, strategy_input_from, strategy_json
+from flagstaff.flags.features.service import FeatureService
+from flagstaff.flags.strategies.definitions import DefinitionService
+from flagstaff.flags.strategies.models import FeatureStrategy, StrategyDefinition
+from flagstaff.flags.strategies.service import (
+    StrategyService,
+    strategy_input_from,
+    strategy_json,
+)
 from flagstaff.rbac.permissions import Permission
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.flag_paths import ProjectId, flag_url

@@ -1,0 +1,1 @@
+"""Context fields: the names (and legal values) that constraints may test."""

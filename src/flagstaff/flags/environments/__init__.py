@@ -1,0 +1,1 @@
+"""Environments: global (development, production, ...), each enabled per project."""

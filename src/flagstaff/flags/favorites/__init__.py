@@ -1,0 +1,1 @@
+"""Favorites: the projects and flags an account marks for itself."""

@@ -1,0 +1,1 @@
+"""Segments: named, reusable lists of constraints that strategies refer to."""

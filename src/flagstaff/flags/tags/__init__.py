@@ -1,0 +1,1 @@
+"""Tag types and the tags on flags."""
