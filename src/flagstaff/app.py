@@ -15,7 +15,6 @@ from flagstaff import __version__
 from flagstaff.accounts import login_routes as auth_routes
 from flagstaff.accounts import routes as accounts_routes
 from flagstaff.applications import routes as applications_routes
-from flagstaff.client_api import plugin as sdk_apis
 from flagstaff.config import Settings
 from flagstaff.core import http_errors
 from flagstaff.core.route_gate import gate_included_routers
@@ -36,6 +35,7 @@ from flagstaff.maintenance import routes as maintenance_routes
 from flagstaff.playground import routes as playground_routes
 from flagstaff.roles import routes as rbac_routes
 from flagstaff.service_accounts import routes as service_accounts_routes
+from flagstaff.startup import sdk_apis
 from flagstaff.transfer import routes as transfer_routes
 from flagstaff.web import routes as web_routes
 from flagstaff.web.static import static_files

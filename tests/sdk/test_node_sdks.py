@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from flagstaff.client_api.models import ClientInstance
-from flagstaff.client_api.state import client_api_state
+from flagstaff.applications.models import ClientInstance
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import make_api_token
 from tests.sdk.live import LiveServer, live_server, wait_for
@@ -168,7 +168,7 @@ def test_unleash_client__start__registers_and_synchronizes(
     assert statuses(server, "POST", "/api/client/register") == [202]
     assert statuses(server, "GET", FEATURES)[0] == 200
     assert client_sdk.named("error") == []
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         (instance,) = session.scalars(select(ClientInstance)).all()
     assert (instance.app_name, instance.instance_id, instance.environment) == (

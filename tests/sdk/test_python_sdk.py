@@ -120,7 +120,7 @@ def test_python_sdk__poll__304_unchanged_then_200_after_change(
 def test_python_sdk__metrics__sent_202_and_counted(
     server: LiveServer, sdk: UnleashClient, context: AppContext
 ) -> None:
-    from flagstaff.client_api.state import client_api_state
+    from flagstaff.applications.state import metrics_buffer
 
     wait_for(lambda: sdk.is_enabled("sdk-rollout", {"userId": "1"}), what="flags")
     for _ in range(4):
@@ -128,7 +128,7 @@ def test_python_sdk__metrics__sent_202_and_counted(
     sdk.is_enabled("sdk-rollout", {"userId": "9"})
 
     def counted() -> bool:
-        client_api_state(context).metrics.flush()
+        metrics_buffer(context).flush()
         data = admin(server, "GET", "/api/admin/client-metrics/features/sdk-rollout/raw")["data"]
         return sum(d["yes"] for d in data) >= 5 and sum(d["no"] for d in data) >= 1
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from flagstaff.applications.schemas import ApplicationIn, SortBy, SortOrder
 from flagstaff.applications.service import ApplicationQuery, ApplicationService
-from flagstaff.client_api.state import client_api_state
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.core.db import NAME_LENGTH
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.http.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
@@ -27,7 +27,7 @@ CanUpdate = [Depends(require(Permission.UPDATE_APPLICATION))]
 
 def _service(db: SessionDep, context: ContextDep) -> ApplicationService:
     # What this process has buffered is written first, so a registration just made shows.
-    client_api_state(context).metrics.safe_flush()
+    metrics_buffer(context).safe_flush()
     return ApplicationService(db)
 
 

@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
+from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.applications.sdks import is_frontend, outdated
-from flagstaff.client_api.models import ClientApplication, ClientInstance, ClientMetric
 from flagstaff.core.db import batches, engine_insert, utcnow
 from flagstaff.core.errors import NotFoundError
 from flagstaff.core.schemas import iso
 from flagstaff.events.service import SYSTEM, Actor, EventService
 from flagstaff.flags.features.models import Feature
+from flagstaff.flags.metrics.models import ClientMetric
 from flagstaff.flags.strategies.models import StrategyDefinition
 
 

@@ -14,8 +14,9 @@ import orjson
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from flagstaff.applications.reports import BULK_METRICS, METRICS, REGISTRATION
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api.payload import ALL_PROJECTS, Payload, Scope
-from flagstaff.client_api.schemas import BULK_METRICS, METRICS, REGISTRATION
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, validation_reply
 from flagstaff.client_api.state import client_api_state
 from flagstaff.core.errors import BadDataError, FlagstaffError, NotFoundError
@@ -117,7 +118,7 @@ async def post_metrics(context: AppContext, token: ApiTokenScope, request: SdkRe
         body = METRICS.validate_json(request.body)
     except ValidationError as error:
         return validation_reply(error)
-    client_api_state(context).metrics.add_metrics(body, token.environment)
+    metrics_buffer(context).add_metrics(body, token.environment)
     return ACCEPTED
 
 
@@ -126,7 +127,7 @@ async def post_register(context: AppContext, token: ApiTokenScope, request: SdkR
         body = REGISTRATION.validate_json(request.body)
     except ValidationError as error:
         return validation_reply(error)
-    client_api_state(context).metrics.add_registration(body, token.environment)
+    metrics_buffer(context).add_registration(body, token.environment)
     return ACCEPTED
 
 
@@ -139,5 +140,5 @@ async def post_bulk_metrics(
         body = BULK_METRICS.validate_json(request.body)
     except ValidationError as error:
         return validation_reply(error)
-    client_api_state(context).metrics.add_bulk(body, token.environment)
+    metrics_buffer(context).add_bulk(body, token.environment)
     return ACCEPTED

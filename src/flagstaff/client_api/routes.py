@@ -11,15 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api import handlers
-from flagstaff.client_api.models import ClientMetric, ClientMetricVariant
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_principal
-from flagstaff.client_api.state import client_api_state
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.core.schemas import iso
 from flagstaff.flags.features.models import Feature
+from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.principal import ApiTokenScope
@@ -134,7 +134,7 @@ def get_raw_feature_metrics(
 ) -> dict[str, Any]:
     """Hourly counts of the last 48 hours, as SDKs reported them (this process's pending
     counts are written first; other processes' arrive within their flush interval)."""
-    client_api_state(context).metrics.safe_flush()
+    metrics_buffer(context).safe_flush()
     name = _existing(db, name)
     since = utcnow() - RAW_WINDOW
     rows = db.scalars(
@@ -173,7 +173,7 @@ def get_raw_feature_metrics(
 def get_feature_usage_summary(
     name: FeatureName, _: PrincipalDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
-    client_api_state(context).metrics.safe_flush()
+    metrics_buffer(context).safe_flush()
     name = _existing(db, name)
     hour = utcnow().replace(minute=0, second=0, microsecond=0)
     rows = db.scalars(

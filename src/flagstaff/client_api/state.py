@@ -1,13 +1,11 @@
-"""The Client API's per-process state, kept on the context: payloads of the current revision
-and the metrics buffer."""
+"""The Client API's per-process state, kept on the context: payloads of the current revision."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flagstaff.client_api.cache import PayloadCache
-from flagstaff.client_api.metrics import MetricsBuffer
-from flagstaff.http.context import AppContext
+from flagstaff.core.context import ProcessContext
 
 KEY = "client_api"
 
@@ -15,15 +13,14 @@ KEY = "client_api"
 @dataclass
 class ClientApiState:
     payloads: PayloadCache
-    metrics: MetricsBuffer
 
 
-def client_api_state(context: AppContext) -> ClientApiState:
+def client_api_state(context: ProcessContext) -> ClientApiState:
     """Created on first use, subscribed to the revision watcher for the life of the context."""
     state = context.extras.get(KEY)
     if isinstance(state, ClientApiState):
         return state
-    created = ClientApiState(PayloadCache(context.database), MetricsBuffer(context.database))
+    created = ClientApiState(PayloadCache(context.database))
     context.watcher.subscribe(created.payloads.on_revision)
     if context.watcher.current >= 0:
         created.payloads.on_revision(context.watcher.current)

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from flagstaff.applications.reports import METRICS, REGISTRATION
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api.handlers import etag_matches
-from flagstaff.client_api.schemas import METRICS, REGISTRATION
 from flagstaff.client_api.sdk import sdk_principal, validation_reply
-from flagstaff.client_api.state import client_api_state
 from flagstaff.core.errors import BadDataError
 from flagstaff.frontend_api import context as evaluation
 from flagstaff.frontend_api.engine import engines
@@ -95,7 +95,7 @@ async def register_frontend_metrics(request: Request, token: TokenDep) -> Respon
     except ValidationError as error:
         reply = validation_reply(error)
         return Response(reply.body, status_code=reply.status, media_type="application/json")
-    client_api_state(request.app.state.context).metrics.add_metrics(body, token.environment)
+    metrics_buffer(request.app.state.context).add_metrics(body, token.environment)
     return Response(status_code=200)
 
 
@@ -110,5 +110,5 @@ async def register_frontend_client(request: Request, token: TokenDep) -> Respons
     except ValidationError as error:
         reply = validation_reply(error)
         return Response(reply.body, status_code=reply.status, media_type="application/json")
-    client_api_state(request.app.state.context).metrics.add_registration(body, token.environment)
+    metrics_buffer(request.app.state.context).add_registration(body, token.environment)
     return Response(status_code=200)

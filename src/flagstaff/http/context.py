@@ -1,16 +1,17 @@
-"""What one process holds: settings, database, caches and the revision watcher."""
+"""What one process holds: the infrastructure (``core.context.ProcessContext``) and the
+credentials machinery every request goes through, wired together once per process."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flagstaff.accounts.login import LoginPolicy
 from flagstaff.accounts.passwords import Passwords
 from flagstaff.config import Settings
+from flagstaff.core.context import ProcessContext
 from flagstaff.core.db import Database
 from flagstaff.core.keys import Keys
-from flagstaff.core.read_cache import ReadCache
 from flagstaff.core.revision import RevisionWatcher
 from flagstaff.credentials.account_tokens.authenticator import AccountTokenAuthenticator
 from flagstaff.credentials.account_tokens.service import flush_seen as flush_account_tokens_seen
@@ -21,19 +22,13 @@ from flagstaff.credentials.seen import SeenTracker
 from flagstaff.rbac.principal import CredentialKind
 
 
-@dataclass
-class AppContext:
-    settings: Settings
-    database: Database
+@dataclass(kw_only=True)
+class AppContext(ProcessContext):
     passwords: Passwords
-    keys: Keys
     credentials: CredentialCache
     resolver: CredentialResolver
-    watcher: RevisionWatcher
     seen: SeenTracker
     login_policy: LoginPolicy
-    reads: ReadCache = field(default_factory=ReadCache)
-    extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def build(cls, settings: Settings, passwords: Passwords | None = None) -> AppContext:

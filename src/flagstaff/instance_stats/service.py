@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff import __version__
 from flagstaff.accounts.models import Account
-from flagstaff.client_api.models import ClientInstance, ClientMetric, ClientMetricVariant
+from flagstaff.applications.models import ClientInstance
 from flagstaff.core.db import utcnow
 from flagstaff.core.keys import Keys
 from flagstaff.core.schemas import iso
@@ -27,6 +27,7 @@ from flagstaff.events.models import Event
 from flagstaff.flags.context.models import ContextField
 from flagstaff.flags.environments.models import Environment
 from flagstaff.flags.features.models import Feature
+from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
 from flagstaff.flags.projects.models import Project
 from flagstaff.flags.segments.models import Segment
 from flagstaff.flags.strategies.models import FeatureStrategy, StrategyDefinition

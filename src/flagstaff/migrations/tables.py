@@ -1,12 +1,7 @@
 """Imports every table so that Alembic and ``Base.metadata`` see the whole schema."""
 
 from flagstaff.accounts.models import Account, LoginSession
-from flagstaff.client_api.models import (
-    ClientApplication,
-    ClientInstance,
-    ClientMetric,
-    ClientMetricVariant,
-)
+from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.core.db import Base
 from flagstaff.core.revision import Revision
 from flagstaff.credentials.account_tokens.models import AccountToken
@@ -23,6 +18,7 @@ from flagstaff.flags.features.models import (
     FeatureLink,
     FeatureTypeLifetime,
 )
+from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
 from flagstaff.flags.projects.models import Project, ProjectEnvironment
 from flagstaff.flags.segments.models import Segment
 from flagstaff.flags.strategies.models import (

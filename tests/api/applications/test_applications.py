@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
-from flagstaff.client_api.models import ClientApplication, ClientInstance
+from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.events.models import Event
 from flagstaff.flags.features.models import Feature
 from flagstaff.http.context import AppContext

@@ -7,14 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from flagstaff.client_api.models import (
-    ClientApplication,
-    ClientInstance,
-    ClientMetric,
-    ClientMetricVariant,
-)
-from flagstaff.client_api.state import client_api_state
+from flagstaff.applications.models import ClientApplication, ClientInstance
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.events.models import Event
+from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
 from flagstaff.http.context import AppContext
 from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.api.client_api.flags import make_flag
@@ -29,7 +25,7 @@ def bucket(toggles: dict[str, Any], start: object = START) -> dict[str, Any]:
 
 
 def _rows(context: AppContext) -> int:
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         return session.execute(select(func.count()).select_from(ClientMetric)).scalar_one()
 
@@ -48,7 +44,7 @@ def test_metrics__sdk_report__accepted_and_summed_per_hour(
     assert client.post(METRICS, json=report, headers=headers).status_code == 202
     late = {**report, "bucket": bucket({"checkout": {"yes": 1, "no": 0}}, "2026-11-27T10:59:59Z")}
     assert client.post(METRICS, json=late, headers=headers).status_code == 202
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     body = admin_client.get("/api/admin/client-metrics/features/checkout/raw").json()
     # Reported in the past: outside the 48-hour window of the raw view, but stored.
     assert body["version"] == 1
@@ -87,8 +83,8 @@ def test_metrics__unknown_flag__accepted_not_stored(
 
 
 def test_metrics__two_processes__counts_add_up(client: TestClient, context: AppContext) -> None:
-    from flagstaff.client_api.metrics import MetricsBuffer
-    from flagstaff.client_api.schemas import METRICS as SCHEMA
+    from flagstaff.applications.buffer import MetricsBuffer
+    from flagstaff.applications.reports import METRICS as SCHEMA
 
     make_flag(context, "checkout")
     report = SCHEMA.validate_json(
@@ -179,7 +175,7 @@ def test_register__sdk__202_and_instance_stored(client: TestClient, context: App
     assert (
         client.post(REGISTER, json=body, headers=auth(make_api_token(context))).status_code == 202
     )
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         (instance,) = session.scalars(select(ClientInstance)).all()
     assert (instance.app_name, instance.instance_id, instance.environment) == (
@@ -246,7 +242,7 @@ def _edge_app(environment: str = "development", app: str = "shop") -> dict[str, 
 
 
 def _counts(context: AppContext) -> list[tuple[str, str, str, int, int]]:
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         return [
             (r.feature_name, r.app_name, r.environment, r.yes, r.no)
@@ -305,7 +301,7 @@ def test_bulk__no_timestamp__current_hour(client: TestClient, context: AppContex
     body = {"applications": [], "metrics": [metric]}
     before = hour()
     assert client.post(BULK, json=body, headers=auth(make_api_token(context))).status_code == 202
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         (row,) = session.scalars(select(ClientMetric)).all()
     assert row.timestamp in (before, hour())
@@ -388,9 +384,9 @@ def test_register__new_application__created_once_with_event(
         assert response.status_code == 202
     report = {"appName": "shop", "bucket": bucket({})}
     assert client.post(METRICS, json=report, headers=headers).status_code == 202
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     assert client.post(REGISTER, json=body, headers=headers).status_code == 202
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         (app,) = session.scalars(select(ClientApplication)).all()
         events = session.scalars(select(Event).where(Event.type == "application-created")).all()
@@ -403,14 +399,14 @@ def test_metrics__report__registers_application(client: TestClient, context: App
     report = {"appName": "reporter"}
     headers = auth(make_api_token(context))
     assert client.post(METRICS, json=report, headers=headers).status_code == 202
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         assert list(session.scalars(select(ClientApplication.app_name))) == ["reporter"]
 
 
 def test_applications__two_buffers_same_name__one_row_one_event(context: AppContext) -> None:
-    from flagstaff.client_api.metrics import MetricsBuffer
-    from flagstaff.client_api.schemas import METRICS as SCHEMA
+    from flagstaff.applications.buffer import MetricsBuffer
+    from flagstaff.applications.reports import METRICS as SCHEMA
 
     report = SCHEMA.validate_json(orjson.dumps({"appName": "shop"}))
     first, second = MetricsBuffer(context.database), MetricsBuffer(context.database)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from flagstaff.client_api.state import client_api_state
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.core import revision
 from flagstaff.events.models import Event
 from flagstaff.events.service import SYSTEM
@@ -158,5 +158,5 @@ def report(
         },
     }
     assert client.post("/api/client/metrics", json=body, headers=headers).status_code == 202
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     context.watcher.check_now()  # this process's caches follow at once, not at the next poll

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from flagstaff.client_api.models import ClientMetric
 from flagstaff.flags.features.models import Feature
+from flagstaff.flags.metrics.models import ClientMetric
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from tests.api.flags.caller_kinds import make_kind

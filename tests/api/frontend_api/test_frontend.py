@@ -182,7 +182,7 @@ def test_frontend__post_bad_body__400(
 def test_frontend_metrics__report__200_counted(
     client: TestClient, context: AppContext, frontend: dict[str, str]
 ) -> None:
-    from flagstaff.client_api.state import client_api_state
+    from flagstaff.applications.state import metrics_buffer
 
     make_flag(context, "a")
     report = {
@@ -194,7 +194,7 @@ def test_frontend_metrics__report__200_counted(
         },
     }
     assert client.post(URL + "/client/metrics", json=report, headers=frontend).status_code == 200
-    assert client_api_state(context).metrics.flush() == 1
+    assert metrics_buffer(context).flush() == 1
     assert (
         client.post(URL + "/client/metrics", json={"appName": ""}, headers=frontend).status_code
         == 400
@@ -214,8 +214,8 @@ def test_frontend_register__browser_sdk__instance_and_application_in_token_envir
 ) -> None:
     from sqlalchemy import select
 
-    from flagstaff.client_api.models import ClientApplication, ClientInstance
-    from flagstaff.client_api.state import client_api_state
+    from flagstaff.applications.models import ClientApplication, ClientInstance
+    from flagstaff.applications.state import metrics_buffer
 
     headers = auth(make_api_token(context, "frontend", environment="production"))
     register = {
@@ -229,7 +229,7 @@ def test_frontend_register__browser_sdk__instance_and_application_in_token_envir
     }
     response = client.post(URL + "/client/register", json=register, headers=headers)
     assert response.status_code == 200
-    client_api_state(context).metrics.flush()
+    metrics_buffer(context).flush()
     with context.database.session(write=False) as session:
         (instance,) = session.scalars(select(ClientInstance)).all()
         apps = list(session.scalars(select(ClientApplication.app_name)))

@@ -26,7 +26,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
-from flagstaff.client_api.models import ClientMetric
 from flagstaff.core.db import utcnow
 from flagstaff.core.schemas import iso
 from flagstaff.flags.environments.models import Environment
@@ -41,6 +40,7 @@ from flagstaff.flags.features.lifecycle import (
 from flagstaff.flags.features.models import Feature, FeatureDependency, FeatureEnvironment
 from flagstaff.flags.features.types import stored_lifetimes
 from flagstaff.flags.features.views import environment_rows
+from flagstaff.flags.metrics.models import ClientMetric
 from flagstaff.flags.projects.models import Project
 from flagstaff.flags.projects.views import image_url
 from flagstaff.flags.search.query import POTENTIALLY_STALE, Condition, SearchQuery

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api.asgi import ClientApiMiddleware
 from flagstaff.client_api.routes import admin_router, client_router
 from flagstaff.client_api.state import client_api_state
@@ -35,8 +36,8 @@ def install_frontend_cors(app: FastAPI, context: AppContext) -> None:
 
 
 def start(context: AppContext) -> None:
-    client_api_state(context).metrics.start()
+    metrics_buffer(context).start()
 
 
 def stop(context: AppContext) -> None:
-    client_api_state(context).metrics.stop()
+    metrics_buffer(context).stop()

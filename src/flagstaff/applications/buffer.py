@@ -16,18 +16,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.applications.service import register_seen
-from flagstaff.client_api.models import ClientInstance, ClientMetric, ClientMetricVariant
-from flagstaff.client_api.schemas import (
+from flagstaff.applications.models import ClientInstance
+from flagstaff.applications.reports import (
     BulkMetricsIn,
     ClientMetricsIn,
     ClientRegistrationIn,
     moment,
 )
+from flagstaff.applications.service import register_seen
 from flagstaff.core.db import Database, batches, engine_insert, utcnow
 from flagstaff.core.periodic import Periodic
 from flagstaff.flags.features import lifecycle
 from flagstaff.flags.features.models import Feature
+from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
 
 log = logging.getLogger(__name__)
 
