@@ -39,6 +39,7 @@ from flagstaff.core.errors import (
 )
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.projects.access import profile_projects, roles_in_project
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.principal import CredentialKind, Principal
@@ -105,7 +106,7 @@ def get_profile(principal: PrincipalDep, db: SessionDep, context: ContextDep) ->
     account = _own_account(principal, db, context)
     return {
         "rootRole": role_in_project_out(account.root_role),
-        "projects": accounts(db, context).profile_projects(account.id),
+        "projects": profile_projects(db, account.id),
         "groups": [],
         "subscriptions": [],
         "features": [],
@@ -125,7 +126,7 @@ def get_user_roles(
     if not project_id:
         raise BadDataError("The query parameter projectId is required")
     account = _own_account(principal, db, context)
-    roles = accounts(db, context).roles_in_project(account, project_id)
+    roles = roles_in_project(db, account, project_id)
     return {"version": 1, "roles": [role_in_project_out(r, p) for r, p in roles]}
 
 

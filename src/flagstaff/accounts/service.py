@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_, select
@@ -11,11 +12,11 @@ from sqlalchemy.orm import Session
 from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.accounts.passwords import Passwords, check_strength
 from flagstaff.core import revision
+from flagstaff.core.db import batches
 from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
-from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
-from flagstaff.rbac.models import ProjectRoleAssignment, Role
+from flagstaff.rbac.models import Role
 from flagstaff.rbac.predefined import ADMIN_ROLE_ID
 from flagstaff.rbac.principal import Principal
 
@@ -90,31 +91,6 @@ class AccountService:
         if account is None or account.is_service:
             raise NotFoundError("No user found")
         return account
-
-    def profile_projects(self, account_id: int) -> list[str]:
-        """The active projects the account holds a role in. Unleash stores every root role as
-        held in the default project, so its profiles always list ``default``; so does ours."""
-        assigned = self.session.scalars(
-            select(ProjectRoleAssignment.project)
-            .join(Project, Project.id == ProjectRoleAssignment.project)
-            .where(ProjectRoleAssignment.account_id == account_id)
-            .where(Project.archived_at.is_(None))
-        )
-        return sorted({DEFAULT_PROJECT, *assigned})
-
-    def roles_in_project(self, account: Account, project: str) -> list[tuple[Role, str]]:
-        """The account's root role and its roles in ``project``, each with the project Unleash
-        reports it in (a root role: ``default``, where Unleash stores it)."""
-        if self.session.get(Project, project) is None:
-            raise NotFoundError(f"Could not find project with id: {project}")
-        project_roles = self.session.scalars(
-            select(Role)
-            .join(ProjectRoleAssignment, ProjectRoleAssignment.role_id == Role.id)
-            .where(ProjectRoleAssignment.account_id == account.id)
-            .where(ProjectRoleAssignment.project == project)
-            .order_by(Role.id)
-        )
-        return [(account.root_role, DEFAULT_PROJECT), *((r, project) for r in project_roles)]
 
     def admin_count(self) -> dict[str, int]:
         rows = self.session.execute(
@@ -280,3 +256,20 @@ def _user_data(account: Account) -> dict[str, object]:
         "name": account.name,
         "rootRole": account.root_role_id,
     }
+
+
+def display_names(session: Session, account_ids: Sequence[int]) -> dict[int, str]:
+    """The name Unleash shows for each account that still exists: its name, else its username,
+    else its e-mail."""
+    names: dict[int, str] = {}
+    for batch in batches(sorted(set(account_ids))):
+        rows = session.execute(
+            select(Account.id, Account.name, Account.username, Account.email).where(
+                Account.id.in_(batch)
+            )
+        )
+        for account_id, name, username, email in rows:
+            shown = name or username or email
+            if shown:
+                names[account_id] = shown
+    return names

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from flagstaff.accounts.service import display_names
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.events.schemas import (
     checked_text,
@@ -15,7 +16,7 @@ from flagstaff.events.schemas import (
     event_out,
     filter_values,
 )
-from flagstaff.events.service import EventFilter, EventService
+from flagstaff.events.service import CREATOR_NAMES, EventFilter, EventService
 from flagstaff.http.deps import AdminDep, PrincipalDep, SessionDep
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
@@ -43,7 +44,12 @@ def get_events(
 def get_event_creators(_: AdminDep, db: SessionDep) -> list[dict[str, Any]]:
     """Admin only, as the unfiltered event log: the list names people (Unleash lets any
     account read it)."""
-    return [{"id": user_id, "name": name} for user_id, name in EventService(db).creators()]
+    creators = EventService(db).creators()
+    current = display_names(db, [user_id for user_id, _ in creators])
+    return [
+        {"id": user_id, "name": CREATOR_NAMES.get(user_id) or current.get(user_id) or recorded}
+        for user_id, recorded in creators
+    ]
 
 
 @router.get("/api/admin/events/{featureName}", operation_id="getEventsForToggle")

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from flagstaff.accounts.models import Account
 from flagstaff.core import revision
 from flagstaff.events.models import Event
 from flagstaff.rbac.principal import (
@@ -141,9 +140,8 @@ class EventService:
         return list(rows), total
 
     def creators(self) -> list[tuple[int, str]]:
-        """Everyone who has made a change, by user id, with the name Unleash shows: the
-        account's name (else username, else e-mail), the system's own names, or for an account
-        since deleted the name its latest event recorded."""
+        """Everyone who has made a change, by user id, with the name their latest event
+        recorded (the route names current accounts by their current names)."""
         latest = (
             select(Event.created_by_user_id.label("user_id"), func.max(Event.id).label("last"))
             .where(Event.created_by_user_id.is_not(None))
@@ -151,17 +149,11 @@ class EventService:
             .subquery()
         )
         rows = self.session.execute(
-            select(
-                latest.c.user_id, Event.created_by, Account.name, Account.username, Account.email
-            )
+            select(latest.c.user_id, Event.created_by)
             .join(Event, Event.id == latest.c.last)
-            .outerjoin(Account, Account.id == latest.c.user_id)
             .order_by(latest.c.user_id)
         )
-        return [
-            (user_id, CREATOR_NAMES.get(user_id) or name or username or email or recorded)
-            for user_id, recorded, name, username, email in rows
-        ]
+        return [(user_id, recorded) for user_id, recorded in rows]
 
 
 def _filtered(statement: S, criteria: EventFilter) -> S:

@@ -10,10 +10,10 @@ The map, one sub-package per sub-domain, each with the house's file names (``mod
 - ``strategies/``    activation strategies, their variants, strategy definitions, the default
                      strategy of a project's environment
 - ``segments/``      reusable constraint lists that strategies refer to
+- ``tags/``          tag types and tags on flags
 - ``features/``      the flags themselves: create, update, archive, revive, delete, types,
                      dependencies, links, lifecycle stages, cloning, the full flag body
 - ``toggles/``       on and off per environment, one flag or several
-- ``tags/``          tag types and tags on flags
 - ``context/``       context fields
 - ``metrics/``       flag usage as SDKs report it (hourly yes/no counts)
 - ``favorites/``     projects and flags an account marks

@@ -16,9 +16,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from flagstaff.config import allows_any
 from flagstaff.core.errors import BadDataError
 from flagstaff.core.http_errors import error_response
-from flagstaff.core.origins import allows_any
 from flagstaff.http.context import AppContext
 from flagstaff.instance.state import instance_settings
 

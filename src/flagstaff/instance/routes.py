@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from flagstaff import __version__
+from flagstaff.config import first_invalid
 from flagstaff.core.errors import BadDataError
-from flagstaff.core.origins import first_invalid
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.http.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
 from flagstaff.instance.schemas import SetCorsIn

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from flagstaff.core.origins import MAX_ORIGIN_LENGTH, MAX_ORIGINS
+from flagstaff.config import MAX_ORIGIN_LENGTH, MAX_ORIGINS
 from flagstaff.core.schemas import InputModel
 
 Origin = Annotated[str, StringConstraints(strict=True, max_length=MAX_ORIGIN_LENGTH)]

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from flagstaff.core import revision
+from flagstaff.core.context import ProcessContext
 from flagstaff.core.db import Database
-from flagstaff.http.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.service import FRONTEND_SETTINGS, MAINTENANCE_SETTINGS, ORIGINS_KEY
 
@@ -88,7 +88,7 @@ class InstanceSettingsCache:
         return isinstance(stored, dict) and stored.get("enabled") is True
 
 
-def instance_settings(context: AppContext) -> InstanceSettingsCache:
+def instance_settings(context: ProcessContext) -> InstanceSettingsCache:
     """Created on first use, subscribed to the revision watcher for the life of the context."""
     found = context.extras.get(KEY)
     if isinstance(found, InstanceSettingsCache):

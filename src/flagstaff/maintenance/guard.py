@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from flagstaff.core.context import ProcessContext
 from flagstaff.core.errors import MaintenanceModeError
-from flagstaff.http.context import AppContext
 from flagstaff.instance.state import instance_settings
 from flagstaff.rbac.principal import Principal
 
@@ -44,7 +44,7 @@ async def refuse_writes_in_maintenance(request: Request, principal: Principal) -
         return
     if principal.api_scope is not None and principal.api_scope.type != "admin":
         return  # an SDK token: the route refuses it as the wrong kind (403), as Unleash does
-    context: AppContext = request.app.state.context
+    context: ProcessContext = request.app.state.context
     cache = instance_settings(context)
     if cache.maintenance_enabled(await cache.current()):
         raise MaintenanceModeError(MESSAGE)

@@ -206,6 +206,14 @@ def audit_data(token: ApiToken) -> dict[str, Any]:
     }
 
 
+def count_for_project(session: Session, project: str) -> int:
+    """API tokens naming ``project`` (tokens for every project are not counted, as Unleash)."""
+    count = session.scalar(
+        select(func.count()).select_from(ApiTokenProject).where(ApiTokenProject.project == project)
+    )
+    return int(count or 0)
+
+
 def flush_seen(session: Session, token_ids: set[int], when: datetime) -> None:
     session.execute(update(ApiToken).where(ApiToken.id.in_(sorted(token_ids))).values(seen_at=when))
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from flagstaff.core.db import utcnow
 from flagstaff.core.routing import TransactionalRoute
 from flagstaff.core.schemas import iso
+from flagstaff.credentials.api_tokens.service import count_for_project
 from flagstaff.flags.deps import ProjectId
 from flagstaff.flags.favorites.service import FavoriteService
 from flagstaff.flags.features.views import feature_list_json
@@ -111,7 +112,7 @@ def get_project_status(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) 
     flags = service.active_flags(project_id)
     health = health_of(flags, now)
     return {
-        "resources": service.resources(project_id),
+        "resources": service.resources(project_id, count_for_project(db, project_id)),
         "activityCountByDate": service.activity_by_date(project_id, now),
         "health": {"current": health.rating},
         "technicalDebt": {"current": 100 - health.rating},

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, object_session
 
 from flagstaff.accounts.models import Account
 from flagstaff.core.errors import NotFoundError
-from flagstaff.credentials.api_tokens.models import ApiTokenProject
 from flagstaff.events.models import Event
 from flagstaff.flags.environments.models import Environment
 from flagstaff.flags.features.lifecycle import (
@@ -198,18 +197,15 @@ class ProjectOverviewService:
                 creators.append({"id": creator_id, "name": name})
         return creators
 
-    def resources(self, project_id: str) -> dict[str, int]:
-        tokens = self.session.scalar(
-            select(func.count())
-            .select_from(ApiTokenProject)
-            .where(ApiTokenProject.project == project_id)
-        )
+    def resources(self, project_id: str, api_tokens: int) -> dict[str, int]:
+        """Unleash's counts of what a project holds; its API tokens are counted by the caller
+        (tokens live above flags)."""
         segments = self.session.scalar(
             select(func.count()).select_from(Segment).where(Segment.project == project_id)
         )
         return {
             "members": self.members(project_id),
-            "apiTokens": int(tokens or 0),
+            "apiTokens": api_tokens,
             "segments": int(segments or 0),
         }
 

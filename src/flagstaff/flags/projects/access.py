@@ -16,6 +16,7 @@ from flagstaff.accounts.models import Account
 from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
+from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project
 from flagstaff.rbac.models import ANY_ENVIRONMENT, ProjectRoleAssignment, Role, RoleType
 from flagstaff.rbac.permissions import PERMISSIONS, Permission, PermissionType, parse_permission
 from flagstaff.rbac.policy import is_allowed
@@ -186,6 +187,33 @@ class ProjectAccessService:
         for account_id in dict.fromkeys(account_ids):
             if self.session.get(Account, account_id) is None:
                 raise NotFoundError(f"Could not find user with id {account_id}")
+
+
+def profile_projects(session: Session, account_id: int) -> list[str]:
+    """The active projects the account holds a role in. Unleash stores every root role as
+    held in the default project, so its profiles always list ``default``; so does ours."""
+    assigned = session.scalars(
+        select(ProjectRoleAssignment.project)
+        .join(Project, Project.id == ProjectRoleAssignment.project)
+        .where(ProjectRoleAssignment.account_id == account_id)
+        .where(Project.archived_at.is_(None))
+    )
+    return sorted({DEFAULT_PROJECT, *assigned})
+
+
+def roles_in_project(session: Session, account: Account, project: str) -> list[tuple[Role, str]]:
+    """The account's root role and its roles in ``project``, each with the project Unleash
+    reports it in (a root role: ``default``, where Unleash stores it)."""
+    if session.get(Project, project) is None:
+        raise NotFoundError(f"Could not find project with id: {project}")
+    project_roles = session.scalars(
+        select(Role)
+        .join(ProjectRoleAssignment, ProjectRoleAssignment.role_id == Role.id)
+        .where(ProjectRoleAssignment.account_id == account.id)
+        .where(ProjectRoleAssignment.project == project)
+        .order_by(Role.id)
+    )
+    return [(account.root_role, DEFAULT_PROJECT), *((r, project) for r in project_roles)]
 
 
 def ensure_can_grant_in(principal: Principal, role: Role, project_id: str) -> None:
