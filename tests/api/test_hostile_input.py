@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
 
 PATH_VALUES = {
     "plain": "unknown",

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from flagstaff.applications.models import ClientInstance
 from flagstaff.applications.state import metrics_buffer
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import make_api_token
+from tests.api.credentials.api_tokens.helpers import make_api_token
 from tests.sdk.live import LiveServer, live_server, wait_for
 from tests.sdk.node.driver import NodeSdk, node
 

@@ -12,7 +12,7 @@ from UnleashClient import UnleashClient
 from UnleashClient.utils import InstanceAllowType
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import make_api_token
+from tests.api.credentials.api_tokens.helpers import make_api_token
 from tests.sdk.live import LiveServer, live_server, wait_for
 
 FEATURES = "/api/client/features"

@@ -17,7 +17,7 @@ from UnleashClient.utils import InstanceAllowType
 
 from flagstaff.config import Settings
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import make_api_token
+from tests.api.credentials.api_tokens.helpers import make_api_token
 from tests.conftest import FAST_PASSWORDS
 from tests.sdk.live import LiveServer, live_server, wait_for
 from tests.spec.conftest import FAILURES, REFUSALS, RESULTS

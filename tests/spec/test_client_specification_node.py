@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import make_api_token
+from tests.api.credentials.api_tokens.helpers import make_api_token
 from tests.sdk.live import live_server
 from tests.sdk.node.driver import node, run_script
 from tests.spec.loader import load, state_of

@@ -13,8 +13,8 @@ from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.events.models import Event
 from flagstaff.flags.features.models import Feature
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.client_api.flags import make_flag
+from tests.api.credentials.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.instance.callers import as_caller
 
 BASE = "/api/admin/metrics/applications"

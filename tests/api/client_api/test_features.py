@@ -9,8 +9,8 @@ from sqlalchemy import event
 from flagstaff.client_api.state import client_api_state
 from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token, make_project
 from tests.api.client_api.flags import make_flag, make_segment, set_enabled
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token, make_project
 from tests.conftest import FAST_PASSWORDS
 from tests.factories import make_user
 

@@ -12,8 +12,8 @@ from flagstaff.applications.state import metrics_buffer
 from flagstaff.events.models import Event
 from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token
 from tests.api.client_api.flags import make_flag
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
 
 METRICS = "/api/client/metrics"
 REGISTER = "/api/client/register"

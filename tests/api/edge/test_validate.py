@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import make_api_token, make_project
+from tests.api.credentials.api_tokens.helpers import make_api_token, make_project
 from tests.api.service_accounts.helpers import create_account, create_token
 
 URL = "/edge/validate"

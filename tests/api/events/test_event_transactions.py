@@ -17,7 +17,7 @@ from flagstaff.events.models import Event
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import Role
 from tests.api.events.helpers import all_events
-from tests.api.rbac.helpers import ROLES, role_body
+from tests.api.roles.helpers import ROLES, role_body
 
 USERS = "/api/admin/user-admin"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import make_api_token
+from tests.api.credentials.api_tokens.helpers import make_api_token
 from tests.api.flags.support import make_caller
 from tests.api.service_accounts.helpers import create_account, create_token
 

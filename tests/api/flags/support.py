@@ -26,7 +26,7 @@ from flagstaff.flags.strategies.models import (
 from flagstaff.flags.tags.models import FeatureTag
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.models import ProjectRoleAssignment
-from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
 from tests.factories import login, make_user
 
 FEATURES = "/api/admin/projects/{project}/features"

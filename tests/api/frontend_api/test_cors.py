@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 
 from flagstaff.config import Settings
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
 
 URL = "/api/frontend"
 CORS_SETTING = "/api/admin/ui-config/cors"

@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token, make_project
 from tests.api.client_api.flags import make_dependency, make_flag, set_enabled
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token, make_project
 
 URL = "/api/frontend"
 BLUE = {

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
 from tests.api.service_accounts.helpers import bearer, create_account, create_token
 
 Caller = tuple[TestClient, dict[str, str]]

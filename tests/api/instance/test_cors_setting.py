@@ -14,9 +14,9 @@ from flagstaff.events.models import Event
 from flagstaff.http.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.state import instance_settings
-from tests.api.api_tokens.helpers import auth, events_of, make_api_token
+from tests.api.credentials.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.instance.callers import as_caller
-from tests.api.rbac.helpers import create_role
+from tests.api.roles.helpers import create_role
 from tests.conftest import FAST_PASSWORDS
 
 URL = "/api/admin/ui-config/cors"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
 from tests.api.accounts.support import assert_error, make_service_account
-from tests.api.api_tokens.helpers import make_api_token
+from tests.api.credentials.api_tokens.helpers import make_api_token
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import add_strategy, create_flag, make_project
 from tests.factories import make_user

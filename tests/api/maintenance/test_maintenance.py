@@ -12,11 +12,11 @@ from flagstaff.http.context import AppContext
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.instance.state import instance_settings
 from flagstaff.maintenance.guard import is_guarded
-from tests.api.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.client_api.flags import make_flag
+from tests.api.credentials.api_tokens.helpers import auth, events_of, make_api_token
 from tests.api.flags.caller_kinds import make_kind
 from tests.api.flags.support import features_url, snapshot
-from tests.api.rbac.helpers import create_role
+from tests.api.roles.helpers import create_role
 from tests.conftest import FAST_PASSWORDS
 
 URL = "/api/admin/maintenance"

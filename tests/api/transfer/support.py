@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from tests.api.api_tokens.helpers import auth, make_api_token
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
 from tests.api.flags.support import add_strategy, create_flag, env_url, features_url
 
 BASE = "/api/admin/features-batch"

@@ -9,7 +9,7 @@ from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
 from flagstaff.rbac.predefined import EDITOR_ROLE_ID, MEMBER_ROLE_ID, OWNER_ROLE_ID, VIEWER_ROLE_ID
 from flagstaff.rbac.principal import Grants
-from tests.api.rbac.helpers import assign_project_role
+from tests.api.roles.helpers import assign_project_role
 from tests.factories import make_user
 from tests.unit.rbac.principals import account, grants
 
