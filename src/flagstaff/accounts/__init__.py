@@ -1,0 +1,2 @@
+"""Accounts: people and service accounts (one table, as in Unleash), their passwords, login and
+login sessions, and user administration."""

@@ -3,7 +3,8 @@ and written in one batched upsert every few seconds (and at shutdown), so a burs
 costs no database write per request. The applications named are created in the same batch
 (``applications.service.register_seen``). Counts add up across processes: every flush is an
 ``INSERT … ON CONFLICT DO UPDATE SET yes = yes + excluded.yes``. The same batch records the
-lifecycle stages the metrics reveal (``flags.lifecycle.enter_seen``): still no read per request."""
+lifecycle stages the metrics reveal (``flags.features.lifecycle.enter_seen``): still no read per
+request."""
 
 from __future__ import annotations
 

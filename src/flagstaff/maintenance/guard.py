@@ -38,7 +38,7 @@ def is_guarded(path: str) -> bool:
 
 
 async def refuse_writes_in_maintenance(request: Request, principal: Principal) -> None:
-    """Called by ``deps.resolve_principal`` once the caller is known: a separate FastAPI
+    """Called by ``http.deps.resolve_principal`` once the caller is known: a separate FastAPI
     dependency on every route cost about 35 us per request, reads included."""
     if request.method not in WRITE_METHODS or not is_guarded(request.scope["path"]):
         return
