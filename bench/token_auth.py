@@ -23,7 +23,7 @@ from flagstaff.config import Settings
 from flagstaff.core import migrate
 from flagstaff.core.db import Database, utcnow
 from flagstaff.credentials.account_tokens import format
-from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
 from flagstaff.startup import bootstrap
@@ -41,9 +41,8 @@ def _issue(context: AppContext, is_service: bool) -> str:
             owner = AccountService(session, context.passwords).create_user(
                 SYSTEM, None, NewUser("bench", None, None, None, "Editor")
             )
-        kind = TokenOwnerKind.SERVICE_ACCOUNT if is_service else TokenOwnerKind.PERSONAL
-        issued = AccountTokenService(session, context.keys, 10).create(
-            SYSTEM, owner, kind, "bench", utcnow() + timedelta(days=1)
+        issued = AccountTokenService(session, context.keys, context.settings).create(
+            SYSTEM, owner, NewToken("bench", utcnow() + timedelta(days=1))
         )
         return issued.secret
 

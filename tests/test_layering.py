@@ -25,11 +25,11 @@ TIERS: tuple[frozenset[str], ...] = tuple(
         "flagstaff core config",  # infrastructure; the package root holds the version only
         "rbac",  # the caller (Principal), permissions, the one policy function
         "events",  # the event log every change writes to
-        "accounts",  # users and service accounts, passwords, login sessions
+        "accounts instance",  # people and service accounts, login; instance-wide settings
         "flags",  # projects, environments, flags and everything on them
         "credentials",  # account tokens, API tokens, their resolution into a Principal
-        "service_accounts roles inactive_users applications transfer instance_stats instance"
-        " maintenance",  # admin features over the layers below
+        "service_accounts roles inactive_users applications transfer instance_stats maintenance",
+        # admin features over the layers below
         "http",  # the request: process context, principal, permission, actor
         "client_api frontend_api edge playground",  # SDK-facing APIs
         "web",  # the pages

@@ -18,7 +18,7 @@ from flagstaff.applications import routes as applications_routes
 from flagstaff.config import Settings
 from flagstaff.core import http_errors
 from flagstaff.core.route_gate import gate_included_routers
-from flagstaff.core.routing import ApiGuard
+from flagstaff.core.routing import ApiGuard, StateHeaders
 from flagstaff.credentials.account_tokens import routes as tokens_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
 from flagstaff.edge import routes as edge_routes
@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
     )
     sdk_apis.install_frontend_cors(app, context)
+    app.add_middleware(StateHeaders)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
     gate_included_routers(app)

@@ -52,6 +52,16 @@ class Settings(BaseSettings):
     # Origins browsers may call the Frontend API from, comma-separated (Unleash's
     # UNLEASH_FRONTEND_API_ORIGINS); what an admin sets through /api/admin/ui-config/cors wins.
     frontend_api_origins: Annotated[list[str], NoDecode] = ["*"]
+    # The token lifetime policy until an admin sets one (PUT /api/admin/tokens/policy): the
+    # longest lifetime of a new personal or service-account token (0: no limit), whether "never
+    # expires" is allowed, and after how many days unused a token is revoked (0: never).
+    token_max_lifetime_days: Annotated[int, Field(ge=0, le=36_500)] = 0
+    token_allow_never_expires: bool = True
+    token_revoke_unused_days: Annotated[int, Field(ge=0, le=36_500)] = 0
+    # How long revoked, rotated-out and expired tokens stay listed before they are purged.
+    token_retention_days: Annotated[int, Field(ge=1, le=36_500)] = 90
+    # How often the cluster-wide token job runs (expiry notices, unused tokens, purging).
+    token_job_seconds: Annotated[float, Field(gt=0)] = 60.0
 
     @field_validator("secret_key")
     @classmethod

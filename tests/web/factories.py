@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.accounts.service import AccountService
 from flagstaff.core.db import utcnow
-from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.events.service import SYSTEM
 from flagstaff.flags.projects.access import ProjectAccessService
@@ -28,7 +28,7 @@ class ServiceAccountHandle:
 
 
 def _services(session: Session, context: AppContext) -> ServiceAccountService:
-    tokens = AccountTokenService(session, context.keys, context.settings.max_tokens_per_account)
+    tokens = AccountTokenService(session, context.keys, context.settings)
     return ServiceAccountService(session, context.passwords, tokens)
 
 
@@ -59,19 +59,16 @@ def make_sa_token(
 ) -> str:
     with context.database.transaction() as session:
         principal = admin_principal(session, context)
-        issued = _services(session, context).issue_token(
-            SYSTEM, principal, account_id, description, utcnow() + timedelta(days=days)
-        )
+        new = NewToken(description, utcnow() + timedelta(days=days))
+        issued = _services(session, context).issue_token(SYSTEM, principal, account_id, new)
         return issued.secret
 
 
 def make_pat(context: AppContext, user_id: int, description: str = "laptop") -> str:
     with context.database.transaction() as session:
         owner = AccountService(session, context.passwords).get_account(user_id)
-        tokens = AccountTokenService(session, context.keys, 10)
-        issued = tokens.create(
-            SYSTEM, owner, TokenOwnerKind.PERSONAL, description, utcnow() + timedelta(days=30)
-        )
+        tokens = AccountTokenService(session, context.keys, context.settings)
+        issued = tokens.create(SYSTEM, owner, NewToken(description, utcnow() + timedelta(days=30)))
         return issued.secret
 
 

@@ -56,9 +56,12 @@ class LoginService:
                 "Too many failed login attempts. The account is locked; "
                 f"try again in {minutes} minute{'s' if minutes != 1 else ''}."
             )
-        # Service accounts have no password hash, so they fail here like a wrong password.
+        # Service accounts have no password hash, so they fail here like a wrong password; a
+        # disabled account fails the same way, its password checked all the same so that the
+        # answer and its timing say nothing about the account.
         hash_ = account.password_hash if account is not None else None
-        if not self.passwords.verify(hash_, password) or account is None:
+        verified = self.passwords.verify(hash_, password)
+        if not verified or account is None or account.disabled_at is not None:
             if account is not None:
                 self._record_failure(account)
             raise PasswordMismatchError(WRONG_CREDENTIALS)

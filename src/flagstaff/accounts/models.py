@@ -39,6 +39,8 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+    # A disabled account keeps everything but can do nothing: no login, no session, no token.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     root_role: Mapped[Role] = relationship(lazy="joined")
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.accounts.passwords import Passwords, check_strength
 from flagstaff.core import revision
-from flagstaff.core.db import batches
+from flagstaff.core.db import batches, utcnow
 from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
@@ -196,6 +196,24 @@ class AccountService:
         self.session.flush()
         revision.bump(self.session)
 
+    def set_disabled(
+        self, actor: Actor, principal: Principal, account: Account, disabled: bool
+    ) -> None:
+        """Turn an account off without deleting it: its sessions and tokens are refused in every
+        process once the revision moves; enabling it restores them. No one switches themselves
+        (nor can a service account), and the last Admin who can log in stays enabled."""
+        if principal.account_id == account.id:
+            raise OperationDeniedError("You cannot disable or enable your own account")
+        if (account.disabled_at is not None) == disabled:
+            return
+        if disabled and account.root_role_id == ADMIN_ROLE_ID:
+            self._ensure_other_admin(account)
+        account.disabled_at = utcnow() if disabled else None
+        self.session.flush()
+        kind = "service-account" if account.is_service else "user"
+        action = "disabled" if disabled else "enabled"
+        self.events.record(actor, f"{kind}-{action}", data=_user_data(account))
+
     def ensure_login_name_free(self, username: str | None, email: str | None) -> None:
         clauses = []
         if username:
@@ -231,6 +249,7 @@ class AccountService:
                 Account.root_role_id == ADMIN_ROLE_ID,
                 Account.is_service.is_(False),
                 Account.password_hash.is_not(None),
+                Account.disabled_at.is_(None),
             )
             .order_by(Account.id)
             .with_for_update()

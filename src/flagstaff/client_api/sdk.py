@@ -9,11 +9,10 @@ from typing import Any
 
 import orjson
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from flagstaff.core.errors import FlagstaffError, UnauthorizedError, WrongTokenTypeError
 from flagstaff.core.http_errors import error_body, status_for
-from flagstaff.credentials.resolver import NotCached
+from flagstaff.credentials.resolver import resolve_token
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import bearer
 from flagstaff.rbac.principal import Principal
@@ -92,10 +91,8 @@ async def sdk_principal(context: AppContext, authorization: str | None, wanted: 
     if not authorization:
         raise UnauthorizedError(NEEDS_API_KEY)
     token = bearer(authorization)
-    principal = context.resolver.from_token_cached(token)
-    if isinstance(principal, NotCached):
-        principal = await run_in_threadpool(context.resolver.from_token, token)
-    if principal is None:
+    principal = await resolve_token(context.resolver, token)
+    if not isinstance(principal, Principal):
         raise UnauthorizedError(NEEDS_API_KEY)
     if principal.api_scope is None or principal.api_scope.type != wanted:
         raise WrongTokenTypeError()

@@ -137,6 +137,31 @@ class ApiGuard:
         return limited
 
 
+class StateHeaders:
+    """Sends the headers a dependency set on ``request.state.response_headers`` with whatever
+    answer the request gets, an error's included (a token's expiry, say, belongs on a 403 too)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra: dict[str, str] | None = scope.get("state", {}).get("response_headers")
+                if extra:
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        *((k.encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()),
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 # PostgreSQL cannot store NUL in text, and no name or id needs one: refused on both engines
 # alike, before a route could pass one to a query.
 NUL_REFUSED = BadDataError("The request's path or query contains a NUL character (%00).")

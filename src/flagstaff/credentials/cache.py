@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 
+from flagstaff.credentials.refusal import Refusal
 from flagstaff.rbac.principal import Principal
 
 MAX_NEGATIVE_ENTRIES = 10_000
@@ -24,7 +25,7 @@ MISS = _Miss()
 class CredentialCache:
     def __init__(self, negative_ttl_seconds: float = 5.0) -> None:
         self._negative_ttl = negative_ttl_seconds
-        self._hits: dict[str, Principal] = {}
+        self._hits: dict[str, Principal | Refusal] = {}
         self._misses: dict[str, float] = {}
         self._lock = threading.Lock()
         self.generation = 0
@@ -35,8 +36,9 @@ class CredentialCache:
             self._misses = {}
             self.generation += 1
 
-    def get(self, digest: str) -> Principal | _Miss | None:
-        """The cached principal, ``MISS`` for a recently unknown credential, else ``None``."""
+    def get(self, digest: str) -> Principal | Refusal | _Miss | None:
+        """The cached principal or refusal, ``MISS`` for a recently unknown credential, else
+        ``None``."""
         principal = self._hits.get(digest)
         if principal is not None:
             return principal
@@ -45,7 +47,7 @@ class CredentialCache:
             return MISS
         return None
 
-    def put(self, digest: str, principal: Principal | None, generation: int) -> None:
+    def put(self, digest: str, principal: Principal | Refusal | None, generation: int) -> None:
         with self._lock:
             if generation != self.generation:
                 return
@@ -56,6 +58,10 @@ class CredentialCache:
                 # A flood of random tokens: forget them all rather than grow without bound.
                 self._misses = {}
             self._misses[digest] = time.monotonic() + self._negative_ttl
+
+    def forget(self, digest: str) -> None:
+        with self._lock:
+            self._hits.pop(digest, None)
 
     def __len__(self) -> int:
         return len(self._hits)

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from starlette.concurrency import run_in_threadpool
-
-from flagstaff.credentials.resolver import CredentialResolver, NotCached
+from flagstaff.credentials.resolver import CredentialResolver, resolve_token
 from flagstaff.edge.schemas import EdgeTokenOut
 from flagstaff.rbac.principal import ApiTokenScope, Principal
 
 
 async def _scope_of(resolver: CredentialResolver, token: str) -> ApiTokenScope | None:
-    principal: Principal | NotCached | None = resolver.from_token_cached(token)
-    if isinstance(principal, NotCached):
-        principal = await run_in_threadpool(resolver.from_token, token)
-    return principal.api_scope if principal is not None else None
+    principal = await resolve_token(resolver, token)
+    return principal.api_scope if isinstance(principal, Principal) else None
 
 
 async def valid_tokens(resolver: CredentialResolver, tokens: Iterable[str]) -> list[EdgeTokenOut]:

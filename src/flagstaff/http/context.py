@@ -59,6 +59,6 @@ class AppContext(ProcessContext):
         return context
 
     def install_account_tokens(self) -> None:
-        self.resolver.register(AccountTokenAuthenticator())
+        self.resolver.register(AccountTokenAuthenticator(self.database, self.settings))
         self.seen.register(CredentialKind.PERSONAL_TOKEN, flush_account_tokens_seen)
         self.seen.register(CredentialKind.SERVICE_ACCOUNT_TOKEN, flush_account_tokens_seen)

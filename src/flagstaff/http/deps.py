@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -15,7 +16,9 @@ from flagstaff.core.errors import (
     UnauthorizedError,
     WrongTokenTypeError,
 )
-from flagstaff.credentials.resolver import NotCached
+from flagstaff.credentials.account_tokens.expiry import expiry_headers
+from flagstaff.credentials.refusal import Refusal
+from flagstaff.credentials.resolver import Resolved, resolve_session, resolve_token
 from flagstaff.events.service import Actor
 from flagstaff.http.context import AppContext
 from flagstaff.maintenance.guard import refuse_writes_in_maintenance
@@ -63,21 +66,14 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
         return cached
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
-    resolver = context.resolver
-    principal: Principal | NotCached | None
     if header:
-        token = bearer(header)
-        principal = resolver.from_token_cached(token)
-        if isinstance(principal, NotCached):
-            principal = await run_in_threadpool(resolver.from_token, token)
-        if principal is None:
-            raise UnauthorizedError("You must log in to use Unleash.")
+        found = await resolve_token(context.resolver, bearer(header))
+        principal = await _accepted(request, context, found, "You must log in to use Unleash.")
     elif cookie:
-        principal = resolver.from_session_cookie_cached(cookie)
-        if isinstance(principal, NotCached):
-            principal = await run_in_threadpool(resolver.from_session_cookie, cookie)
-        if principal is None:
-            raise UnauthorizedError("Your session has expired. Log in again.")
+        found = await resolve_session(context.resolver, cookie)
+        principal = await _accepted(
+            request, context, found, "Your session has expired. Log in again."
+        )
     else:
         raise AuthenticationRequiredError(
             "You must log in to use Unleash. Your request had no authorization header, so we "
@@ -86,7 +82,21 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
     if request.method not in SAFE_METHODS:
         await refuse_writes_in_maintenance(request, principal)
     request.state.principal = principal
+    if principal.issued_at is not None:
+        request.state.response_headers = expiry_headers(principal, time.time())
     return principal
+
+
+async def _accepted(
+    request: Request, context: AppContext, found: Resolved, unknown: str
+) -> Principal:
+    if isinstance(found, Principal):
+        return found
+    if isinstance(found, Refusal):
+        if found.on_presented is not None:
+            await run_in_threadpool(found.on_presented, client_ip(request, context))
+        raise UnauthorizedError(found.message)
+    raise UnauthorizedError(unknown)
 
 
 async def admin_api_principal(

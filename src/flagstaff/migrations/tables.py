@@ -3,6 +3,7 @@
 from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.core.db import Base
+from flagstaff.core.leases import JobLease
 from flagstaff.core.revision import Revision
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
@@ -55,6 +56,7 @@ __all__ = [
     "FeatureTag",
     "FeatureTypeLifetime",
     "InstanceSetting",
+    "JobLease",
     "LoginSession",
     "Project",
     "ProjectEnvironment",

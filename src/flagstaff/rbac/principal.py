@@ -60,6 +60,10 @@ class Principal:
     expires_at: datetime | None = None
     credential_id: int | None = None
     api_scope: ApiTokenScope | None = None
+    # An account token's creation time (its warning window is half its lifetime at most), and
+    # the end of its grace window once rotated; ``expires_at`` is then that end, or earlier.
+    issued_at: datetime | None = None
+    rotated_until: datetime | None = None
     # The expiry as a POSIX timestamp: comparing floats is what the hot path can afford.
     expires_ts: float | None = field(init=False, default=None, compare=False)
     # (credential id, kind) packed into one int: what the seen-at tracker records per use.

@@ -7,8 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.credentials.account_tokens.schemas import CreateTokenIn, token_out
-from flagstaff.credentials.account_tokens.service import AccountTokenService
+from flagstaff.credentials.account_tokens.routes import (
+    StateFilter,
+    issued_out,
+    token_service,
+    tokens_out,
+)
+from flagstaff.credentials.account_tokens.schemas import (
+    CreateTokenIn,
+    RotateTokenIn,
+    SelfRotationIn,
+)
+from flagstaff.credentials.account_tokens.service import NewToken
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.rbac.overview import access_overview
@@ -31,8 +41,7 @@ BASE = "/api/admin/service-account"
 
 
 def _services(db: SessionDep, context: ContextDep) -> ServiceAccountService:
-    tokens = AccountTokenService(db, context.keys, context.settings.max_tokens_per_account)
-    return ServiceAccountService(db, context.passwords, tokens)
+    return ServiceAccountService(db, context.passwords, token_service(db, context))
 
 
 @router.get(BASE, operation_id="getServiceAccounts")
@@ -41,7 +50,9 @@ def get_service_accounts(_: AdminDep, db: SessionDep, context: ContextDep) -> di
     accounts = service.list()
     tokens = service.tokens.tokens_by_account([a.id for a in accounts])
     return {
-        "serviceAccounts": [service_account_out(a, tokens[a.id]) for a in accounts],
+        "serviceAccounts": [
+            service_account_out(a, tokens_out(service.tokens, a, tokens[a.id])) for a in accounts
+        ],
         "rootRoles": [role_out(r).model_dump(by_alias=True) for r in RoleService(db).root_roles()],
     }
 
@@ -74,7 +85,7 @@ def update_service_account(
     service = _services(db, context)
     changes = ServiceAccountChanges(body.name, body.root_role, body.username)
     account = service.update(actor, principal, account_id, changes)
-    return service_account_out(account, service.tokens.list_for(account.id))
+    return service_account_out(account, tokens_out(service.tokens, account))
 
 
 @router.delete(f"{BASE}/{{id}}", operation_id="deleteServiceAccount")
@@ -87,11 +98,15 @@ def delete_service_account(
 
 @router.get(f"{BASE}/{{id}}/token", operation_id="getServiceAccountTokens")
 def get_tokens(
-    account_id: AccountId, _: AdminDep, db: SessionDep, context: ContextDep
+    account_id: AccountId,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+    state: StateFilter = None,
 ) -> dict[str, Any]:
     service = _services(db, context)
-    service.get(account_id)
-    return {"pats": [token_out(t) for t in service.tokens.list_for(account_id)]}
+    account = service.get(account_id)
+    return {"pats": tokens_out(service.tokens, account, retired=state == "revoked")}
 
 
 @router.post(f"{BASE}/{{id}}/token", operation_id="createServiceAccountToken", status_code=201)
@@ -104,11 +119,11 @@ def create_token(
     db: SessionDep,
     context: ContextDep,
 ) -> dict[str, Any]:
-    issued = _services(db, context).issue_token(
-        actor, principal, account_id, body.description, body.expires_at
-    )
+    service = _services(db, context)
+    new = NewToken(body.description, body.expires_at, body.self_rotation)
+    issued = service.issue_token(actor, principal, account_id, new)
     response.headers["Location"] = f"{BASE}/{account_id}/token/{issued.token.id}"
-    return token_out(issued.token, secret=issued.secret)
+    return issued_out(service.tokens, service.get(account_id), issued)
 
 
 @router.delete(f"{BASE}/{{id}}/token/{{tokenId}}", operation_id="deleteServiceAccountToken")
@@ -121,6 +136,89 @@ def delete_token(
     context: ContextDep,
 ) -> Response:
     _services(db, context).revoke_token(actor, account_id, token_id)
+    return Response(status_code=200)
+
+
+@router.post(
+    f"{BASE}/{{id}}/token/{{tokenId}}/rotate",
+    operation_id="rotateServiceAccountToken",
+    status_code=201,
+)
+def rotate_token(
+    account_id: AccountId,
+    token_id: TokenId,
+    body: RotateTokenIn,
+    response: Response,
+    actor: ActorDep,
+    principal: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    service = _services(db, context)
+    issued = service.rotate_token(actor, principal, account_id, token_id, body.rotation())
+    response.headers["Location"] = f"{BASE}/{account_id}/token/{issued.token.id}"
+    return issued_out(service.tokens, service.get(account_id), issued)
+
+
+@router.post(f"{BASE}/{{id}}/token/{{tokenId}}/disable", operation_id="disableServiceAccountToken")
+def disable_token(
+    account_id: AccountId,
+    token_id: TokenId,
+    actor: ActorDep,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Response:
+    service = _services(db, context)
+    service.tokens.set_disabled(actor, service.get(account_id), token_id, True)
+    return Response(status_code=200)
+
+
+@router.post(f"{BASE}/{{id}}/token/{{tokenId}}/enable", operation_id="enableServiceAccountToken")
+def enable_token(
+    account_id: AccountId,
+    token_id: TokenId,
+    actor: ActorDep,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Response:
+    service = _services(db, context)
+    service.tokens.set_disabled(actor, service.get(account_id), token_id, False)
+    return Response(status_code=200)
+
+
+@router.put(
+    f"{BASE}/{{id}}/token/{{tokenId}}/self-rotation",
+    operation_id="setServiceAccountTokenSelfRotation",
+)
+def set_token_self_rotation(
+    account_id: AccountId,
+    token_id: TokenId,
+    body: SelfRotationIn,
+    actor: ActorDep,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Response:
+    service = _services(db, context)
+    service.tokens.set_self_rotation(actor, service.get(account_id), token_id, body.enabled)
+    return Response(status_code=200)
+
+
+@router.post(f"{BASE}/{{id}}/disable", operation_id="disableServiceAccount")
+def disable_service_account(
+    account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    _services(db, context).set_disabled(actor, principal, account_id, True)
+    return Response(status_code=200)
+
+
+@router.post(f"{BASE}/{{id}}/enable", operation_id="enableServiceAccount")
+def enable_service_account(
+    account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    _services(db, context).set_disabled(actor, principal, account_id, False)
     return Response(status_code=200)
 
 
@@ -139,5 +237,5 @@ def get_permissions(
         db, account, CredentialKind.SERVICE_ACCOUNT_TOKEN, expires_at=None, credential_id=None
     )
     overview = access_overview(db, principal, project, environment)
-    overview["serviceAccount"] = service_account_out(account, service.tokens.list_for(account.id))
+    overview["serviceAccount"] = service_account_out(account, tokens_out(service.tokens, account))
     return overview

@@ -9,8 +9,6 @@ from pydantic import Field, StrictInt, StrictStr
 from flagstaff.accounts.models import Account
 from flagstaff.accounts.schemas import image_url
 from flagstaff.core.schemas import InputModel, RequiredName, iso
-from flagstaff.credentials.account_tokens.models import AccountToken
-from flagstaff.credentials.account_tokens.schemas import token_out
 
 # Usernames are identifiers in the event log and in URLs people paste: keep them plain.
 Username = Annotated[
@@ -31,7 +29,8 @@ class UpdateServiceAccountIn(InputModel):
     username: Annotated[StrictStr, Field(max_length=255)] | None = None
 
 
-def service_account_out(account: Account, tokens: list[AccountToken]) -> dict[str, Any]:
+def service_account_out(account: Account, tokens: list[dict[str, Any]]) -> dict[str, Any]:
+    """``tokens`` as ``credentials.account_tokens.routes.tokens_out`` renders them."""
     return {
         "id": account.id,
         "name": account.name,
@@ -43,5 +42,10 @@ def service_account_out(account: Account, tokens: list[AccountToken]) -> dict[st
         "seenAt": None,
         "isAPI": False,
         "accountType": account.account_type,
-        "tokens": [token_out(t) for t in tokens],
+        "tokens": tokens,
+        # Flagstaff: whether the account is switched off, and how many of its tokens are in
+        # their warning window (the list's "expires soon" count).
+        "disabled": account.disabled_at is not None,
+        "disabledAt": iso(account.disabled_at),
+        "tokensExpiringSoon": sum(1 for t in tokens if t.get("expiryWarning") == "expires-soon"),
     }

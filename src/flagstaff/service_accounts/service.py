@@ -7,7 +7,6 @@ project roles exactly as a user does, and reaches the Admin API through tokens a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,11 +15,8 @@ from flagstaff.accounts.models import Account
 from flagstaff.accounts.passwords import Passwords
 from flagstaff.accounts.service import AccountService
 from flagstaff.core.errors import BadDataError, NotFoundError, OperationDeniedError
-from flagstaff.credentials.account_tokens.service import (
-    AccountTokenService,
-    IssuedToken,
-    TokenOwnerKind,
-)
+from flagstaff.credentials.account_tokens.rotation import Rotation, TokenRotation
+from flagstaff.credentials.account_tokens.service import AccountTokenService, IssuedToken, NewToken
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
 from flagstaff.rbac.principal import Principal
@@ -102,22 +98,29 @@ class ServiceAccountService:
         self.events.record(actor, "service-account-deleted", pre_data=before)
 
     def issue_token(
-        self,
-        actor: Actor,
-        principal: Principal,
-        account_id: int,
-        description: str,
-        expires_at: datetime,
+        self, actor: Actor, principal: Principal, account_id: int, new: NewToken
     ) -> IssuedToken:
         account = self.get(account_id)
         self._not_self(principal, account, "create tokens for itself")
-        return self.tokens.create(
-            actor, account, TokenOwnerKind.SERVICE_ACCOUNT, description, expires_at
-        )
+        return self.tokens.create(actor, account, new)
 
     def revoke_token(self, actor: Actor, account_id: int, token_id: int) -> None:
-        self.get(account_id)
-        self.tokens.delete(actor, account_id, token_id, TokenOwnerKind.SERVICE_ACCOUNT)
+        self.tokens.delete(actor, self.get(account_id), token_id)
+
+    def rotate_token(
+        self, actor: Actor, principal: Principal, account_id: int, token_id: int, rotation: Rotation
+    ) -> IssuedToken:
+        account = self.get(account_id)
+        self._not_self(principal, account, "rotate its tokens through this route")
+        return TokenRotation(self.tokens).rotate(actor, account, token_id, rotation)
+
+    def set_disabled(
+        self, actor: Actor, principal: Principal, account_id: int, disabled: bool
+    ) -> Account:
+        account = self.get(account_id)
+        self._not_self(principal, account, "disable or enable itself")
+        self.accounts.set_disabled(actor, principal, account, disabled)
+        return account
 
     @staticmethod
     def _not_self(principal: Principal, account: Account, what: str) -> None:

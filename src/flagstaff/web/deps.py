@@ -135,8 +135,7 @@ class Page:
         return AccountService(self.db, self.context.passwords)
 
     def account_tokens(self) -> AccountTokenService:
-        settings = self.context.settings
-        return AccountTokenService(self.db, self.context.keys, settings.max_tokens_per_account)
+        return AccountTokenService(self.db, self.context.keys, self.context.settings)
 
     def service_accounts(self) -> ServiceAccountService:
         return ServiceAccountService(self.db, self.context.passwords, self.account_tokens())

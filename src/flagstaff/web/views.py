@@ -11,8 +11,9 @@ from fastapi import Path
 
 from flagstaff.accounts.models import Account
 from flagstaff.core.errors import NotFoundError
+from flagstaff.credentials.account_tokens.lifetimes import never_expires
 from flagstaff.credentials.account_tokens.models import AccountToken
-from flagstaff.credentials.account_tokens.schemas import expiry_warning, never_expires
+from flagstaff.credentials.account_tokens.schemas import expiry_warning
 
 SORT_DIRECTIONS = ("asc", "desc")
 TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from flagstaff.client_api.state import client_api_state
-from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
 from flagstaff.http.context import AppContext
 from tests.api.client_api.flags import make_flag, make_segment, set_enabled
 from tests.api.credentials.api_tokens.helpers import auth, make_api_token, make_project
@@ -57,8 +57,8 @@ def test_features__personal_access_token__403(client: TestClient, context: AppCo
     with context.database.transaction() as session:
         owner = session.get(Account, user.id)
         assert owner is not None
-        issued = AccountTokenService(session, context.keys, 10).create(
-            SYSTEM, owner, TokenOwnerKind.PERSONAL, "pat", datetime.now(UTC) + timedelta(days=1)
+        issued = AccountTokenService(session, context.keys, context.settings).create(
+            SYSTEM, owner, NewToken("pat", datetime.now(UTC) + timedelta(days=1))
         )
     assert client.get(URL, headers=auth(issued.secret)).status_code == 403
     assert client.get("/api/frontend", headers=auth(issued.secret)).status_code == 403

@@ -11,7 +11,7 @@ from flagstaff.core import revision
 from flagstaff.core.db import utcnow
 from flagstaff.credentials.account_tokens import format
 from flagstaff.credentials.account_tokens.models import AccountToken
-from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.principal import CredentialKind
@@ -21,10 +21,8 @@ from tests.factories import make_user
 def _issue(context: AppContext, account_id: int, days: float = 30) -> str:
     with context.database.transaction() as session:
         owner = session.get_one(Account, account_id)
-        service = AccountTokenService(session, context.keys, 10)
-        issued = service.create(
-            SYSTEM, owner, TokenOwnerKind.PERSONAL, "t", utcnow() + timedelta(days=days)
-        )
+        service = AccountTokenService(session, context.keys, context.settings)
+        issued = service.create(SYSTEM, owner, NewToken("t", utcnow() + timedelta(days=days)))
         return issued.secret
 
 

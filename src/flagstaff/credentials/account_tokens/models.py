@@ -1,21 +1,39 @@
 """Account tokens: personal access tokens and service-account tokens share one table, as in
-Unleash. Only a keyed hash of the secret is stored."""
+Unleash. Only a keyed hash of the secret is stored.
+
+A token is never forgotten while it matters: revoking (also through Unleash's ``DELETE``) and
+rotating keep the row, with when, by whom and why, for the retention period; its digest can never
+authenticate again. Rotation links a token to its successor; the tokens rotated from one original
+form a family (``family_id``, the original's id), which is revoked whole when a retired member is
+presented again.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flagstaff.core.db import Base, UTCDateTime, utcnow
+
+# A description names one live token of an account: live tokens are neither revoked nor rotated
+# (a rotated token's successor carries its description on).
+LIVE = "revoked_at IS NULL AND rotated_at IS NULL"
 
 
 class AccountToken(Base):
     __tablename__ = "personal_access_tokens"
     __table_args__ = (
         # The database, not a read-then-insert, keeps descriptions unique per account.
-        UniqueConstraint("account_id", "description", name="uq_personal_access_tokens_description"),
+        Index(
+            "uq_personal_access_tokens_live_description",
+            "account_id",
+            "description",
+            unique=True,
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,3 +47,23 @@ class AccountToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The id of the first token of its rotation family (its own id for an original); set in
+    # the transaction that creates the token, right after the insert gives it an id.
+    family_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # May this token rotate itself (POST /api/admin/user/tokens/self/rotate)? An admin decides.
+    self_rotation: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled_by: Mapped[str | None] = mapped_column(String(255))
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A rotated token keeps working until then (never later than its own expiry).
+    grace_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    successor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("personal_access_tokens.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(255))
+    revoke_reason: Mapped[str | None] = mapped_column(String(255))
+    # When the "-token-expiring" event was recorded: once per token.
+    expiry_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

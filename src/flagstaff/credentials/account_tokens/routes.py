@@ -1,22 +1,47 @@
-"""Personal access tokens for humans: ``/api/admin/user/tokens``."""
+"""Personal access tokens for people: ``/api/admin/user/tokens`` (Unleash's), with Flagstaff's
+lifecycle on them: rotate, disable and enable, self-rotation, and the retired records.
+
+``POST /api/admin/user/tokens/self/rotate`` is the one route an account token may use to mint a
+token: its own successor, when an admin allowed it to rotate itself.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
+from flagstaff.accounts.models import Account
 from flagstaff.accounts.service import AccountService
-from flagstaff.core.errors import OperationDeniedError
+from flagstaff.core.db import utcnow
+from flagstaff.core.errors import OperationDeniedError, UnauthorizedError
+from flagstaff.core.http_errors import error_response
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.credentials.account_tokens.schemas import CreateTokenIn, token_out
-from flagstaff.credentials.account_tokens.service import AccountTokenService, TokenOwnerKind
+from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.rotation import TokenReusedError, TokenRotation
+from flagstaff.credentials.account_tokens.schemas import (
+    CreateTokenIn,
+    RotateTokenIn,
+    SelfRotationIn,
+    token_out,
+)
+from flagstaff.credentials.account_tokens.service import (
+    AccountTokenService,
+    IssuedToken,
+    NewToken,
+)
+from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
-from flagstaff.rbac.principal import Principal
+from flagstaff.rbac.principal import CredentialKind, Principal
+
+TOKEN_KINDS = (CredentialKind.PERSONAL_TOKEN, CredentialKind.SERVICE_ACCOUNT_TOKEN)
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Personal access tokens"])
 
+BASE = "/api/admin/user/tokens"
 TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+# "revoked": the retired records (revoked and rotated-out tokens) instead of the live ones.
+StateFilter = Annotated[Literal["revoked"] | None, Query()]
 
 
 def _human(principal: Principal) -> int:
@@ -31,17 +56,46 @@ def _human(principal: Principal) -> int:
     return principal.account_id
 
 
-def _service(db: SessionDep, context: ContextDep) -> AccountTokenService:
-    return AccountTokenService(db, context.keys, context.settings.max_tokens_per_account)
+def token_service(db: SessionDep, context: AppContext) -> AccountTokenService:
+    return AccountTokenService(db, context.keys, context.settings)
 
 
-@router.get("/api/admin/user/tokens", operation_id="getPats")
-def get_pats(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
-    account_id = _human(principal)
-    return {"pats": [token_out(t) for t in _service(db, context).list_for(account_id)]}
+def tokens_out(
+    service: AccountTokenService,
+    account: Account,
+    tokens: list[AccountToken] | None = None,
+    *,
+    retired: bool = False,
+) -> list[dict[str, Any]]:
+    """``tokens`` (else the account's, or its retired ones) as lists show them."""
+    now = utcnow()
+    disabled = account.disabled_at is not None
+    if tokens is None:
+        tokens = service.list_for(account.id, retired=retired)
+    return [token_out(token, service.state(token, disabled, now), now) for token in tokens]
 
 
-@router.post("/api/admin/user/tokens", operation_id="createPat", status_code=201)
+def issued_out(
+    service: AccountTokenService, account: Account, issued: IssuedToken
+) -> dict[str, Any]:
+    now = utcnow()
+    state = service.state(issued.token, account.disabled_at is not None, now)
+    return token_out(issued.token, state, now, secret=issued.secret)
+
+
+def _owner(principal: Principal, db: SessionDep, context: AppContext) -> Account:
+    return AccountService(db, context.passwords).get_account(_human(principal))
+
+
+@router.get(BASE, operation_id="getPats")
+def get_pats(
+    principal: PrincipalDep, db: SessionDep, context: ContextDep, state: StateFilter = None
+) -> dict[str, Any]:
+    owner = _owner(principal, db, context)
+    return {"pats": tokens_out(token_service(db, context), owner, retired=state == "revoked")}
+
+
+@router.post(BASE, operation_id="createPat", status_code=201)
 def create_pat(
     body: CreateTokenIn,
     response: Response,
@@ -50,15 +104,43 @@ def create_pat(
     db: SessionDep,
     context: ContextDep,
 ) -> dict[str, Any]:
-    owner = AccountService(db, context.passwords).get_account(_human(principal))
-    issued = _service(db, context).create(
-        actor, owner, TokenOwnerKind.PERSONAL, body.description, body.expires_at
-    )
-    response.headers["Location"] = f"/api/admin/user/tokens/{issued.token.id}"
-    return token_out(issued.token, secret=issued.secret)
+    owner = _owner(principal, db, context)
+    service = token_service(db, context)
+    new = NewToken(body.description, body.expires_at, body.self_rotation)
+    issued = service.create(actor, owner, new)
+    response.headers["Location"] = f"{BASE}/{issued.token.id}"
+    return issued_out(service, owner, issued)
 
 
-@router.delete("/api/admin/user/tokens/{id}", operation_id="deletePat")
+@router.post(f"{BASE}/self/rotate", operation_id="rotateOwnToken", status_code=201)
+def rotate_own_token(
+    body: RotateTokenIn,
+    response: Response,
+    principal: PrincipalDep,
+    actor: ActorDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Any:
+    """The calling token's own successor, if an admin allowed it to rotate itself."""
+    token_id = principal.credential_id
+    if principal.kind not in TOKEN_KINDS or principal.account_id is None or token_id is None:
+        raise OperationDeniedError("Only an account token can rotate itself: call this with it.")
+    owner = AccountService(db, context.passwords).get_account(principal.account_id)
+    service = token_service(db, context)
+    rotation = TokenRotation(service)
+    known_rotated = principal.rotated_until is not None
+    try:
+        issued = rotation.rotate_self(
+            actor, owner, token_id, body.rotation(), known_rotated=known_rotated, ip=actor.ip
+        )
+    except TokenReusedError as reused:
+        # An error for the caller, yet committed: the family's revocation must stand.
+        return error_response(UnauthorizedError(str(reused)))
+    response.headers["Location"] = f"{BASE}/{issued.token.id}"
+    return issued_out(service, owner, issued)
+
+
+@router.delete(f"{BASE}/{{id}}", operation_id="deletePat")
 def delete_pat(
     id: TokenId,
     principal: PrincipalDep,
@@ -66,6 +148,52 @@ def delete_pat(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
-    # Another person's token id is "not found": whether it exists is none of the caller's business.
-    _service(db, context).delete(actor, _human(principal), id, TokenOwnerKind.PERSONAL)
+    token_service(db, context).delete(actor, _owner(principal, db, context), id)
+    return Response(status_code=200)
+
+
+@router.post(f"{BASE}/{{id}}/rotate", operation_id="rotatePat", status_code=201)
+def rotate_pat(
+    id: TokenId,
+    body: RotateTokenIn,
+    response: Response,
+    principal: PrincipalDep,
+    actor: ActorDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    owner = _owner(principal, db, context)
+    service = token_service(db, context)
+    issued = TokenRotation(service).rotate(actor, owner, id, body.rotation())
+    response.headers["Location"] = f"{BASE}/{issued.token.id}"
+    return issued_out(service, owner, issued)
+
+
+@router.post(f"{BASE}/{{id}}/disable", operation_id="disablePat")
+def disable_pat(
+    id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
+) -> Response:
+    token_service(db, context).set_disabled(actor, _owner(principal, db, context), id, True)
+    return Response(status_code=200)
+
+
+@router.post(f"{BASE}/{{id}}/enable", operation_id="enablePat")
+def enable_pat(
+    id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
+) -> Response:
+    token_service(db, context).set_disabled(actor, _owner(principal, db, context), id, False)
+    return Response(status_code=200)
+
+
+@router.put(f"{BASE}/{{id}}/self-rotation", operation_id="setPatSelfRotation")
+def set_pat_self_rotation(
+    id: TokenId,
+    body: SelfRotationIn,
+    principal: PrincipalDep,
+    actor: ActorDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> Response:
+    owner = _owner(principal, db, context)
+    token_service(db, context).set_self_rotation(actor, owner, id, body.enabled)
     return Response(status_code=200)

@@ -1,41 +1,68 @@
-"""Wire formats of account tokens: Unleash's createPatSchema and patSchema."""
+"""Wire formats of account tokens: Unleash's createPatSchema and patSchema, and Flagstaff's
+lifecycle fields on them (``state`` and what it depends on, documented as extensions)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import Field, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator
 
-from flagstaff.core.db import utcnow
 from flagstaff.core.schemas import InputModel, iso
+from flagstaff.credentials.account_tokens.lifetimes import warning_starts
 from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.rotation import MAX_GRACE_SECONDS, Rotation
+from flagstaff.credentials.account_tokens.states import TokenState
 
-# The UI's "never" is now + 1000 years; Unleash shows "never" past 100 years.
-NEVER_AFTER = timedelta(days=365 * 100)
-EXPIRY_WARNING_DAYS = 14
+DATE_HINT = "must be a date-time string like 2030-01-31T12:00:00Z"
+
+
+def parse_moment(value: Any, name: str) -> datetime:
+    # Strict mode refuses strings for datetimes; JSON has no other way to send one.
+    if not isinstance(value, str):
+        raise ValueError(f"{name} {DATE_HINT}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{name} {DATE_HINT}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class CreateTokenIn(InputModel):
     description: Annotated[StrictStr, Field(max_length=255)]
     expires_at: datetime
+    # Flagstaff: may the token rotate itself (POST /api/admin/user/tokens/self/rotate)?
+    self_rotation: StrictBool = False
 
     @field_validator("expires_at", mode="before")
     @classmethod
     def parse_date(cls, value: Any) -> datetime:
-        # Strict mode refuses strings for datetimes; JSON has no other way to send one.
-        if not isinstance(value, str):
-            raise ValueError("expiresAt must be a date-time string like 2030-01-31T12:00:00Z")
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(
-                "expiresAt must be a date-time string like 2030-01-31T12:00:00Z"
-            ) from None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parse_moment(value, "expiresAt")
 
 
-def token_out(token: AccountToken, *, secret: str | None = None) -> dict[str, Any]:
+class RotateTokenIn(InputModel):
+    """How long the old token keeps working, and the successor's expiry (by default the old
+    token's lifetime, capped by the lifetime policy)."""
+
+    grace_seconds: Annotated[StrictInt, Field(ge=0, le=MAX_GRACE_SECONDS)] = 0
+    expires_at: datetime | None = None
+
+    @field_validator("expires_at", mode="before")
+    @classmethod
+    def parse_date(cls, value: Any) -> datetime | None:
+        return None if value is None else parse_moment(value, "expiresAt")
+
+    def rotation(self) -> Rotation:
+        return Rotation(self.grace_seconds, self.expires_at)
+
+
+class SelfRotationIn(InputModel):
+    enabled: StrictBool
+
+
+def token_out(
+    token: AccountToken, state: TokenState, now: datetime, *, secret: str | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": token.id,
         "description": token.description,
@@ -44,25 +71,34 @@ def token_out(token: AccountToken, *, secret: str | None = None) -> dict[str, An
         "seenAt": iso(token.seen_at),
         "userId": token.account_id,
         "hint": token.hint,
+        "state": state.value,
+        "selfRotation": token.self_rotation,
+        "familyId": token.family_id,
     }
-    warning = expiry_warning(token.created_at, token.expires_at, utcnow())
-    if warning is not None:
+    warning = expiry_warning(token.created_at, token.expires_at, now)
+    if warning is not None and state is not TokenState.REVOKED:
         body["expiryWarning"] = warning
+    if token.disabled_at is not None:
+        body |= {"disabledAt": iso(token.disabled_at), "disabledBy": token.disabled_by}
+    if token.rotated_at is not None:
+        body |= {
+            "rotatedAt": iso(token.rotated_at),
+            "validUntil": iso(token.grace_until),
+            "successorId": token.successor_id,
+        }
+    if token.revoked_at is not None:
+        body |= {
+            "revokedAt": iso(token.revoked_at),
+            "revokedBy": token.revoked_by,
+            "revokeReason": token.revoke_reason,
+        }
     if secret is not None:
         body["secret"] = secret
     return body
 
 
 def expiry_warning(created_at: datetime, expires_at: datetime, now: datetime) -> str | None:
-    """Unleash's rule: expired; or within the lead time and past the first half of its life."""
+    """Unleash's markers: expired, or expiring soon once inside the warning window."""
     if expires_at <= now:
         return "expired"
-    days_left = (expires_at.date() - now.date()).days
-    days_lived = (now.date() - created_at.date()).days
-    if days_left > days_lived:
-        return None
-    return "expires-soon" if days_left <= EXPIRY_WARNING_DAYS else None
-
-
-def never_expires(expires_at: datetime, now: datetime) -> bool:
-    return expires_at - now > NEVER_AFTER
+    return "expires-soon" if now >= warning_starts(created_at, expires_at) else None

@@ -1,21 +1,36 @@
-"""Creating, listing and revoking account tokens (personal and service-account tokens)."""
+"""Issuing, listing, disabling and revoking account tokens (personal and service-account tokens).
+
+Revoking keeps the row as a record (when, by whom, why); so does Unleash's ``DELETE``, which
+answers as it always did. Rotation is in ``rotation``; the admin-wide views in ``inventory``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.config import Settings
 from flagstaff.core.db import utcnow
-from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
+from flagstaff.core.errors import (
+    BadDataError,
+    ConflictError,
+    NameExistsError,
+    NotFoundError,
+    OperationDeniedError,
+)
 from flagstaff.core.keys import Keys
 from flagstaff.credentials.account_tokens import format
+from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy, current_policy
 from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.states import TokenState, listed, state_of
 from flagstaff.events.service import Actor, EventService
 
 DIGEST_PURPOSE = "account-token"
@@ -25,13 +40,22 @@ class TokenOwnerKind(StrEnum):
     PERSONAL = "personal"
     SERVICE_ACCOUNT = "service-account"
 
-    @property
-    def created_event(self) -> str:
-        return "pat-created" if self is TokenOwnerKind.PERSONAL else "service-account-token-created"
+    @classmethod
+    def of(cls, account: Account) -> TokenOwnerKind:
+        return cls.SERVICE_ACCOUNT if account.is_service else cls.PERSONAL
 
-    @property
-    def deleted_event(self) -> str:
-        return "pat-deleted" if self is TokenOwnerKind.PERSONAL else "service-account-token-deleted"
+    def event(self, action: str) -> str:
+        """``pat-<action>`` or ``service-account-token-<action>``, as Unleash names them."""
+        if self is TokenOwnerKind.PERSONAL:
+            return f"pat-{action}"
+        return f"service-account-token-{action}"
+
+
+class RevokeReason(StrEnum):
+    DELETED = "deleted"  # Unleash's DELETE route
+    REVOKED = "revoked"  # an admin's bulk revocation
+    REUSE = "reuse-detected"  # a retired member of its family was presented
+    UNUSED = "unused"  # the stale-token policy
 
 
 @dataclass(frozen=True)
@@ -40,56 +64,98 @@ class IssuedToken:
     secret: str  # returned once, in the create response, and never stored
 
 
+@dataclass(frozen=True)
+class NewToken:
+    description: str
+    expires_at: datetime
+    self_rotation: bool = False
+
+
 class AccountTokenService:
-    def __init__(self, session: Session, keys: Keys, limit: int) -> None:
+    def __init__(self, session: Session, keys: Keys, settings: Settings) -> None:
         self.session = session
         self.keys = keys
-        self.limit = limit
+        self.settings = settings
         self.events = EventService(session)
 
-    def list_for(self, account_id: int) -> list[AccountToken]:
-        return list(
-            self.session.scalars(
-                select(AccountToken)
-                .where(AccountToken.account_id == account_id)
-                .order_by(AccountToken.id)
-            )
-        )
+    @cached_property
+    def policy(self) -> TokenPolicy:
+        return current_policy(self.session, self.settings)
 
-    def tokens_by_account(self, account_ids: list[int]) -> dict[int, list[AccountToken]]:
+    def list_for(self, account_id: int, *, retired: bool = False) -> list[AccountToken]:
+        """The account's tokens as lists show them, or (``retired``) its revoked and
+        rotated-out records instead."""
+        return self.tokens_by_account([account_id], retired=retired)[account_id]
+
+    def tokens_by_account(
+        self, account_ids: list[int], *, retired: bool = False
+    ) -> dict[int, list[AccountToken]]:
         grouped: dict[int, list[AccountToken]] = {account_id: [] for account_id in account_ids}
-        rows = self.session.scalars(
-            select(AccountToken)
+        now = utcnow()
+        rows = self.session.execute(
+            select(AccountToken, Account.disabled_at.is_not(None))
+            .join(Account, Account.id == AccountToken.account_id)
             .where(AccountToken.account_id.in_(account_ids))
             .order_by(AccountToken.id)
         )
-        for row in rows:
-            grouped[row.account_id].append(row)
+        for token, account_disabled in rows:
+            shown = listed(self.state(token, account_disabled, now), token, now)
+            if shown != retired:
+                grouped[token.account_id].append(token)
         return grouped
 
-    def create(
-        self,
-        actor: Actor,
-        owner: Account,
-        kind: TokenOwnerKind,
-        description: str,
-        expires_at: datetime,
-    ) -> IssuedToken:
-        description = description.strip()
+    def state(self, token: AccountToken, account_disabled: bool, now: datetime) -> TokenState:
+        return state_of(token, account_disabled, self.policy, now)
+
+    def get(self, owner_id: int, token_id: int) -> AccountToken:
+        """One token of ``owner_id``, locked for the rest of the transaction. Another account's
+        token is "not found": whether it exists is none of the caller's business."""
+        token = self.session.scalars(
+            select(AccountToken)
+            .where(AccountToken.id == token_id, AccountToken.account_id == owner_id)
+            .with_for_update()
+        ).first()
+        if token is None:
+            raise NotFoundError(f"Could not find a token with id {token_id}")
+        return token
+
+    def create(self, actor: Actor, owner: Account, new: NewToken) -> IssuedToken:
+        description = new.description.strip()
         if not description:
             raise BadDataError("PAT description cannot be empty.")
-        if expires_at <= utcnow():
+        now = utcnow()
+        if new.expires_at <= now:
             raise BadDataError("The expiry date should be in future.")
+        self.policy.refuse_expiry(new.expires_at, now)
         self._lock_owner(owner.id)
-        if self._count(owner.id) >= self.limit:
-            raise OperationDeniedError(f"Too many PATs ({self.limit}) already exist for this user.")
+        if self._count(owner.id) >= self.settings.max_tokens_per_account:
+            raise OperationDeniedError(
+                f"Too many PATs ({self.settings.max_tokens_per_account}) already exist for this "
+                "user."
+            )
+        issued = self.insert(owner.id, description, new.expires_at, new.self_rotation, None)
+        kind = TokenOwnerKind.of(owner)
+        self.events.record(actor, kind.event("created"), data=audit_data(issued.token, kind))
+        return issued
+
+    def insert(
+        self,
+        owner_id: int,
+        description: str,
+        expires_at: datetime,
+        self_rotation: bool,
+        family_id: int | None,
+    ) -> IssuedToken:
+        """A new row with a new secret; the description must be free among live tokens."""
         secret = format.generate()
         token = AccountToken(
-            account_id=owner.id,
+            account_id=owner_id,
             description=description,
             digest=self.keys.digest(DIGEST_PURPOSE, secret),
             hint=format.hint(secret),
             expires_at=expires_at,
+            self_rotation=self_rotation,
+            family_id=family_id,
         )
         self.session.add(token)
         try:
@@ -97,20 +163,69 @@ class AccountTokenService:
                 self.session.flush()
         except IntegrityError:
             raise NameExistsError("PAT description already exists.") from None
-        self.events.record(actor, kind.created_event, data=_audit_data(token, kind))
+        if token.family_id is None:
+            token.family_id = token.id
+            self.session.flush()
         return IssuedToken(token, secret)
 
-    def delete(self, actor: Actor, owner_id: int, token_id: int, kind: TokenOwnerKind) -> None:
-        token = self.session.scalars(
-            select(AccountToken).where(
-                AccountToken.id == token_id, AccountToken.account_id == owner_id
-            )
-        ).first()
-        if token is None:
+    def delete(self, actor: Actor, owner: Account, token_id: int) -> None:
+        """Unleash's DELETE: the token stops working at once; its record stays."""
+        token = self.get(owner.id, token_id)
+        if token.revoked_at is not None:
             raise NotFoundError(f"Could not find a token with id {token_id}")
-        data = _audit_data(token, kind)
-        self.session.execute(delete(AccountToken).where(AccountToken.id == token.id))
-        self.events.record(actor, kind.deleted_event, data=data, pre_data=data)
+        kind = TokenOwnerKind.of(owner)
+        data = audit_data(token, kind)
+        self.revoke(actor, [token], RevokeReason.DELETED, event=None)
+        self.events.record(actor, kind.event("deleted"), data=data, pre_data=data)
+
+    def revoke(
+        self,
+        actor: Actor,
+        tokens: Iterable[AccountToken],
+        reason: RevokeReason,
+        *,
+        event: str | None = "revoked",
+    ) -> None:
+        """Mark ``tokens`` revoked (a rotated one's grace window ends with it), each with an
+        ``-<event>`` event unless the caller records its own."""
+        now = utcnow()
+        owners: dict[int, Account] = {}
+        for token in tokens:
+            token.revoked_at = now
+            token.revoked_by = actor.name
+            token.revoke_reason = reason.value
+            if event is not None:
+                owner = owners.get(token.account_id) or self.session.get(Account, token.account_id)
+                assert owner is not None
+                owners[token.account_id] = owner
+                kind = TokenOwnerKind.of(owner)
+                data = {**audit_data(token, kind), "reason": reason.value}
+                self.events.record(actor, kind.event(event), data=data)
+        self.session.flush()
+
+    def set_disabled(self, actor: Actor, owner: Account, token_id: int, disabled: bool) -> None:
+        token = self.get(owner.id, token_id)
+        if token.revoked_at is not None:
+            raise ConflictError("This token has been revoked; it cannot be disabled or enabled.")
+        if (token.disabled_at is not None) == disabled:
+            return
+        token.disabled_at = utcnow() if disabled else None
+        token.disabled_by = actor.name if disabled else None
+        self.session.flush()
+        kind = TokenOwnerKind.of(owner)
+        action = "disabled" if disabled else "enabled"
+        self.events.record(actor, kind.event(action), data=audit_data(token, kind))
+
+    def set_self_rotation(self, actor: Actor, owner: Account, token_id: int, allowed: bool) -> None:
+        token = self.get(owner.id, token_id)
+        if token.revoked_at is not None or token.rotated_at is not None:
+            raise ConflictError("Only a live token (not rotated, not revoked) can be changed.")
+        if token.self_rotation == allowed:
+            return
+        token.self_rotation = allowed
+        self.session.flush()
+        kind = TokenOwnerKind.of(owner)
+        self.events.record(actor, kind.event("updated"), data=audit_data(token, kind))
 
     def _lock_owner(self, account_id: int) -> None:
         # Serializes token creation per account, so concurrent requests cannot pass the limit.
@@ -118,12 +233,17 @@ class AccountTokenService:
         self.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
 
     def _count(self, account_id: int) -> int:
+        """Tokens that count towards the limit: live ones, expired included (as Unleash's)."""
         return self.session.execute(
-            select(func.count()).where(AccountToken.account_id == account_id)
+            select(func.count()).where(
+                AccountToken.account_id == account_id,
+                AccountToken.revoked_at.is_(None),
+                AccountToken.rotated_at.is_(None),
+            )
         ).scalar_one()
 
 
-def _audit_data(token: AccountToken, kind: TokenOwnerKind) -> dict[str, object]:
+def audit_data(token: AccountToken, kind: TokenOwnerKind) -> dict[str, object]:
     data: dict[str, object] = {
         "id": token.id,
         "description": token.description,
@@ -134,6 +254,8 @@ def _audit_data(token: AccountToken, kind: TokenOwnerKind) -> dict[str, object]:
         data["ownerId"] = token.account_id
     else:
         data["userId"] = token.account_id
+    if token.family_id is not None and token.family_id != token.id:
+        data["familyId"] = token.family_id
     return data
 
 

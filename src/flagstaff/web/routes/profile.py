@@ -8,7 +8,7 @@ from starlette.responses import Response
 from flagstaff.accounts.passwords import WeakPasswordError
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.credentials.account_tokens.service import IssuedToken, TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import IssuedToken, NewToken
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.forms import (
     DEFAULT_EXPIRY,
@@ -73,7 +73,7 @@ def create_token(page: PageDep, user: PostUser, form: FormDep) -> Response:
         expires_at = token_expiry(values, utcnow())
         owner = page.accounts().get_account(user.account_id)
         issued = page.account_tokens().create(
-            user.actor, owner, TokenOwnerKind.PERSONAL, values["description"], expires_at
+            user.actor, owner, NewToken(values["description"], expires_at)
         )
     except (FormError, FlagstaffError) as problem:
         page.db.rollback()
@@ -102,7 +102,8 @@ def delete_token_page(page: PageDep, token_id: TokenId, user: PageUser) -> Respo
 @router.post("/profile/tokens/{token_id}/delete")
 def delete_token(page: PageDep, token_id: TokenId, user: PostUser) -> Response:
     token = _own_token(page, user, token_id)
-    page.account_tokens().delete(user.actor, user.account_id, token_id, TokenOwnerKind.PERSONAL)
+    owner = page.accounts().get_account(user.account_id)
+    page.account_tokens().delete(user.actor, owner, token_id)
     return redirect("/profile#tokens", flash=f'The token "{token.description}" was deleted.')
 
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from flagstaff.accounts.models import Account
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
+from flagstaff.credentials.account_tokens.service import NewToken
 from flagstaff.web.account_pages import AccountId
 from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep
 from flagstaff.web.forms import (
@@ -38,9 +39,8 @@ def create_token(page: PageDep, account_id: AccountId, user: AdminPost, form: Fo
     values = form_values(form, TOKEN_FIELDS)
     try:
         expires_at = token_expiry(values, utcnow())
-        issued = page.service_accounts().issue_token(
-            user.actor, user.principal, account_id, values["description"], expires_at
-        )
+        new = NewToken(values["description"], expires_at)
+        issued = page.service_accounts().issue_token(user.actor, user.principal, account_id, new)
     except NotFoundError:
         raise
     except (FormError, FlagstaffError) as problem:

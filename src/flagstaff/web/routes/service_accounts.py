@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.credentials.account_tokens.service import IssuedToken
+from flagstaff.credentials.account_tokens.service import IssuedToken, NewToken
 from flagstaff.service_accounts.schemas import CreateServiceAccountIn, UpdateServiceAccountIn
 from flagstaff.service_accounts.service import ServiceAccountChanges
 from flagstaff.web.account_pages import (
@@ -102,9 +102,8 @@ def create(page: PageDep, user: AdminPost, form: FormDep) -> Response:
         )
         issued = None
         if expires_at is not None:
-            issued = service.issue_token(
-                user.actor, user.principal, account.id, values["description"], expires_at
-            )
+            new = NewToken(values["description"], expires_at)
+            issued = service.issue_token(user.actor, user.principal, account.id, new)
     except (FormError, FlagstaffError) as problem:
         page.db.rollback()  # neither the account nor its token: nothing half-made
         state = FormState(values, account_form_errors(problem, TAKEN))
