@@ -19,6 +19,7 @@ from flagstaff.config import Settings
 from flagstaff.core import http_errors
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
+from flagstaff.credentials.account_tokens import admin_routes as token_admin_routes
 from flagstaff.credentials.account_tokens import routes as tokens_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
 from flagstaff.edge import routes as edge_routes
@@ -79,6 +80,7 @@ def authenticated_routers() -> list[APIRouter]:
         rbac_routes,
         events_routes,
         tokens_routes,
+        token_admin_routes,
         service_accounts_routes,
         api_tokens_routes,
         instance_routes,
@@ -106,11 +108,13 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         context.watcher.start()
         context.seen.start()
+        context.token_jobs.start()
         sdk_apis.start(context)
         try:
             yield
         finally:
             sdk_apis.stop(context)
+            context.token_jobs.stop()
             context.seen.stop()
             context.watcher.stop()
             context.database.dispose()

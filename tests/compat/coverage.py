@@ -30,6 +30,30 @@ EXTRAS: dict[Operation, str] = {
     ("PATCH", "/api/admin/projects/{}/features/{}/variants"): "Unleash's deprecated flag variants",
 }
 
+# Flagstaff's own operations (documented in docs/service-accounts.md), which no Unleash has.
+LIFECYCLE = "token lifecycle (docs/service-accounts.md)"
+EXTENSIONS: dict[Operation, str] = {
+    ("POST", "/api/admin/user/tokens/{}/rotate"): LIFECYCLE,
+    ("POST", "/api/admin/user/tokens/{}/disable"): LIFECYCLE,
+    ("POST", "/api/admin/user/tokens/{}/enable"): LIFECYCLE,
+    ("PUT", "/api/admin/user/tokens/{}/self-rotation"): LIFECYCLE,
+    ("POST", "/api/admin/user/tokens/self/rotate"): LIFECYCLE,
+    ("POST", "/api/admin/service-account/{}/token/{}/rotate"): LIFECYCLE,
+    ("POST", "/api/admin/service-account/{}/token/{}/disable"): LIFECYCLE,
+    ("POST", "/api/admin/service-account/{}/token/{}/enable"): LIFECYCLE,
+    ("PUT", "/api/admin/service-account/{}/token/{}/self-rotation"): LIFECYCLE,
+    ("POST", "/api/admin/service-account/{}/disable"): LIFECYCLE,
+    ("POST", "/api/admin/service-account/{}/enable"): LIFECYCLE,
+    ("POST", "/api/admin/user-admin/{}/disable"): LIFECYCLE,
+    ("POST", "/api/admin/user-admin/{}/enable"): LIFECYCLE,
+    ("GET", "/api/admin/tokens"): "credential inventory (docs/service-accounts.md)",
+    ("POST", "/api/admin/tokens/revoke"): "credential inventory (docs/service-accounts.md)",
+    ("POST", "/api/admin/tokens/{}/disable"): "credential inventory (docs/service-accounts.md)",
+    ("POST", "/api/admin/tokens/{}/enable"): "credential inventory (docs/service-accounts.md)",
+    ("GET", "/api/admin/tokens/policy"): "token lifetime policy (docs/service-accounts.md)",
+    ("PUT", "/api/admin/tokens/policy"): "token lifetime policy (docs/service-accounts.md)",
+}
+
 
 @dataclass(frozen=True)
 class UnleashOperation:
@@ -82,7 +106,8 @@ def coverage_markdown(ours: set[Operation]) -> str:
         "",
         f"Flagstaff serves **{len(served)} of the {len(oss)} operations** in Unleash OSS 8.2's",
         f"document, **{len(hosted_only)} more** that only Unleash's hosted (Enterprise) document",
-        f"has (service accounts among them), and {len(EXTRAS)} from older Unleash versions.",
+        f"has (service accounts among them), {len(EXTRAS)} from older Unleash versions, and",
+        f"{len(EXTENSIONS)} of its own.",
         "",
         "| Tag | Served | Operations not served |",
         "|---|---|---|",
@@ -96,4 +121,6 @@ def coverage_markdown(ours: set[Operation]) -> str:
     lines += [f"- `{method} {path}`" for method, path in hosted_only]
     lines += ["", "## Operations from older Unleash versions", ""]
     lines += [f"- `{method} {path}`: {reason}" for (method, path), reason in EXTRAS.items()]
+    lines += ["", "## Flagstaff's own operations", ""]
+    lines += [f"- `{method} {path}`: {reason}" for (method, path), reason in EXTENSIONS.items()]
     return "\n".join(lines) + "\n"

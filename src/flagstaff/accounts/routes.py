@@ -250,3 +250,22 @@ def change_user_password(
 ) -> Response:
     accounts(db, context).set_password(id, body.password)
     return Response(status_code=200)
+
+
+@router.post("/api/admin/user-admin/{id}/disable", operation_id="disableUser")
+def disable_user(
+    id: UserId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    """Flagstaff: the user can no longer log in, and their sessions and tokens are refused."""
+    service = accounts(db, context)
+    service.set_disabled(actor, principal, service.get_user(id), True)
+    return Response(status_code=200)
+
+
+@router.post("/api/admin/user-admin/{id}/enable", operation_id="enableUser")
+def enable_user(
+    id: UserId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    service = accounts(db, context)
+    service.set_disabled(actor, principal, service.get_user(id), False)
+    return Response(status_code=200)

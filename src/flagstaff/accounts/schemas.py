@@ -129,6 +129,8 @@ def user_out(account: Account, *, active_sessions: int | None = None) -> dict[st
         "isAPI": False,
         "inviteLink": "",
         "emailSent": False,
+        # Flagstaff: a disabled user cannot log in; their sessions and tokens are refused.
+        "disabled": account.disabled_at is not None,
     }
     if active_sessions is not None:
         body["activeSessions"] = active_sessions

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.accounts.passwords import Passwords, check_strength
 from flagstaff.core import revision
-from flagstaff.core.db import batches, utcnow
+from flagstaff.core.db import LIKE_ESCAPE, batches, contains_pattern, utcnow
 from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
@@ -21,7 +21,6 @@ from flagstaff.rbac.predefined import ADMIN_ROLE_ID
 from flagstaff.rbac.principal import Principal
 
 SEARCH_LIMIT = 100
-LIKE_ESCAPE = "\\"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class AccountService:
         return list(self.session.scalars(select(Account).order_by(Account.id)))
 
     def search_users(self, query: str) -> list[Account]:
-        pattern = f"%{_escape_like(query.lower())}%"
+        pattern = contains_pattern(query.lower())
         columns = (Account.username, Account.email, Account.name)
         return list(
             self.session.scalars(
@@ -258,13 +257,6 @@ class AccountService:
             raise OperationDeniedError(
                 "This is the last admin who can log in; make someone else an Admin first"
             )
-
-
-def _escape_like(text: str) -> str:
-    """Search text is literal: ``%`` and ``_`` are not wildcards to the caller."""
-    for special in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(special, LIKE_ESCAPE + special)
-    return text
 
 
 def _user_data(account: Account) -> dict[str, object]:

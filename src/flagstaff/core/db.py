@@ -154,3 +154,13 @@ class Database:
 # Column lengths every feature shares: ids (project, environment) and names (flags, tags, ...).
 ID_LENGTH = 100
 NAME_LENGTH = 255
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with ``%``, ``_`` and ``\\`` in it taken
+    literally: search text is never a wildcard to the caller. Use with ``escape=LIKE_ESCAPE``."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return f"%{text}%"

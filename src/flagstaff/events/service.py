@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff.core import revision
+from flagstaff.core.db import LIKE_ESCAPE, contains_pattern
 from flagstaff.events.models import Event
 from flagstaff.rbac.principal import (
     ADMIN_TOKEN_USER_ID,
@@ -190,7 +191,7 @@ def _text_match(query: str) -> ColumnElement[bool]:
 
     JSON is searched as text; SQLite's copy escapes non-ASCII characters and quotes as JSON
     does, so the JSON-escaped form of the query is tried as well."""
-    patterns = {_like_pattern(query), _like_pattern(json.dumps(query)[1:-1])}
+    patterns = {contains_pattern(query), contains_pattern(json.dumps(query)[1:-1])}
     columns = [
         cast(Event.data, Text),
         cast(Event.pre_data, Text),
@@ -203,13 +204,8 @@ def _text_match(query: str) -> ColumnElement[bool]:
     ]
     return or_(
         *(
-            func.coalesce(column, "").ilike(pattern, escape="\\")
+            func.coalesce(column, "").ilike(pattern, escape=LIKE_ESCAPE)
             for column in columns
             for pattern in patterns
         )
     )
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"

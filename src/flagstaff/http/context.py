@@ -14,6 +14,7 @@ from flagstaff.core.db import Database
 from flagstaff.core.keys import Keys
 from flagstaff.core.revision import RevisionWatcher
 from flagstaff.credentials.account_tokens.authenticator import AccountTokenAuthenticator
+from flagstaff.credentials.account_tokens.jobs import TokenJobs
 from flagstaff.credentials.account_tokens.service import flush_seen as flush_account_tokens_seen
 from flagstaff.credentials.api_tokens.plugin import install_api_tokens
 from flagstaff.credentials.cache import CredentialCache
@@ -29,6 +30,7 @@ class AppContext(ProcessContext):
     resolver: CredentialResolver
     seen: SeenTracker
     login_policy: LoginPolicy
+    token_jobs: TokenJobs
 
     @classmethod
     def build(cls, settings: Settings, passwords: Passwords | None = None) -> AppContext:
@@ -47,6 +49,7 @@ class AppContext(ProcessContext):
             resolver=CredentialResolver(database, keys, credentials, seen),
             watcher=watcher,
             seen=seen,
+            token_jobs=TokenJobs(database, settings),
             login_policy=LoginPolicy(
                 max_attempts=settings.max_login_attempts,
                 lockout=timedelta(minutes=settings.lockout_minutes),
