@@ -15,8 +15,9 @@ from flagstaff.credentials.account_tokens.routes import (
 )
 from flagstaff.credentials.account_tokens.schemas import (
     CreateTokenIn,
-    RotateTokenIn,
+    RotationBody,
     SelfRotationIn,
+    rotation_of,
 )
 from flagstaff.credentials.account_tokens.service import NewToken
 from flagstaff.credentials.resolver import account_principal
@@ -147,15 +148,15 @@ def delete_token(
 def rotate_token(
     account_id: AccountId,
     token_id: TokenId,
-    body: RotateTokenIn,
     response: Response,
     actor: ActorDep,
     principal: AdminDep,
     db: SessionDep,
     context: ContextDep,
+    body: RotationBody = None,
 ) -> dict[str, Any]:
     service = _services(db, context)
-    issued = service.rotate_token(actor, principal, account_id, token_id, body.rotation())
+    issued = service.rotate_token(actor, principal, account_id, token_id, rotation_of(body))
     response.headers["Location"] = f"{BASE}/{account_id}/token/{issued.token.id}"
     return issued_out(service.tokens, service.get(account_id), issued)
 

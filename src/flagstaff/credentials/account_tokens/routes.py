@@ -21,8 +21,9 @@ from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.account_tokens.rotation import TokenReusedError, TokenRotation
 from flagstaff.credentials.account_tokens.schemas import (
     CreateTokenIn,
-    RotateTokenIn,
+    RotationBody,
     SelfRotationIn,
+    rotation_of,
     token_out,
 )
 from flagstaff.credentials.account_tokens.service import (
@@ -114,12 +115,12 @@ def create_pat(
 
 @router.post(f"{BASE}/self/rotate", operation_id="rotateOwnToken", status_code=201)
 def rotate_own_token(
-    body: RotateTokenIn,
     response: Response,
     principal: PrincipalDep,
     actor: ActorDep,
     db: SessionDep,
     context: ContextDep,
+    body: RotationBody = None,
 ) -> Any:
     """The calling token's own successor, if an admin allowed it to rotate itself."""
     token_id = principal.credential_id
@@ -131,7 +132,7 @@ def rotate_own_token(
     known_rotated = principal.rotated_until is not None
     try:
         issued = rotation.rotate_self(
-            actor, owner, token_id, body.rotation(), known_rotated=known_rotated, ip=actor.ip
+            actor, owner, token_id, rotation_of(body), known_rotated=known_rotated, ip=actor.ip
         )
     except TokenReusedError as reused:
         # An error for the caller, yet committed: the family's revocation must stand.
@@ -155,16 +156,16 @@ def delete_pat(
 @router.post(f"{BASE}/{{id}}/rotate", operation_id="rotatePat", status_code=201)
 def rotate_pat(
     id: TokenId,
-    body: RotateTokenIn,
     response: Response,
     principal: PrincipalDep,
     actor: ActorDep,
     db: SessionDep,
     context: ContextDep,
+    body: RotationBody = None,
 ) -> dict[str, Any]:
     owner = _owner(principal, db, context)
     service = token_service(db, context)
-    issued = TokenRotation(service).rotate(actor, owner, id, body.rotation())
+    issued = TokenRotation(service).rotate(actor, owner, id, rotation_of(body))
     response.headers["Location"] = f"{BASE}/{issued.token.id}"
     return issued_out(service, owner, issued)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from fastapi import Body
 from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator
 
 from flagstaff.core.schemas import InputModel, iso
@@ -54,6 +55,14 @@ class RotateTokenIn(InputModel):
 
     def rotation(self) -> Rotation:
         return Rotation(self.grace_seconds, self.expires_at)
+
+
+# The body may be left out: no grace window, and the old token's lifetime.
+RotationBody = Annotated[RotateTokenIn | None, Body()]
+
+
+def rotation_of(body: RotateTokenIn | None) -> Rotation:
+    return body.rotation() if body is not None else Rotation()
 
 
 class SelfRotationIn(InputModel):
