@@ -37,16 +37,26 @@ def test_headers__long_lived_token__expiry_without_warning(
     assert WARNING not in response.headers
 
 
+def _in_its_window(context: AppContext, token_id: int) -> None:
+    """Created two days ago, expiring in one: the second half of a short life."""
+    set_token(context, token_id, created_at=utcnow() - timedelta(days=2))
+
+
 def test_headers__inside_the_warning_window__warning(
-    admin_client: TestClient, client: TestClient
+    admin_client: TestClient, client: TestClient, context: AppContext
 ) -> None:
-    _, token = sa_with_token(admin_client, days=1)  # half a short lifetime: warned at once
+    _, token = sa_with_token(admin_client, days=1)
+    assert WARNING not in whoami(client, token["secret"]).headers  # a fresh day-long token
+    _in_its_window(context, token["id"])
     response = whoami(client, token["secret"])
     assert "expires at" in response.headers[WARNING]
 
 
-def test_headers__on_errors_too(admin_client: TestClient, client: TestClient) -> None:
+def test_headers__on_errors_too(
+    admin_client: TestClient, client: TestClient, context: AppContext
+) -> None:
     _, token = sa_with_token(admin_client, days=1, role="Viewer")
+    _in_its_window(context, token["id"])
     response = client.post(
         "/api/admin/projects", json={"id": "p", "name": "P"}, headers=bearer(token["secret"])
     )
@@ -128,7 +138,8 @@ def test_job__lease_lapsed__taken_over(admin_client: TestClient, context: AppCon
     sa_with_token(admin_client, days=1)
     with context.database.transaction() as session:
         assert acquire(session, JOB, "a-process-that-died", timedelta(seconds=-1))
-    report = TokenJobs(context.database, context.settings).run_once(utcnow())
+    later = utcnow() + timedelta(hours=18)
+    report = TokenJobs(context.database, context.settings).run_once(later)
     assert (report.ran, report.notified) == (True, 1)
 
 

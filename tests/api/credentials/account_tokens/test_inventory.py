@@ -47,6 +47,7 @@ def estate(admin_client: TestClient, context: AppContext) -> dict[str, Any]:
         json={"description": "laptop", "expiresAt": (utcnow() + timedelta(days=100)).isoformat()},
     ).json()
     set_token(context, pat["id"], created_at=utcnow() - timedelta(days=40))
+    set_token(context, soon["id"], created_at=utcnow() - timedelta(days=10))  # in its window
     return {
         "ci": ci_id,
         "active": active["id"],
