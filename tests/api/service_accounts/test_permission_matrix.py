@@ -164,8 +164,43 @@ ADMIN_ONLY: dict[str, Target] = {
         None,
     ),
     "permissions": lambda w: ("GET", f"{BASE}/{_new_account(w)}/permissions", None),
+    "rotate token": lambda w: (
+        "POST",
+        "{}/{}/token/{}/rotate".format(BASE, *_new_account_with_token(w)),
+        {"graceSeconds": 60},
+    ),
+    "disable token": lambda w: (
+        "POST",
+        "{}/{}/token/{}/disable".format(BASE, *_new_account_with_token(w)),
+        None,
+    ),
+    "enable token": lambda w: (
+        "POST",
+        "{}/{}/token/{}/enable".format(BASE, *_new_account_with_token(w)),
+        None,
+    ),
+    "allow self-rotation": lambda w: (
+        "PUT",
+        "{}/{}/token/{}/self-rotation".format(BASE, *_new_account_with_token(w)),
+        {"enabled": True},
+    ),
+    "disable account": lambda w: ("POST", f"{BASE}/{_new_account(w)}/disable", None),
+    "enable account": lambda w: ("POST", f"{BASE}/{_new_account(w)}/enable", None),
+    "token inventory": lambda w: ("GET", "/api/admin/tokens?state=active", None),
+    "revoke tokens": lambda w: (
+        "POST",
+        "/api/admin/tokens/revoke",
+        {"ids": [_new_account_with_token(w)[1]]},
+    ),
+    "disable any token": lambda w: (
+        "POST",
+        f"/api/admin/tokens/{_new_account_with_token(w)[1]}/disable",
+        None,
+    ),
+    "read token policy": lambda w: ("GET", "/api/admin/tokens/policy", None),
+    "set token policy": lambda w: ("PUT", "/api/admin/tokens/policy", {"allowNeverExpires": True}),
 }
-SUCCESS = {"create account": 201, "create token": 201}
+SUCCESS = {"create account": 201, "create token": 201, "rotate token": 201}
 
 
 API_TOKENS = ["admin-api-token", "client-api-token", "frontend-api-token"]
