@@ -15,7 +15,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import Script, ScriptDirectory
-from sqlalchemy import CheckConstraint, Connection, inspect
+from sqlalchemy import CheckConstraint, Connection, inspect, text
 
 from flagstaff.core import migrate
 from flagstaff.core.db import Database
@@ -155,3 +155,66 @@ def test_migration_step__downgraded_and_upgraded_again__restores_each_schema(
 def test_migration_scripts__every_revision__has_a_downgrade() -> None:
     missing = [s.revision for s in REVISIONS if "def downgrade" not in Path(s.path).read_text()]
     assert missing == []
+
+
+def test_migration_0007__existing_tokens__become_active_originals(database: Database) -> None:
+    migrate.upgrade(database, "0006")
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, is_service, root_role_id, login_attempts, "
+                "created_at) VALUES (7, 'svc', true, 3, 0, '2026-01-01 00:00:00+00:00')"
+            )
+        )
+        for token_id, description in ((40, "deploy"), (41, "backup")):
+            connection.execute(
+                text(
+                    "INSERT INTO personal_access_tokens (id, account_id, description, digest, "
+                    "hint, created_at, expires_at) VALUES (:id, 7, :d, :digest, 'user:fsa_x', "
+                    "'2026-01-01 00:00:00+00:00', '2030-01-01 00:00:00+00:00')"
+                ),
+                {"id": token_id, "d": description, "digest": f"{token_id:064d}"},
+            )
+
+    migrate.upgrade(database, "0007")
+
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT id, family_id, self_rotation, revoked_at, rotated_at, disabled_at "
+                "FROM personal_access_tokens ORDER BY id"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (40, 40, False, None, None, None),
+        (41, 41, False, None, None, None),
+    ]
+
+
+def test_migration_0007__downgrade__drops_the_records_the_old_schema_cannot_hold(
+    database: Database,
+) -> None:
+    migrate.upgrade(database, "0007")
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, is_service, root_role_id, login_attempts, "
+                "created_at) VALUES (7, 'svc', true, 3, 0, '2026-01-01 00:00:00+00:00')"
+            )
+        )
+        for token_id, revoked in ((40, None), (41, "2026-02-01 00:00:00+00:00")):
+            connection.execute(
+                text(
+                    "INSERT INTO personal_access_tokens (id, account_id, description, digest, "
+                    "hint, created_at, expires_at, family_id, self_rotation, revoked_at) VALUES "
+                    "(:id, 7, 'deploy', :digest, 'user:fsa_x', '2026-01-01 00:00:00+00:00', "
+                    "'2030-01-01 00:00:00+00:00', :id, false, :revoked)"
+                ),
+                {"id": token_id, "digest": f"{token_id:064d}", "revoked": revoked},
+            )
+
+    migrate.downgrade(database, "0006")
+
+    with database.engine.connect() as connection:
+        ids = connection.execute(text("SELECT id FROM personal_access_tokens")).scalars().all()
+    assert ids == [40]
