@@ -34,30 +34,32 @@ def test_self_rotation_switch__bad_body__400_nothing_changed(
     assert events_of(context, "service-account-token-updated") == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "{base}/{account}/token/{token}/disable",
-        "{base}/{account}/token/{token}/enable",
-        "{base}/{account}/token/{token}/rotate",
-        "{base}/{account}/disable",
-        "/api/admin/user/tokens/{token}/disable",
-        "/api/admin/user/tokens/{token}/rotate",
-        "/api/admin/tokens/{token}/disable",
-        "/api/admin/user-admin/{account}/disable",
-    ],
-)
-@pytest.mark.parametrize(
-    ("account", "token"), [("0", "1"), ("1", "0"), ("x", "1"), ("1", "9" * 30)]
-)
-def test_ids__not_positive_integers__400(
-    admin_client: TestClient, path: str, account: str, token: str
-) -> None:
-    url = path.format(base=BASE, account=account, token=token)
-    if "{account}" in path and "{token}" not in path and token != "1":
-        pytest.skip("the case changes only the token id")
-    if "{token}" in path and "{account}" not in path and account != "1":
-        pytest.skip("the case changes only the account id")
+ID_ROUTES = [
+    "{base}/{account}/token/{token}/disable",
+    "{base}/{account}/token/{token}/enable",
+    "{base}/{account}/token/{token}/rotate",
+    "{base}/{account}/disable",
+    "/api/admin/user/tokens/{token}/disable",
+    "/api/admin/user/tokens/{token}/rotate",
+    "/api/admin/tokens/{token}/disable",
+    "/api/admin/user-admin/{account}/disable",
+]
+BAD_IDS = ["0", "-3", "x", "9" * 30]
+
+
+def _id_cases() -> list[str]:
+    cases = []
+    for route in ID_ROUTES:
+        for bad in BAD_IDS:
+            if "{account}" in route:
+                cases.append(route.format(base=BASE, account=bad, token="1"))
+            if "{token}" in route:
+                cases.append(route.format(base=BASE, account="1", token=bad))
+    return cases
+
+
+@pytest.mark.parametrize("url", _id_cases())
+def test_ids__not_positive_integers__400(admin_client: TestClient, url: str) -> None:
     assert_error(admin_client.post(url), 400)
 
 
