@@ -155,6 +155,7 @@ def rotate_token(
     context: ContextDep,
     body: RotationBody = None,
 ) -> dict[str, Any]:
+    """Flagstaff: a successor for the token; the old one works for ``graceSeconds``."""
     service = _services(db, context)
     issued = service.rotate_token(actor, principal, account_id, token_id, rotation_of(body))
     response.headers["Location"] = f"{BASE}/{account_id}/token/{issued.token.id}"
@@ -170,6 +171,7 @@ def disable_token(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
+    """Flagstaff: turn the token off without deleting it."""
     service = _services(db, context)
     service.tokens.set_disabled(actor, service.get(account_id), token_id, True)
     return Response(status_code=200)
@@ -184,6 +186,7 @@ def enable_token(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
+    """Flagstaff: turn the disabled token back on."""
     service = _services(db, context)
     service.tokens.set_disabled(actor, service.get(account_id), token_id, False)
     return Response(status_code=200)
@@ -202,6 +205,7 @@ def set_token_self_rotation(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
+    """Flagstaff: allow or forbid the token to rotate itself."""
     service = _services(db, context)
     service.tokens.set_self_rotation(actor, service.get(account_id), token_id, body.enabled)
     return Response(status_code=200)
@@ -211,6 +215,7 @@ def set_token_self_rotation(
 def disable_service_account(
     account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
 ) -> Response:
+    """Flagstaff: every token of the account is refused until it is enabled again."""
     _services(db, context).set_disabled(actor, principal, account_id, True)
     return Response(status_code=200)
 
@@ -219,6 +224,7 @@ def disable_service_account(
 def enable_service_account(
     account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
 ) -> Response:
+    """Flagstaff: the account's tokens work again."""
     _services(db, context).set_disabled(actor, principal, account_id, False)
     return Response(status_code=200)
 

@@ -101,6 +101,7 @@ def get_account_tokens(
     offset: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> dict[str, Any]:
+    """Flagstaff: every personal and service-account token, with owner, kind and state."""
     criteria = InventoryFilter(
         states=_states(state),
         owner=owner,
@@ -117,6 +118,7 @@ def get_account_tokens(
 def revoke_account_tokens(
     body: RevokeTokensIn, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
+    """Flagstaff: revoke these tokens, all of them or none."""
     revoked = TokenInventory(token_service(db, context)).revoke(actor, body.ids)
     return {"revoked": revoked}
 
@@ -125,6 +127,7 @@ def revoke_account_tokens(
 def disable_account_token(
     token_id: TokenId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> Response:
+    """Flagstaff: turn any account token off without deleting it."""
     return _switch(token_id, actor, db, context, disabled=True)
 
 
@@ -132,6 +135,7 @@ def disable_account_token(
 def enable_account_token(
     token_id: TokenId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> Response:
+    """Flagstaff: turn a disabled account token back on."""
     return _switch(token_id, actor, db, context, disabled=False)
 
 
@@ -146,6 +150,7 @@ def _switch(
 
 @router.get(f"{BASE}/policy", operation_id="getAccountTokenPolicy")
 def get_token_policy(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    """Flagstaff: how long account tokens may live, and where that rule comes from."""
     return _policy_out(db, context)
 
 
@@ -153,6 +158,7 @@ def get_token_policy(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[s
 def set_token_policy(
     body: TokenPolicyIn, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
+    """Flagstaff: store the token lifetime policy; tokens that outlive it are blocked."""
     policy = TokenPolicy(
         body.max_lifetime_days, body.allow_never_expires, body.revoke_unused_after_days
     )

@@ -92,6 +92,7 @@ def _owner(principal: Principal, db: SessionDep, context: AppContext) -> Account
 def get_pats(
     principal: PrincipalDep, db: SessionDep, context: ContextDep, state: StateFilter = None
 ) -> dict[str, Any]:
+    """Your personal access tokens, or (``state=revoked``) your revoked and rotated-out ones."""
     owner = _owner(principal, db, context)
     return {"pats": tokens_out(token_service(db, context), owner, retired=state == "revoked")}
 
@@ -149,6 +150,7 @@ def delete_pat(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
+    """Revoke one of your tokens at once; its record stays (``state=revoked``)."""
     token_service(db, context).delete(actor, _owner(principal, db, context), id)
     return Response(status_code=200)
 
@@ -163,6 +165,7 @@ def rotate_pat(
     context: ContextDep,
     body: RotationBody = None,
 ) -> dict[str, Any]:
+    """Flagstaff: a successor for one of your tokens; the old one works for ``graceSeconds``."""
     owner = _owner(principal, db, context)
     service = token_service(db, context)
     issued = TokenRotation(service).rotate(actor, owner, id, rotation_of(body))
@@ -174,6 +177,7 @@ def rotate_pat(
 def disable_pat(
     id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
 ) -> Response:
+    """Flagstaff: turn one of your tokens off without deleting it."""
     token_service(db, context).set_disabled(actor, _owner(principal, db, context), id, True)
     return Response(status_code=200)
 
@@ -182,6 +186,7 @@ def disable_pat(
 def enable_pat(
     id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
 ) -> Response:
+    """Flagstaff: turn one of your disabled tokens back on."""
     token_service(db, context).set_disabled(actor, _owner(principal, db, context), id, False)
     return Response(status_code=200)
 
@@ -195,6 +200,7 @@ def set_pat_self_rotation(
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
+    """Flagstaff: allow or forbid one of your tokens to rotate itself."""
     owner = _owner(principal, db, context)
     token_service(db, context).set_self_rotation(actor, owner, id, body.enabled)
     return Response(status_code=200)
