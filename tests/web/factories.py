@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.service import AccountService
 from flagstaff.core.db import utcnow
+from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy, store_policy
+from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.events.service import SYSTEM
@@ -87,3 +90,27 @@ def project_roles(context: AppContext, project_id: str) -> dict[str, list[int]]:
     with context.database.session(write=False) as session:
         members = ProjectAccessService(session).members(project_id)
         return {m.account.username or m.account.email or "": m.role_ids for m in members}
+
+
+def token_id(context: AppContext, description: str, *, live: bool = True) -> int:
+    """The id of the token described so (the live one, unless ``live`` is false)."""
+    with context.database.session(write=False) as session:
+        query = select(AccountToken.id).where(AccountToken.description == description)
+        if live:
+            query = query.where(
+                AccountToken.revoked_at.is_(None), AccountToken.rotated_at.is_(None)
+            )
+        return session.scalars(query.order_by(AccountToken.id)).first() or 0
+
+
+def token_record(context: AppContext, token: int) -> AccountToken:
+    with context.database.session(write=False) as session:
+        record = session.get(AccountToken, token)
+        assert record is not None
+        session.expunge(record)
+        return record
+
+
+def set_policy(context: AppContext, policy: TokenPolicy) -> None:
+    with context.database.transaction() as session:
+        store_policy(session, SYSTEM, policy)

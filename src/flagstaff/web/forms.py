@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from flagstaff.core.errors import FlagstaffError, NameExistsError
+from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy
 from flagstaff.web.deps import text
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,6 +31,54 @@ EXPIRY_LABELS = (
 DEFAULT_EXPIRY = "30d"
 # "Never" is a date far ahead, as Unleash's UI sends it.
 NEVER = timedelta(days=365 * 1000)
+
+
+ExpiryChoices = tuple[tuple[str, str], ...]
+
+
+def expiry_choices(policy: TokenPolicy) -> ExpiryChoices:
+    """The expiry choices the lifetime policy allows: no preset past its limit, and "never"
+    only while tokens may live forever (a custom date is checked by the service)."""
+    limit = policy.max_lifetime_days
+    never_allowed = policy.allow_never_expires and limit is None
+    return tuple(
+        (value, label)
+        for value, label in EXPIRY_LABELS
+        if (value != "never" or never_allowed)
+        and (value not in EXPIRY_DAYS or limit is None or EXPIRY_DAYS[value] <= limit)
+    )
+
+
+def default_expiry(choices: ExpiryChoices) -> str:
+    """The usual default when the policy allows it, else the longest preset left."""
+    values = [value for value, _ in choices]
+    if DEFAULT_EXPIRY in values:
+        return DEFAULT_EXPIRY
+    presets = [value for value in values if value in EXPIRY_DAYS]
+    return presets[-1] if presets else "custom"
+
+
+def lifetime_hint(policy: TokenPolicy) -> str | None:
+    """What the new-token forms say about the policy, if it limits anything."""
+    if policy.max_lifetime_days is not None:
+        return f"The token lifetime policy allows at most {policy.max_lifetime_days} days."
+    if not policy.allow_never_expires:
+        return "The token lifetime policy asks every token to have an expiry date."
+    return None
+
+
+@dataclass(frozen=True)
+class ExpiryOptions:
+    """What a new-token form offers under the current lifetime policy."""
+
+    choices: ExpiryChoices
+    default: str
+    hint: str | None
+
+
+def expiry_options(policy: TokenPolicy) -> ExpiryOptions:
+    choices = expiry_choices(policy)
+    return ExpiryOptions(choices, default_expiry(choices), lifetime_hint(policy))
 
 
 class FormError(Exception):

@@ -46,6 +46,7 @@ NAVIGATION: tuple[tuple[NavItem, Callable[[Principal], bool]], ...] = (
     (NavItem("projects", "Projects", "/projects", "folder"), _anyone),
     (NavItem("service-accounts", "Service accounts", "/admin/service-accounts", "robot"), is_admin),
     (NavItem("users", "Users", "/admin/users", "people"), is_admin),
+    (NavItem("tokens", "Tokens", "/admin/tokens", "shield"), is_admin),
     (NavItem("api-tokens", "API tokens", "/admin/api-tokens", "key"), can_see_api_tokens),
     (NavItem("events", "Event log", "/history", "clock"), _anyone),
     (NavItem("profile", "Profile", "/profile", "person"), _anyone),

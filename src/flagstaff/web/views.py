@@ -2,55 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
-
-from fastapi import Path
+from typing import Any
 
 from flagstaff.accounts.models import Account
-from flagstaff.core.errors import NotFoundError
-from flagstaff.credentials.account_tokens.lifetimes import never_expires
-from flagstaff.credentials.account_tokens.models import AccountToken
-from flagstaff.credentials.account_tokens.schemas import expiry_warning
+from flagstaff.web.token_views import TokenRow
 
 SORT_DIRECTIONS = ("asc", "desc")
-TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-
-
-@dataclass(frozen=True)
-class TokenRow:
-    id: int
-    description: str
-    hint: str
-    created_at: datetime
-    expires_at: datetime
-    seen_at: datetime | None
-    never: bool
-    warning: str | None
-
-
-def token_row(token: AccountToken, now: datetime) -> TokenRow:
-    return TokenRow(
-        id=token.id,
-        description=token.description,
-        hint=token.hint,
-        created_at=token.created_at,
-        expires_at=token.expires_at,
-        seen_at=token.seen_at,
-        never=never_expires(token.expires_at, now),
-        warning=expiry_warning(token.created_at, token.expires_at, now),
-    )
-
-
-def find_token(tokens: Iterable[AccountToken], token_id: int, now: datetime) -> TokenRow:
-    """The row of the token ``token_id`` among an account's ``tokens``: an id of another
-    account's token is not found, as one that does not exist."""
-    for token in tokens:
-        if token.id == token_id:
-            return token_row(token, now)
-    raise NotFoundError(f"Could not find a token with id {token_id}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +23,12 @@ class AccountRow:
     created_at: datetime
     seen_at: datetime | None
     tokens: list[TokenRow]
+    disabled: bool
+
+    @property
+    def expiring_soon(self) -> int:
+        """How many of its live tokens are in their last days."""
+        return sum(1 for token in self.tokens if token.expiring_soon)
 
     @property
     def search_text(self) -> str:
@@ -70,9 +36,8 @@ class AccountRow:
         return " ".join(parts).lower()
 
 
-def account_row(account: Account, tokens: Sequence[AccountToken], now: datetime) -> AccountRow:
-    rows = [token_row(t, now) for t in tokens]
-    seen = [t.seen_at for t in rows if t.seen_at is not None]
+def account_row(account: Account, tokens: list[TokenRow]) -> AccountRow:
+    seen = [t.seen_at for t in tokens if t.seen_at is not None]
     return AccountRow(
         id=account.id,
         name=account.name or "",
@@ -82,7 +47,8 @@ def account_row(account: Account, tokens: Sequence[AccountToken], now: datetime)
         created_at=account.created_at,
         # A service account is seen when one of its tokens is; a person when they log in.
         seen_at=max(seen) if account.is_service and seen else account.seen_at,
-        tokens=rows,
+        tokens=tokens,
+        disabled=account.disabled_at is not None,
     )
 
 

@@ -6,18 +6,23 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from flagstaff.web.routes import (
+    account_status,
     api_tokens,
     events,
     flag_detail,
     flags,
     login,
     profile,
+    profile_token_lifecycle,
     project_access,
     projects,
     roles,
+    service_account_token_lifecycle,
     service_account_tokens,
     service_accounts,
     strategies,
+    token_inventory,
+    token_policy,
     users,
 )
 
@@ -30,10 +35,15 @@ PAGE_MODULES = (
     strategies,
     service_accounts,
     service_account_tokens,
+    service_account_token_lifecycle,
     users,
+    account_status,
     roles,
+    token_inventory,
+    token_policy,
     api_tokens,
     profile,
+    profile_token_lifecycle,
     events,
 )
 

@@ -1,8 +1,11 @@
-"""Profile: who you are, your personal access tokens (show-once on create), your password."""
+"""Profile: who you are, your personal access tokens (show-once on create; their revoked records
+under ?show=retired), your password."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from flagstaff.accounts.passwords import WeakPasswordError
@@ -11,20 +14,20 @@ from flagstaff.core.errors import FlagstaffError
 from flagstaff.credentials.account_tokens.service import IssuedToken, NewToken
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.forms import (
-    DEFAULT_EXPIRY,
-    EXPIRY_LABELS,
     TOKEN_DESCRIPTION_TAKEN,
     TOKEN_FIELDS,
     FormError,
     FormState,
     OnField,
+    expiry_options,
     form_errors,
     form_values,
     token_expiry,
 )
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
-from flagstaff.web.views import TokenId, TokenRow, account_row, find_token
+from flagstaff.web.token_views import TokenId, TokenRow, find_token, token_rows
+from flagstaff.web.views import account_row
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -36,28 +39,44 @@ def profile_page(
     token_form: FormState | None = None,
     password_form: FormState | None = None,
     created: IssuedToken | None = None,
+    rotated: bool = False,
+    retired: bool = False,
     status: int = 200,
 ) -> Response:
     account = page.accounts().get_account(user.account_id)
-    tokens = page.account_tokens().list_for(account.id)
+    tokens, now = page.account_tokens(), utcnow()
+    current = token_rows(tokens, account, tokens.list_for(account.id), now)
+    shown = (
+        token_rows(tokens, account, tokens.list_for(account.id, retired=True), now)
+        if retired
+        else current
+    )
+    counted = sum(1 for token in current if token.live)
     limit = page.context.settings.max_tokens_per_account
+    expiry = expiry_options(tokens.policy)
     return page.render(
         "profile/profile.html",
         user,
         status=status,
-        account=account_row(account, tokens, utcnow()),
-        token_form=token_form or FormState(values={"expiry": DEFAULT_EXPIRY}),
+        account=account_row(account, shown),
+        retired=retired,
+        token_form=token_form or FormState(values={"expiry": expiry.default}),
         password_form=password_form or FormState(),
-        expiry_choices=EXPIRY_LABELS,
+        expiry=expiry,
         limit=limit,
-        at_limit=len(tokens) >= limit,
+        counted=counted,
+        at_limit=counted >= limit,
         created_secret=created.secret if created else None,
+        created_description=created.token.description if created else None,
+        rotated=rotated,
     )
 
 
 @router.get("/profile")
-def profile(page: PageDep, user: PageUser) -> Response:
-    return profile_page(page, user)
+def profile(
+    page: PageDep, user: PageUser, show: Annotated[str, Query(max_length=10)] = ""
+) -> Response:
+    return profile_page(page, user, retired=show == "retired")
 
 
 @router.get("/profile/tokens")
@@ -82,13 +101,17 @@ def create_token(page: PageDep, user: PostUser, form: FormDep) -> Response:
     return profile_page(page, user, created=issued)
 
 
-def _own_token(page: Page, user: WebUser, token_id: int) -> TokenRow:
-    return find_token(page.account_tokens().list_for(user.account_id), token_id, utcnow())
+def own_token(page: Page, user: WebUser, token_id: int) -> TokenRow:
+    """One of your listed tokens; anyone else's is not found."""
+    owner = page.accounts().get_account(user.account_id)
+    service = page.account_tokens()
+    rows = token_rows(service, owner, service.list_for(owner.id), utcnow())
+    return find_token(rows, token_id)
 
 
 @router.get("/profile/tokens/{token_id}/delete")
 def delete_token_page(page: PageDep, token_id: TokenId, user: PageUser) -> Response:
-    token = _own_token(page, user, token_id)
+    token = own_token(page, user, token_id)
     return page.render(
         "tokens/delete.html",
         user,
@@ -101,7 +124,7 @@ def delete_token_page(page: PageDep, token_id: TokenId, user: PageUser) -> Respo
 
 @router.post("/profile/tokens/{token_id}/delete")
 def delete_token(page: PageDep, token_id: TokenId, user: PostUser) -> Response:
-    token = _own_token(page, user, token_id)
+    token = own_token(page, user, token_id)
     owner = page.accounts().get_account(user.account_id)
     page.account_tokens().delete(user.actor, owner, token_id)
     return redirect("/profile#tokens", flash=f'The token "{token.description}" was deleted.')

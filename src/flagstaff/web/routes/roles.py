@@ -14,6 +14,7 @@ from flagstaff.roles.service import RoleService
 from flagstaff.web.deps import AdminPage, AdminPost, Page, PageDep, WebUser
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
+from flagstaff.web.token_views import token_rows
 from flagstaff.web.views import account_row
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -34,7 +35,8 @@ def _delete_page(
     page: Page, user: WebUser, role: Role, error: str | None, status: int = 200
 ) -> Response:
     holders = RoleService(page.db).holders(role)
-    tokens = page.account_tokens().tokens_by_account([a.id for a in holders.service_accounts])
+    service = page.account_tokens()
+    tokens = service.tokens_by_account([a.id for a in holders.service_accounts])
     now = utcnow()
     return page.render(
         "roles/delete.html",
@@ -42,8 +44,11 @@ def _delete_page(
         status=status,
         role=role,
         holders=holders,
-        users=[account_row(a, [], now) for a in holders.users],
-        service_accounts=[account_row(a, tokens[a.id], now) for a in holders.service_accounts],
+        users=[account_row(a, []) for a in holders.users],
+        service_accounts=[
+            account_row(a, token_rows(service, a, tokens[a.id], now))
+            for a in holders.service_accounts
+        ],
         error=error,
     )
 

@@ -23,7 +23,7 @@ from flagstaff.web.forms import (
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routes.service_accounts import BASE, edit_page
 from flagstaff.web.routing import WebRoute
-from flagstaff.web.views import TokenId, TokenRow, find_token
+from flagstaff.web.token_views import TokenId, TokenRow, find_token, token_rows
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -50,17 +50,19 @@ def create_token(page: PageDep, account_id: AccountId, user: AdminPost, form: Fo
     return edit_page(page, user, account_id, created=issued)
 
 
-def _token(page: Page, account_id: int, token_id: int) -> tuple[Account, TokenRow]:
+def account_token(page: Page, account_id: int, token_id: int) -> tuple[Account, TokenRow]:
+    """A listed token of the service account; another account's is not found."""
     service = page.service_accounts()
     account = service.get(account_id)
-    return account, find_token(service.tokens.list_for(account.id), token_id, utcnow())
+    rows = token_rows(service.tokens, account, service.tokens.list_for(account.id), utcnow())
+    return account, find_token(rows, token_id)
 
 
 @router.get(BASE + "/{account_id}/tokens/{token_id}/delete")
 def delete_token_page(
     page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPage
 ) -> Response:
-    account, token = _token(page, account_id, token_id)
+    account, token = account_token(page, account_id, token_id)
     return page.render(
         "tokens/delete.html",
         user,
@@ -75,7 +77,7 @@ def delete_token_page(
 def delete_token(
     account_id: AccountId, token_id: TokenId, user: AdminPost, page: PageDep
 ) -> Response:
-    _, token = _token(page, account_id, token_id)
+    _, token = account_token(page, account_id, token_id)
     page.service_accounts().revoke_token(user.actor, account_id, token_id)
     return redirect(
         f"{BASE}/{account_id}/edit#tokens", flash=f'The token "{token.description}" was deleted.'

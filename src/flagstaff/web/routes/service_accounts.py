@@ -1,10 +1,12 @@
-"""Service accounts (Admins): the table, the new and edit forms, and deleting one."""
+"""Service accounts (Admins): the table, the new and edit forms (with the account's tokens, or
+its revoked ones), and deleting one."""
 
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from flagstaff.core.db import utcnow
@@ -22,12 +24,11 @@ from flagstaff.web.account_pages import (
 )
 from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep, WebUser
 from flagstaff.web.forms import (
-    DEFAULT_EXPIRY,
-    EXPIRY_LABELS,
     TOKEN_FIELDS,
     FormError,
     FormState,
     OnField,
+    expiry_options,
     form_values,
     suggested_username,
     token_expiry,
@@ -35,6 +36,7 @@ from flagstaff.web.forms import (
 )
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
+from flagstaff.web.token_views import token_rows
 from flagstaff.web.views import AccountRow, account_row
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -42,13 +44,16 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 BASE = "/admin/service-accounts"
 TAKEN = OnField("username", "A service account or user with that username already exists.")
 SA_FIELDS = {"username": "username", "name": "name", "rootRole": "root_role"}
+# ?show=retired: the edit page lists the revoked and rotated-out tokens instead of the live ones.
+ShowQuery = Annotated[str, Query(max_length=10)]
 
 
 def _row(page: Page, account_id: int) -> AccountRow:
     """The account with its tokens, as the tables and confirmations show it."""
     service = page.service_accounts()
     account = service.get(account_id)
-    return account_row(account, service.tokens.list_for(account.id), utcnow())
+    tokens = service.tokens.list_for(account.id)
+    return account_row(account, token_rows(service.tokens, account, tokens, utcnow()))
 
 
 @router.get(BASE)
@@ -57,7 +62,7 @@ def list_page(page: PageDep, user: AdminPage, asked: TableQueryDep) -> Response:
     accounts = service.list()
     tokens = service.tokens.tokens_by_account([a.id for a in accounts])
     now = utcnow()
-    rows = [account_row(a, tokens[a.id], now) for a in accounts]
+    rows = [account_row(a, token_rows(service.tokens, a, tokens[a.id], now)) for a in accounts]
     return page.render("service_accounts/list.html", user, **table_values(rows, asked))
 
 
@@ -70,14 +75,15 @@ def _form_page(page: Page, user: WebUser, form: FormState, status: int = 200) ->
         status=status,
         form=form,
         roles=root_role_choices(page.db),
-        expiry_choices=EXPIRY_LABELS,
+        expiry=expiry_options(page.account_tokens().policy),
         taken_usernames=json.dumps(taken),
     )
 
 
 @router.get(BASE + "/new")
 def new_page(page: PageDep, user: AdminPage) -> Response:
-    form = FormState(values={"generate": "later", "expiry": DEFAULT_EXPIRY})
+    expiry = expiry_options(page.account_tokens().policy)
+    form = FormState(values={"generate": "later", "expiry": expiry.default})
     return _form_page(page, user, form)
 
 
@@ -121,34 +127,48 @@ def edit_page(
     form: FormState | None = None,
     token_form: FormState | None = None,
     created: IssuedToken | None = None,
+    rotated: bool = False,
+    retired: bool = False,
     status: int = 200,
 ) -> Response:
-    """The edit page; after a token is created (``created``), with its secret in the show-once
-    dialog. That response is the only one that ever holds the secret."""
+    """The edit page; after a token is created or rotated (``created``), with its secret in the
+    show-once dialog. That response is the only one that ever holds the secret."""
     service = page.service_accounts()
     account = service.get(account_id)
-    tokens = service.tokens.list_for(account.id)
-    row = account_row(account, tokens, utcnow())
+    tokens, now = service.tokens, utcnow()
+    current = token_rows(tokens, account, tokens.list_for(account.id), now)
+    shown = (
+        token_rows(tokens, account, tokens.list_for(account.id, retired=True), now)
+        if retired
+        else current
+    )
+    row = account_row(account, shown)
+    # Rotated tokens in their grace window are listed, but only live ones count to the limit.
+    counted = sum(1 for token in current if token.live)
     limit = page.context.settings.max_tokens_per_account
+    expiry = expiry_options(tokens.policy)
     return page.render(
         "service_accounts/edit.html",
         user,
         status=status,
         account=row,
+        retired=retired,
         form=form or FormState(values={"name": row.name, "root_role": str(account.root_role_id)}),
-        token_form=token_form or FormState(values={"expiry": DEFAULT_EXPIRY}),
+        token_form=token_form or FormState(values={"expiry": expiry.default}),
         roles=root_role_choices(page.db),
-        expiry_choices=EXPIRY_LABELS,
+        expiry=expiry,
         limit=limit,
-        at_limit=len(tokens) >= limit,
+        counted=counted,
+        at_limit=counted >= limit,
         created_secret=created.secret if created else None,
         created_description=created.token.description if created else None,
+        rotated=rotated,
     )
 
 
 @router.get(BASE + "/{account_id}/edit")
-def edit(page: PageDep, account_id: AccountId, user: AdminPage) -> Response:
-    return edit_page(page, user, account_id)
+def edit(page: PageDep, account_id: AccountId, user: AdminPage, show: ShowQuery = "") -> Response:
+    return edit_page(page, user, account_id, retired=show == "retired")
 
 
 @router.post(BASE + "/{account_id}/edit")

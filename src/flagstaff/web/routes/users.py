@@ -1,4 +1,5 @@
-"""Users (Admins): list, create, change name/e-mail/role, reset a password, delete."""
+"""Users (Admins): list, create, change name/e-mail/role, reset a password, delete (disabling
+and enabling one is in ``account_status``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from starlette.responses import Response
 
 from flagstaff.accounts.schemas import CreateUserIn, UpdateUserIn
 from flagstaff.accounts.service import NewUser, UserChanges
-from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.web.account_pages import (
     AccountId,
@@ -41,8 +41,7 @@ def _role_id(raw: str) -> int | str:
 
 @router.get(BASE)
 def list_page(page: PageDep, user: AdminPage, asked: TableQueryDep) -> Response:
-    now = utcnow()
-    rows = [account_row(a, [], now) for a in page.accounts().list_users()]
+    rows = [account_row(a, []) for a in page.accounts().list_users()]
     return page.render("users/list.html", user, **table_values(rows, asked))
 
 
@@ -103,7 +102,7 @@ def edit_page(
     status: int = 200,
 ) -> Response:
     account = page.accounts().get_user(user_id)
-    row = account_row(account, [], utcnow())
+    row = account_row(account, [])
     initial = {"name": row.name, "email": row.email, "root_role": str(account.root_role_id)}
     return page.render(
         "users/edit.html",
@@ -168,7 +167,7 @@ def reset_password(page: PageDep, user_id: AccountId, user: AdminPost, form: For
 def _delete_page(
     page: Page, user: WebUser, user_id: int, error: str | None = None, status: int = 200
 ) -> Response:
-    row = account_row(page.accounts().get_user(user_id), [], utcnow())
+    row = account_row(page.accounts().get_user(user_id), [])
     is_self = row.id == user.account_id
     return page.render(
         "users/delete.html", user, account=row, error=error, is_self=is_self, status=status
