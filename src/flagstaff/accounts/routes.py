@@ -252,20 +252,19 @@ def change_user_password(
     return Response(status_code=200)
 
 
-@router.post("/api/admin/user-admin/{id}/disable", operation_id="disableUser")
-def disable_user(
-    id: UserId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: the user can no longer log in, and their sessions and tokens are refused."""
-    service = accounts(db, context)
-    service.set_disabled(actor, principal, service.get_user(id), True)
-    return Response(status_code=200)
+def _user_switch(disabled: bool) -> Any:
+    def switch(
+        id: UserId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
+    ) -> Response:
+        """Flagstaff: a disabled user cannot log in; their sessions and tokens are refused."""
+        service = accounts(db, context)
+        service.set_disabled(actor, principal, service.get_user(id), disabled)
+        return Response(status_code=200)
+
+    return switch
 
 
-@router.post("/api/admin/user-admin/{id}/enable", operation_id="enableUser")
-def enable_user(
-    id: UserId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    service = accounts(db, context)
-    service.set_disabled(actor, principal, service.get_user(id), False)
-    return Response(status_code=200)
+for _action, _disabled in (("disable", True), ("enable", False)):
+    router.post(f"/api/admin/user-admin/{{id}}/{_action}", operation_id=f"{_action}User")(
+        _user_switch(_disabled)
+    )

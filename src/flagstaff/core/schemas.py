@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
@@ -48,6 +48,21 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
     return False
+
+
+DATE_HINT = "must be a date-time string like 2030-01-31T12:00:00Z"
+
+
+def parse_datetime(value: Any, field: str) -> datetime:
+    """A JSON date-time: strict mode refuses strings for datetimes, and JSON has no other way
+    to send one. Without a zone it is UTC."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field} {DATE_HINT}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{field} {DATE_HINT}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def iso(value: datetime | None) -> str | None:

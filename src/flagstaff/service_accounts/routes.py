@@ -162,34 +162,45 @@ def rotate_token(
     return issued_out(service.tokens, service.get(account_id), issued)
 
 
-@router.post(f"{BASE}/{{id}}/token/{{tokenId}}/disable", operation_id="disableServiceAccountToken")
-def disable_token(
-    account_id: AccountId,
-    token_id: TokenId,
-    actor: ActorDep,
-    _: AdminDep,
-    db: SessionDep,
-    context: ContextDep,
-) -> Response:
-    """Flagstaff: turn the token off without deleting it."""
-    service = _services(db, context)
-    service.tokens.set_disabled(actor, service.get(account_id), token_id, True)
-    return Response(status_code=200)
+def _token_switch(disabled: bool) -> Any:
+    def switch(
+        account_id: AccountId,
+        token_id: TokenId,
+        actor: ActorDep,
+        _: AdminDep,
+        db: SessionDep,
+        context: ContextDep,
+    ) -> Response:
+        """Flagstaff: turn the token off without deleting it, or back on."""
+        service = _services(db, context)
+        service.tokens.set_disabled(actor, service.get(account_id), token_id, disabled)
+        return Response(status_code=200)
+
+    return switch
 
 
-@router.post(f"{BASE}/{{id}}/token/{{tokenId}}/enable", operation_id="enableServiceAccountToken")
-def enable_token(
-    account_id: AccountId,
-    token_id: TokenId,
-    actor: ActorDep,
-    _: AdminDep,
-    db: SessionDep,
-    context: ContextDep,
-) -> Response:
-    """Flagstaff: turn the disabled token back on."""
-    service = _services(db, context)
-    service.tokens.set_disabled(actor, service.get(account_id), token_id, False)
-    return Response(status_code=200)
+def _account_switch(disabled: bool) -> Any:
+    def switch(
+        account_id: AccountId,
+        actor: ActorDep,
+        principal: AdminDep,
+        db: SessionDep,
+        context: ContextDep,
+    ) -> Response:
+        """Flagstaff: while disabled, every token of the account is refused."""
+        _services(db, context).set_disabled(actor, principal, account_id, disabled)
+        return Response(status_code=200)
+
+    return switch
+
+
+for _action, _disabled in (("disable", True), ("enable", False)):
+    router.post(
+        f"{BASE}/{{id}}/token/{{tokenId}}/{_action}", operation_id=f"{_action}ServiceAccountToken"
+    )(_token_switch(_disabled))
+    router.post(f"{BASE}/{{id}}/{_action}", operation_id=f"{_action}ServiceAccount")(
+        _account_switch(_disabled)
+    )
 
 
 @router.put(
@@ -208,24 +219,6 @@ def set_token_self_rotation(
     """Flagstaff: allow or forbid the token to rotate itself."""
     service = _services(db, context)
     service.tokens.set_self_rotation(actor, service.get(account_id), token_id, body.enabled)
-    return Response(status_code=200)
-
-
-@router.post(f"{BASE}/{{id}}/disable", operation_id="disableServiceAccount")
-def disable_service_account(
-    account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: every token of the account is refused until it is enabled again."""
-    _services(db, context).set_disabled(actor, principal, account_id, True)
-    return Response(status_code=200)
-
-
-@router.post(f"{BASE}/{{id}}/enable", operation_id="enableServiceAccount")
-def enable_service_account(
-    account_id: AccountId, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: the account's tokens work again."""
-    _services(db, context).set_disabled(actor, principal, account_id, False)
     return Response(status_code=200)
 
 

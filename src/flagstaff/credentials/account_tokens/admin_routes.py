@@ -123,29 +123,23 @@ def revoke_account_tokens(
     return {"revoked": revoked}
 
 
-@router.post(f"{BASE}/{{id}}/disable", operation_id="disableAccountToken")
-def disable_account_token(
-    token_id: TokenId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: turn any account token off without deleting it."""
-    return _switch(token_id, actor, db, context, disabled=True)
+def _token_switch(disabled: bool) -> Any:
+    def switch(
+        token_id: TokenId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
+    ) -> Response:
+        """Flagstaff: turn any account token off without deleting it, or back on."""
+        service = token_service(db, context)
+        owner = TokenInventory(service).find(token_id)[1]
+        service.set_disabled(actor, owner, token_id, disabled)
+        return Response(status_code=200)
+
+    return switch
 
 
-@router.post(f"{BASE}/{{id}}/enable", operation_id="enableAccountToken")
-def enable_account_token(
-    token_id: TokenId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: turn a disabled account token back on."""
-    return _switch(token_id, actor, db, context, disabled=False)
-
-
-def _switch(
-    token_id: int, actor: ActorDep, db: SessionDep, context: ContextDep, *, disabled: bool
-) -> Response:
-    service = token_service(db, context)
-    _, owner = TokenInventory(service).find(token_id)
-    service.set_disabled(actor, owner, token_id, disabled)
-    return Response(status_code=200)
+for _action, _disabled in (("disable", True), ("enable", False)):
+    router.post(f"{BASE}/{{id}}/{_action}", operation_id=f"{_action}AccountToken")(
+        _token_switch(_disabled)
+    )
 
 
 @router.get(f"{BASE}/policy", operation_id="getAccountTokenPolicy")

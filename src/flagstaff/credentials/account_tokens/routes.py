@@ -173,22 +173,20 @@ def rotate_pat(
     return issued_out(service, owner, issued)
 
 
-@router.post(f"{BASE}/{{id}}/disable", operation_id="disablePat")
-def disable_pat(
-    id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: turn one of your tokens off without deleting it."""
-    token_service(db, context).set_disabled(actor, _owner(principal, db, context), id, True)
-    return Response(status_code=200)
+def _pat_switch(disabled: bool) -> Any:
+    def switch(
+        id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
+    ) -> Response:
+        """Flagstaff: turn one of your tokens off without deleting it, or back on."""
+        owner = _owner(principal, db, context)
+        token_service(db, context).set_disabled(actor, owner, id, disabled)
+        return Response(status_code=200)
+
+    return switch
 
 
-@router.post(f"{BASE}/{{id}}/enable", operation_id="enablePat")
-def enable_pat(
-    id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: turn one of your disabled tokens back on."""
-    token_service(db, context).set_disabled(actor, _owner(principal, db, context), id, False)
-    return Response(status_code=200)
+for _action, _disabled in (("disable", True), ("enable", False)):
+    router.post(f"{BASE}/{{id}}/{_action}", operation_id=f"{_action}Pat")(_pat_switch(_disabled))
 
 
 @router.put(f"{BASE}/{{id}}/self-rotation", operation_id="setPatSelfRotation")

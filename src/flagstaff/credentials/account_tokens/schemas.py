@@ -3,30 +3,17 @@ lifecycle fields on them (``state`` and what it depends on, documented as extens
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Body
 from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator
 
-from flagstaff.core.schemas import InputModel, iso
+from flagstaff.core.schemas import InputModel, iso, parse_datetime
 from flagstaff.credentials.account_tokens.lifetimes import warning_starts
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.account_tokens.rotation import MAX_GRACE_SECONDS, Rotation
 from flagstaff.credentials.account_tokens.states import TokenState
-
-DATE_HINT = "must be a date-time string like 2030-01-31T12:00:00Z"
-
-
-def parse_moment(value: Any, name: str) -> datetime:
-    # Strict mode refuses strings for datetimes; JSON has no other way to send one.
-    if not isinstance(value, str):
-        raise ValueError(f"{name} {DATE_HINT}")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{name} {DATE_HINT}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class CreateTokenIn(InputModel):
@@ -38,7 +25,7 @@ class CreateTokenIn(InputModel):
     @field_validator("expires_at", mode="before")
     @classmethod
     def parse_date(cls, value: Any) -> datetime:
-        return parse_moment(value, "expiresAt")
+        return parse_datetime(value, "expiresAt")
 
 
 class RotateTokenIn(InputModel):
@@ -51,7 +38,7 @@ class RotateTokenIn(InputModel):
     @field_validator("expires_at", mode="before")
     @classmethod
     def parse_date(cls, value: Any) -> datetime | None:
-        return None if value is None else parse_moment(value, "expiresAt")
+        return None if value is None else parse_datetime(value, "expiresAt")
 
     def rotation(self) -> Rotation:
         return Rotation(self.grace_seconds, self.expires_at)

@@ -3,32 +3,20 @@ updateApiTokenSchema and apiTokenSchema."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from flagstaff.core.db import ID_LENGTH
-from flagstaff.core.schemas import InputModel, RequiredName, iso
+from flagstaff.core.schemas import InputModel, RequiredName, iso, parse_datetime
 from flagstaff.credentials.api_tokens.models import ApiToken
 
-DATE_HINT = "must be a date-time string like 2030-01-31T12:00:00Z"
 SDK_TYPES = r"^(?i:client|backend|frontend)$"
 ANY_TYPE = r"^(?i:client|backend|frontend|admin)$"
 DEFAULT_ENVIRONMENT = "development"
 
 ScopeName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=ID_LENGTH)]
-
-
-def parse_datetime(value: Any, field: str) -> datetime:
-    # Strict mode refuses strings for datetimes; JSON has no other way to send one.
-    if not isinstance(value, str):
-        raise ValueError(f"{field} {DATE_HINT}")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{field} {DATE_HINT}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class _TokenIn(InputModel):
