@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from fastapi.testclient import TestClient
 from httpx2 import Response
@@ -45,9 +46,14 @@ def page_csrf(client: TestClient, path: str = "/profile") -> str:
 
 
 def post_form(
-    client: TestClient, path: str, data: dict[str, str] | None = None, *, csrf: str | None = None
+    client: TestClient,
+    path: str,
+    data: Mapping[str, str | Sequence[str]] | None = None,
+    *,
+    csrf: str | None = None,
 ) -> Response:
-    """A form POST with the session's CSRF token (``csrf=""`` leaves it out)."""
+    """A form POST with the session's CSRF token (``csrf=""`` leaves it out); a sequence of
+    values sends the field once per value."""
     fields = dict(data or {})
     token = page_csrf(client) if csrf is None else csrf
     if token:
