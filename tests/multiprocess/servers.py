@@ -33,6 +33,7 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     output: Path
+    env: dict[str, str] = field(repr=False)
     url: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -49,6 +50,12 @@ class Server:
             )
             response.raise_for_status()
             yield client
+
+
+def database_url(env: dict[str, str]) -> str:
+    """The SQLAlchemy URL of the database the servers started with ``env`` share."""
+    url = env.get("DATABASE_URL") or f"sqlite:///{Path(env['FLAGSTAFF_DATA_DIR']) / 'flagstaff.db'}"
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 @contextmanager
@@ -75,6 +82,18 @@ def shared_database(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
+def server_pair(tmp_path: Path, **settings: str) -> Iterator[tuple[Server, Server]]:
+    """Two servers on one database, started with ``settings`` (``FLAGSTAFF_*`` variables) on
+    top of the shared environment."""
+    with (
+        shared_database(tmp_path) as env,
+        running_server({**env, **settings}, tmp_path) as first,
+        running_server({**env, **settings}, tmp_path) as second,
+    ):
+        yield first, second
+
+
+@contextmanager
 def running_server(env: dict[str, str], log_dir: Path) -> Iterator[Server]:
     port = free_port()
     output = log_dir / f"server-{port}.log"
@@ -85,7 +104,7 @@ def running_server(env: dict[str, str], log_dir: Path) -> Iterator[Server]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = Server(port, process, output)
+    server = Server(port, process, output, env)
     try:
         _wait_healthy(server)
         yield server
