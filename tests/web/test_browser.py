@@ -12,7 +12,7 @@ from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID, OWNER_ROLE_ID
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import PHONE, LiveServer
-from tests.web.factories import make_sa_token, make_service_account
+from tests.web.factories import make_sa_token, make_service_account, token_id
 from tests.web.helpers import log_in
 
 SECRET = re.compile(r"^user:fsa_[0-9A-Za-z]{38}$")
@@ -207,6 +207,9 @@ def test_browser__pages__no_console_errors_under_the_csp(
         "/admin/api-tokens/new",
         "/history",
         "/profile",
+        "/admin/tokens",
+        "/admin/tokens/policy",
+        f"/admin/service-accounts/{account.id}/tokens/{token_id(context, 'deploy')}/rotate",
     ):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.classList.contains('js')"), path

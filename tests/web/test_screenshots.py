@@ -19,7 +19,7 @@ from flagstaff.rbac.predefined import MEMBER_ROLE_ID
 from flagstaff.roles.service import PermissionRef, RoleService
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import LAPTOP, PHONE, SCREENSHOTS, LiveServer
-from tests.web.factories import admin_principal, make_sa_token, make_service_account
+from tests.web.factories import admin_principal, make_sa_token, make_service_account, token_id
 from tests.web.helpers import log_in
 
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
@@ -99,7 +99,8 @@ def _seed(context: AppContext, base: str) -> dict[str, int]:
         api.post(
             "/api/admin/projects/checkout/features", json={"name": "one-click-pay"}
         ).raise_for_status()
-    return {"ci": ci.id, "role": role_id, "release": release.id}
+    deploy = token_id(context, "GitHub Actions deploy")
+    return {"ci": ci.id, "role": role_id, "release": release.id, "deploy": deploy}
 
 
 def _shoot(page: Page, name: str, size: str) -> None:
@@ -144,6 +145,13 @@ def test_screenshots__main_screens__saved(
             ("17-projects", "/projects"),
             ("18-project-access", "/projects/checkout/access"),
             ("19-project-access-remove", f"/projects/checkout/access/{ids['release']}/remove"),
+            ("21-tokens", "/admin/tokens"),
+            ("22-token-policy", "/admin/tokens/policy"),
+            (
+                "23-token-rotate",
+                f"/admin/service-accounts/{ids['ci']}/tokens/{ids['deploy']}/rotate",
+            ),
+            ("24-revoked-tokens", f"/admin/service-accounts/{ids['ci']}/edit?show=retired"),
         ]
         for name, path in shots:
             page.goto(f"{base}{path}")
@@ -164,5 +172,5 @@ def test_screenshots__main_screens__saved(
         expect(page.get_by_text("A project with that id already exists.")).to_be_visible()
         _shoot(page, "20-project-create-error", size)
 
-    assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 21
-    assert len(list(SCREENSHOTS.glob("*-phone.png"))) >= 21
+    assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 25
+    assert len(list(SCREENSHOTS.glob("*-phone.png"))) >= 25
