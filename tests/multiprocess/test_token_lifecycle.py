@@ -103,47 +103,29 @@ def _events(admin: httpx.Client, type_: str) -> list[dict[str, Any]]:
     return events
 
 
-def test_service_account__disabled_in_one_process__refused_then_accepted_again_by_the_other(
-    two_servers: tuple[Server, Server],
+@pytest.mark.parametrize(
+    ("switched", "words"),
+    [("account", ("account", "disabled")), ("token", ("token", "disabled"))],
+)
+def test_disabled_in_one_process__refused_then_accepted_again_by_the_other(
+    two_servers: tuple[Server, Server], switched: str, words: tuple[str, str]
 ) -> None:
     first, second = two_servers
     with first.admin() as admin:
-        account_id, _, secret = _service_token(admin, "service-off")
+        account_id, token_id, secret = _service_token(admin, f"service-{switched}-off")
+        switch = f"{SA}/{account_id}" + (f"/token/{token_id}" if switched == "token" else "")
         _accepted_now(second, _bearer(secret))
         started = time.monotonic()
-        assert admin.post(f"{SA}/{account_id}/disable").status_code == 200
+        assert admin.post(f"{switch}/disable").status_code == 200
         refused_after, refused = _seconds_until(second, _bearer(secret), 401, started)
         started = time.monotonic()
-        assert admin.post(f"{SA}/{account_id}/enable").status_code == 200
+        assert admin.post(f"{switch}/enable").status_code == 200
         accepted_after, accepted = _seconds_until(second, _bearer(secret), 200, started)
     print(
-        f"disabled account seen after {refused_after * 1000:.0f} ms, enabled after "
+        f"disabled {switched} seen after {refused_after * 1000:.0f} ms, enabled after "
         f"{accepted_after * 1000:.0f} ms"
     )
-    _assert_refused(refused, "account", "disabled")
-    assert refused_after < BUDGET
-    assert accepted.status_code == 200, accepted.text
-    assert accepted_after < BUDGET
-
-
-def test_token__disabled_in_one_process__refused_then_accepted_again_by_the_other(
-    two_servers: tuple[Server, Server],
-) -> None:
-    first, second = two_servers
-    with first.admin() as admin:
-        account_id, token_id, secret = _service_token(admin, "service-token-off")
-        _accepted_now(second, _bearer(secret))
-        started = time.monotonic()
-        assert admin.post(f"{SA}/{account_id}/token/{token_id}/disable").status_code == 200
-        refused_after, refused = _seconds_until(second, _bearer(secret), 401, started)
-        started = time.monotonic()
-        assert admin.post(f"{SA}/{account_id}/token/{token_id}/enable").status_code == 200
-        accepted_after, accepted = _seconds_until(second, _bearer(secret), 200, started)
-    print(
-        f"disabled token seen after {refused_after * 1000:.0f} ms, enabled after "
-        f"{accepted_after * 1000:.0f} ms"
-    )
-    _assert_refused(refused, "token", "disabled")
+    _assert_refused(refused, *words)
     assert refused_after < BUDGET
     assert accepted.status_code == 200, accepted.text
     assert accepted_after < BUDGET
