@@ -18,6 +18,7 @@ class Event(Base):
         Index("ix_events_project_id", "project", "id"),
         Index("ix_events_feature_name_id", "feature_name", "id"),
         Index("ix_events_created_by_user_id_id", "created_by_user_id", "id"),
+        Index("ix_events_token_id_id", "token_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -34,3 +35,8 @@ class Event(Base):
     feature_name: Mapped[str | None] = mapped_column(String(255))
     tags: Mapped[Any | None] = mapped_column(JSONType)
     ip: Mapped[str | None] = mapped_column(String(64))
+    # The account token a change was made with (no foreign key: the event outlives the token's
+    # record), its hint, and the caller's user agent.
+    token_id: Mapped[int | None] = mapped_column(Integer)
+    token_hint: Mapped[str | None] = mapped_column(String(32))
+    user_agent: Mapped[str | None] = mapped_column(String(512))

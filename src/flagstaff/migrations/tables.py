@@ -5,7 +5,7 @@ from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.core.db import Base
 from flagstaff.core.leases import JobLease
 from flagstaff.core.revision import Revision
-from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.events.models import Event
 from flagstaff.flags.context.models import ContextField
@@ -30,9 +30,11 @@ from flagstaff.flags.strategies.models import (
 from flagstaff.flags.tags.models import FeatureTag, Tag, TagType
 from flagstaff.instance.models import InstanceSetting
 from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
+from flagstaff.service_accounts.models import AccountManager
 
 __all__ = [
     "Account",
+    "AccountManager",
     "AccountToken",
     "ApiToken",
     "ApiTokenProject",
@@ -68,4 +70,5 @@ __all__ = [
     "StrategyDefinition",
     "Tag",
     "TagType",
+    "TokenClientIp",
 ]

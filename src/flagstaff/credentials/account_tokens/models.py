@@ -11,11 +11,12 @@ presented again.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from flagstaff.core.db import Base, UTCDateTime, utcnow
+from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
 
 # A description names one live token of an account: live tokens are neither revoked nor rotated
 # (a rotated token's successor carries its description on).
@@ -67,3 +68,19 @@ class AccountToken(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(255))
     # When the "-token-expiring" event was recorded: once per token.
     expiry_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do, narrower than its account (``scopes.TokenScopes.as_json``); None:
+    # everything its account may do, as in Unleash. Never widened after creation.
+    scopes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class TokenClientIp(Base):
+    """The last distinct client addresses a token was used from, with when each was last seen:
+    written by the batched seen-at flush, never per request."""
+
+    __tablename__ = "token_client_ips"
+
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("personal_access_tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+    ip: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
