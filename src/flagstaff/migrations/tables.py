@@ -4,6 +4,7 @@ from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.core.db import Base
 from flagstaff.core.leases import JobLease
+from flagstaff.core.limits import RateLimitWindow
 from flagstaff.core.revision import Revision
 from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
@@ -63,6 +64,7 @@ __all__ = [
     "Project",
     "ProjectEnvironment",
     "ProjectRoleAssignment",
+    "RateLimitWindow",
     "Revision",
     "Role",
     "RolePermission",

@@ -1,5 +1,6 @@
 """Least privilege and forensics: token scopes, the client addresses each token was used from,
-the token and user agent on every event, and the managers of service accounts.
+the token and user agent on every event, the managers of service accounts, and rate-limit
+windows shared by every process.
 
 Existing tokens are unscoped (they keep every permission of their account, as before).
 
@@ -71,9 +72,17 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_service_account_managers_manager_id"), ["manager_id"], unique=False
         )
+    op.create_table(
+        "rate_limit_windows",
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("window_start", flagstaff.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", "window_start", name=op.f("pk_rate_limit_windows")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("rate_limit_windows")
     with op.batch_alter_table("service_account_managers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_service_account_managers_manager_id"))
     op.drop_table("service_account_managers")
