@@ -20,7 +20,7 @@ from flagstaff.credentials.cache import MISS, CredentialCache
 from flagstaff.credentials.refusal import Refusal
 from flagstaff.credentials.seen import SeenTracker
 from flagstaff.rbac.grants import load_grants
-from flagstaff.rbac.principal import CredentialKind, Principal
+from flagstaff.rbac.principal import CredentialKind, Principal, TokenScope
 
 SESSION_PURPOSE = "session"
 ACCOUNT_DISABLED = Refusal("This account is disabled. An admin can enable it again.")
@@ -54,6 +54,8 @@ def account_principal(
     credential_id: int | None,
     issued_at: datetime | None = None,
     rotated_until: datetime | None = None,
+    scope: TokenScope | None = None,
+    hint: str | None = None,
 ) -> Principal:
     return Principal(
         kind=kind,
@@ -67,6 +69,8 @@ def account_principal(
         credential_id=credential_id,
         issued_at=issued_at,
         rotated_until=rotated_until,
+        scope=scope,
+        credential_hint=hint,
     )
 
 

@@ -49,18 +49,31 @@ CREATOR_NAMES = {SYSTEM_USER_ID: "Unleash System", ADMIN_TOKEN_USER_ID: "Unleash
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who made a change, as the event log records it."""
+    """Who made a change, as the event log records it: the account, and for a request made
+    with an account token, which token, from where and with what client."""
 
     name: str
     user_id: int | None
     ip: str | None = None
+    token_id: int | None = None
+    token_hint: str | None = None
+    user_agent: str | None = None
 
     @classmethod
-    def of(cls, principal: Principal, ip: str | None) -> Actor:
-        return cls(principal.audit_name, principal.audit_user_id, ip)
+    def of(cls, principal: Principal, ip: str | None, user_agent: str | None = None) -> Actor:
+        token = principal.credential_hint is not None
+        return cls(
+            principal.audit_name,
+            principal.audit_user_id,
+            ip,
+            token_id=principal.credential_id if token else None,
+            token_hint=principal.credential_hint,
+            user_agent=user_agent[:MAX_USER_AGENT] if user_agent else None,
+        )
 
 
 S = TypeVar("S", bound=Select[Any])
+MAX_USER_AGENT = 512
 
 SYSTEM = Actor(SYSTEM_USER_NAME, SYSTEM_USER_ID)
 
@@ -126,6 +139,9 @@ class EventService:
             feature_name=feature_name,
             tags=tags or [],
             ip=actor.ip,
+            token_id=actor.token_id,
+            token_hint=actor.token_hint,
+            user_agent=actor.user_agent,
         )
         self.session.add(event)
         self.session.flush()

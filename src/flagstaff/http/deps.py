@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from flagstaff.core.errors import (
     AuthenticationRequiredError,
+    OperationDeniedError,
     PermissionDeniedError,
     UnauthorizedError,
     WrongTokenTypeError,
@@ -79,12 +80,36 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
             "You must log in to use Unleash. Your request had no authorization header, so we "
             "could not authorize you. Try logging in at /auth/simple/login"
         )
+    if principal.scope is not None:
+        _ensure_in_scope(request, principal)
     if request.method not in SAFE_METHODS:
         await refuse_writes_in_maintenance(request, principal)
     request.state.principal = principal
     if principal.issued_at is not None:
         request.state.response_headers = expiry_headers(principal, time.time())
     return principal
+
+
+def _ensure_in_scope(request: Request, principal: Principal) -> None:
+    """A scoped token's request, whatever the route: a write from a read-only token, or a path
+    naming a project or environment beyond the token's, is refused before any route runs."""
+    project = request.path_params.get("projectId")
+    environment = request.path_params.get("environment")
+    write = request.method not in SAFE_METHODS
+    if not is_allowed(principal, Permission.NONE, project, environment, write=write):
+        raise OperationDeniedError(_out_of_scope(principal, write, project, environment))
+
+
+def _out_of_scope(
+    principal: Principal, write: bool, project: str | None, environment: str | None
+) -> str:
+    scope = principal.scope
+    assert scope is not None
+    if scope.read_only and write:
+        return "This token is read-only: it may not change anything."
+    if project is not None and scope.projects is not None and project not in scope.projects:
+        return f"This token is not scoped to the project {project!r}."
+    return f"This token is not scoped to the environment {environment!r}."
 
 
 async def _accepted(
@@ -120,7 +145,7 @@ def client_ip(request: Request, context: AppContext) -> str | None:
 
 
 async def get_actor(request: Request, principal: PrincipalDep, context: ContextDep) -> Actor:
-    return Actor.of(principal, client_ip(request, context))
+    return Actor.of(principal, client_ip(request, context), request.headers.get("user-agent"))
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]
@@ -134,7 +159,8 @@ def require(
     async def check(request: Request, principal: PrincipalDep) -> Principal:
         project = request.path_params.get(project_param) if project_param else None
         environment = request.path_params.get(env_param) if env_param else None
-        if not is_allowed(principal, permission, project, environment):
+        write = request.method not in SAFE_METHODS
+        if not is_allowed(principal, permission, project, environment, write=write):
             raise PermissionDeniedError([permission.value])
         return principal
 

@@ -49,6 +49,23 @@ class ApiTokenScope:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenScope:
+    """What an account token may do, narrower than its account: the effective permission of a
+    request is the account's intersected with this (``policy.is_allowed``).
+
+    ``read_only``: no writes at all. ``permissions``: only these (``ADMIN`` among them means every
+    permission the account holds); None for any. ``projects``: project and environment permissions
+    only in these projects, no root ones, and no request naming another project; None for any.
+    ``environments``: environment permissions only in these; None for any.
+    """
+
+    read_only: bool = False
+    permissions: frozenset[str] | None = None
+    projects: frozenset[str] | None = None
+    environments: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     kind: CredentialKind
     account_id: int | None
@@ -64,6 +81,9 @@ class Principal:
     # the end of its grace window once rotated; ``expires_at`` is then that end, or earlier.
     issued_at: datetime | None = None
     rotated_until: datetime | None = None
+    # An account token's scope (None: all its account may do) and hint, for the audit trail.
+    scope: TokenScope | None = None
+    credential_hint: str | None = None
     # The expiry as a POSIX timestamp: comparing floats is what the hot path can afford.
     expires_ts: float | None = field(init=False, default=None, compare=False)
     # (credential id, kind) packed into one int: what the seen-at tracker records per use.

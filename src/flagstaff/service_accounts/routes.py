@@ -17,9 +17,9 @@ from flagstaff.credentials.account_tokens.schemas import (
     CreateTokenIn,
     RotationBody,
     SelfRotationIn,
+    new_token,
     rotation_of,
 )
-from flagstaff.credentials.account_tokens.service import NewToken
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.rbac.overview import access_overview
@@ -121,7 +121,7 @@ def create_token(
     context: ContextDep,
 ) -> dict[str, Any]:
     service = _services(db, context)
-    new = NewToken(body.description, body.expires_at, body.self_rotation)
+    new = new_token(db, body)
     issued = service.issue_token(actor, principal, account_id, new)
     response.headers["Location"] = f"{BASE}/{account_id}/token/{issued.token.id}"
     return issued_out(service.tokens, service.get(account_id), issued)

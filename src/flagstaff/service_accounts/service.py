@@ -102,7 +102,7 @@ class ServiceAccountService:
     ) -> IssuedToken:
         account = self.get(account_id)
         self._not_self(principal, account, "create tokens for itself")
-        return self.tokens.create(actor, account, new)
+        return self.tokens.create(actor, account, new, principal)
 
     def revoke_token(self, actor: Actor, account_id: int, token_id: int) -> None:
         self.tokens.delete(actor, self.get(account_id), token_id)

@@ -20,6 +20,7 @@ from flagstaff.credentials.account_tokens import format
 from flagstaff.credentials.account_tokens.lifetimes import current_policy
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.account_tokens.rotation import REUSED_MESSAGE, report_reuse
+from flagstaff.credentials.account_tokens.scopes import scope_from_json
 from flagstaff.credentials.account_tokens.service import DIGEST_PURPOSE
 from flagstaff.credentials.refusal import Refusal
 from flagstaff.credentials.resolver import account_principal
@@ -73,6 +74,8 @@ class AccountTokenAuthenticator:
             credential_id=token.id,
             issued_at=token.created_at,
             rotated_until=rotated_until,
+            scope=scope_from_json(token.scopes),
+            hint=token.hint,
         )
 
     def _refusal(

@@ -100,7 +100,12 @@ class TokenRotation:
         token.grace_until = min(now + timedelta(seconds=rotation.grace_seconds), token.expires_at)
         self.session.flush()  # frees the description for the successor
         issued = self.tokens.insert(
-            owner.id, token.description, expires_at, token.self_rotation, token.family_id
+            owner.id,
+            token.description,
+            expires_at,
+            token.self_rotation,
+            token.family_id,
+            token.scopes,  # a successor keeps its predecessor's scopes: never wider
         )
         token.successor_id = issued.token.id
         self.session.flush()

@@ -23,13 +23,13 @@ from flagstaff.credentials.account_tokens.schemas import (
     CreateTokenIn,
     RotationBody,
     SelfRotationIn,
+    new_token,
     rotation_of,
     token_out,
 )
 from flagstaff.credentials.account_tokens.service import (
     AccountTokenService,
     IssuedToken,
-    NewToken,
 )
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
@@ -84,7 +84,16 @@ def issued_out(
     return token_out(issued.token, state, now, secret=issued.secret)
 
 
-def _owner(principal: Principal, db: SessionDep, context: AppContext) -> Account:
+def _owner(
+    principal: Principal, db: SessionDep, context: AppContext, *, unscoped: bool = False
+) -> Account:
+    """The caller's own account. ``unscoped``: what could widen a token (creating, rotating,
+    enabling one) is refused to a scoped token, which could otherwise mint itself a broader one."""
+    if unscoped and principal.scope is not None:
+        raise OperationDeniedError(
+            "A scoped token cannot create, rotate or enable tokens: use your session or an "
+            "unscoped token."
+        )
     return AccountService(db, context.passwords).get_account(_human(principal))
 
 
@@ -106,10 +115,9 @@ def create_pat(
     db: SessionDep,
     context: ContextDep,
 ) -> dict[str, Any]:
-    owner = _owner(principal, db, context)
+    owner = _owner(principal, db, context, unscoped=True)
     service = token_service(db, context)
-    new = NewToken(body.description, body.expires_at, body.self_rotation)
-    issued = service.create(actor, owner, new)
+    issued = service.create(actor, owner, new_token(db, body), principal)
     response.headers["Location"] = f"{BASE}/{issued.token.id}"
     return issued_out(service, owner, issued)
 
@@ -166,7 +174,7 @@ def rotate_pat(
     body: RotationBody = None,
 ) -> dict[str, Any]:
     """Flagstaff: a successor for one of your tokens; the old one works for ``graceSeconds``."""
-    owner = _owner(principal, db, context)
+    owner = _owner(principal, db, context, unscoped=True)
     service = token_service(db, context)
     issued = TokenRotation(service).rotate(actor, owner, id, rotation_of(body))
     response.headers["Location"] = f"{BASE}/{issued.token.id}"
@@ -178,7 +186,7 @@ def _pat_switch(disabled: bool) -> Any:
         id: TokenId, principal: PrincipalDep, actor: ActorDep, db: SessionDep, context: ContextDep
     ) -> Response:
         """Flagstaff: turn one of your tokens off without deleting it, or back on."""
-        owner = _owner(principal, db, context)
+        owner = _owner(principal, db, context, unscoped=not disabled)
         token_service(db, context).set_disabled(actor, owner, id, disabled)
         return Response(status_code=200)
 
@@ -199,6 +207,6 @@ def set_pat_self_rotation(
     context: ContextDep,
 ) -> Response:
     """Flagstaff: allow or forbid one of your tokens to rotate itself."""
-    owner = _owner(principal, db, context)
+    owner = _owner(principal, db, context, unscoped=True)
     token_service(db, context).set_self_rotation(actor, owner, id, body.enabled)
     return Response(status_code=200)

@@ -4,16 +4,37 @@ lifecycle fields on them (``state`` and what it depends on, documented as extens
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body
-from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator, model_validator
+from sqlalchemy.orm import Session
 
 from flagstaff.core.schemas import InputModel, iso, parse_datetime
 from flagstaff.credentials.account_tokens.lifetimes import warning_starts
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.account_tokens.rotation import MAX_GRACE_SECONDS, Rotation
+from flagstaff.credentials.account_tokens.scopes import checked_scope
+from flagstaff.credentials.account_tokens.service import NewToken
 from flagstaff.credentials.account_tokens.states import TokenState
+
+ScopeName = Annotated[StrictStr, Field(min_length=1, max_length=255)]
+ScopeList = Annotated[list[ScopeName], Field(min_length=1, max_length=100)]
+
+
+class ScopesIn(InputModel):
+    """Flagstaff: what the token may do, narrower than its account. ``permissions`` is "read"
+    (no writes) or permission names; ``projects`` and ``environments`` limit where."""
+
+    permissions: Literal["read"] | ScopeList | None = None
+    projects: ScopeList | None = None
+    environments: ScopeList | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> ScopesIn:
+        if self.permissions is None and self.projects is None and self.environments is None:
+            raise ValueError("scopes must name permissions, projects or environments")
+        return self
 
 
 class CreateTokenIn(InputModel):
@@ -21,6 +42,7 @@ class CreateTokenIn(InputModel):
     expires_at: datetime
     # Flagstaff: may the token rotate itself (POST /api/admin/user/tokens/self/rotate)?
     self_rotation: StrictBool = False
+    scopes: ScopesIn | None = None
 
     @field_validator("expires_at", mode="before")
     @classmethod
@@ -56,6 +78,15 @@ class SelfRotationIn(InputModel):
     enabled: StrictBool
 
 
+def new_token(session: Session, body: CreateTokenIn) -> NewToken:
+    """The token a create request asks for, its scopes checked against what exists."""
+    scope = None
+    if body.scopes is not None:
+        given = body.scopes
+        scope = checked_scope(session, given.permissions, given.projects, given.environments)
+    return NewToken(body.description, body.expires_at, body.self_rotation, scope)
+
+
 def token_out(
     token: AccountToken, state: TokenState, now: datetime, *, secret: str | None = None
 ) -> dict[str, Any]:
@@ -70,6 +101,7 @@ def token_out(
         "state": state.value,
         "selfRotation": token.self_rotation,
         "familyId": token.family_id,
+        "scopes": token.scopes,
     }
     warning = expiry_warning(token.created_at, token.expires_at, now)
     if warning is not None and state is not TokenState.REVOKED:

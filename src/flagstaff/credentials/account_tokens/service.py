@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,8 +31,10 @@ from flagstaff.core.keys import Keys
 from flagstaff.credentials.account_tokens import format
 from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy, current_policy
 from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.scopes import ensure_can_scope, scope_json
 from flagstaff.credentials.account_tokens.states import TokenState, listed, state_of
 from flagstaff.events.service import Actor, EventService
+from flagstaff.rbac.principal import Principal, TokenScope
 
 DIGEST_PURPOSE = "account-token"
 
@@ -69,6 +72,7 @@ class NewToken:
     description: str
     expires_at: datetime
     self_rotation: bool = False
+    scope: TokenScope | None = None
 
 
 class AccountTokenService:
@@ -119,7 +123,11 @@ class AccountTokenService:
             raise NotFoundError(f"Could not find a token with id {token_id}")
         return token
 
-    def create(self, actor: Actor, owner: Account, new: NewToken) -> IssuedToken:
+    def create(
+        self, actor: Actor, owner: Account, new: NewToken, creator: Principal | None = None
+    ) -> IssuedToken:
+        """A new token for ``owner``. ``creator`` (the caller; None for the system) may not
+        scope it to a permission it does not hold."""
         description = new.description.strip()
         if not description:
             raise BadDataError("PAT description cannot be empty.")
@@ -127,13 +135,16 @@ class AccountTokenService:
         if new.expires_at <= now:
             raise BadDataError("The expiry date should be in future.")
         self.policy.refuse_expiry(new.expires_at, now)
+        if new.scope is not None and creator is not None:
+            ensure_can_scope(creator, new.scope)
         self._lock_owner(owner.id)
         if self._count(owner.id) >= self.settings.max_tokens_per_account:
             raise OperationDeniedError(
                 f"Too many PATs ({self.settings.max_tokens_per_account}) already exist for this "
                 "user."
             )
-        issued = self.insert(owner.id, description, new.expires_at, new.self_rotation, None)
+        scopes = scope_json(new.scope)
+        issued = self.insert(owner.id, description, new.expires_at, new.self_rotation, None, scopes)
         kind = TokenOwnerKind.of(owner)
         self.events.record(actor, kind.event("created"), data=audit_data(issued.token, kind))
         return issued
@@ -145,6 +156,7 @@ class AccountTokenService:
         expires_at: datetime,
         self_rotation: bool,
         family_id: int | None,
+        scopes: dict[str, Any] | None,
     ) -> IssuedToken:
         """A new row with a new secret; the description must be free among live tokens."""
         secret = format.generate()
@@ -156,6 +168,7 @@ class AccountTokenService:
             expires_at=expires_at,
             self_rotation=self_rotation,
             family_id=family_id,
+            scopes=scopes,
         )
         self.session.add(token)
         try:

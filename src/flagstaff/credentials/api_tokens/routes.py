@@ -73,12 +73,12 @@ def _require(principal: Principal, permission: Permission) -> None:
 
 
 def _readable_types(principal: Principal) -> list[str]:
-    if is_allowed(principal, Permission.ADMIN):
+    if is_allowed(principal, Permission.ADMIN, write=False):
         return ["client", "frontend", "admin"]
     readable = [
         kind
         for kind, permissions in READABLE_WITH.items()
-        if any(is_allowed(principal, p) for p in permissions)
+        if any(is_allowed(principal, p, write=False) for p in permissions)
     ]
     if not readable:
         raise PermissionDeniedError(
@@ -175,7 +175,8 @@ def _project(db: SessionDep, project_id: str) -> str:
 
 
 def _require_in_project(principal: Principal, permission: Permission, project: str) -> None:
-    if not is_allowed(principal, permission, project):
+    write = permission != Permission.READ_PROJECT_API_TOKEN
+    if not is_allowed(principal, permission, project, write=write):
         raise PermissionDeniedError([permission.value])
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Subquery, case, delete, func, or_, select
+from sqlalchemy import Subquery, case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -180,10 +180,9 @@ class LifecycleService:
             .join(Feature, Feature.name == current.c.feature_name)
             .group_by(current.c.rank)
         )
-        if not visibility.every_project:
-            query = query.join(Project, Project.id == Feature.project).where(
-                or_(Project.mode != "private", Project.id.in_(visibility.member_of))
-            )
+        visible = visibility.condition()
+        if visible is not None:
+            query = query.join(Project, Project.id == Feature.project).where(visible)
         counts = dict.fromkeys(COUNT_KEYS.values(), 0)
         for stage_rank, number in self.session.execute(query):
             if 0 <= stage_rank < len(STAGES):

@@ -28,8 +28,7 @@ from flagstaff.flags.search.query import (
 )
 from flagstaff.flags.search.service import FeatureSearch
 from flagstaff.http.deps import AnyAccountDep, SessionDep
-from flagstaff.rbac.permissions import Permission
-from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.policy import reads_every_project
 from flagstaff.rbac.principal import Principal
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Search"])
@@ -40,12 +39,12 @@ Param = Annotated[str | None, Query(max_length=5_000, pattern=NO_NUL)]
 
 
 def visibility(principal: Principal) -> Visibility:
-    if is_allowed(principal, Permission.ADMIN):
-        return Visibility(every_project=True)
+    only = principal.scope.projects if principal.scope is not None else None
+    if reads_every_project(principal):
+        return Visibility(every_project=True, only=only)
     grants = principal.grants
-    return Visibility(
-        every_project=False, member_of=frozenset(grants.projects) | frozenset(grants.environments)
-    )
+    member_of = frozenset(grants.projects) | frozenset(grants.environments)
+    return Visibility(every_project=False, member_of=member_of, only=only)
 
 
 @router.get("/api/admin/search/features", operation_id="searchFeatures")

@@ -106,11 +106,9 @@ def _filtered(
     statement = statement.where(
         Feature.archived_at.is_not(None) if query.archived else Feature.archived_at.is_(None)
     )
-    if not query.visibility.every_project:
-        visible = select(Project.id).where(
-            or_(Project.mode != "private", Project.id.in_(query.visibility.member_of))
-        )
-        statement = statement.where(Feature.project.in_(visible))
+    visible = query.visibility.condition()
+    if visible is not None:
+        statement = statement.where(Feature.project.in_(select(Project.id).where(visible)))
     if query.terms:
         statement = statement.where(_text_match(query.terms))
     for column, condition in ((Feature.project, query.project), (Feature.type, query.type)):
