@@ -96,7 +96,7 @@ def search_events(
         since=date_bound(from_, "from", end=False),
         until=date_bound(to, "to", end=True),
         query=(checked_text(query, "query") or "").strip() or None,
-        project_events_only=not is_allowed(principal, Permission.ADMIN),
+        project_events_only=not is_allowed(principal, Permission.ADMIN, write=False),
     )
     events, total = EventService(db).search(criteria, offset, limit)
     return {"events": [event_out(e) for e in events], "total": total}
