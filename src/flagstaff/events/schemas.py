@@ -44,6 +44,10 @@ def event_out(event: Event) -> dict[str, Any]:
         "project": event.project,
         "environment": event.environment,
         "ip": event.ip,
+        # Flagstaff: the account token the change was made with, and the caller's user agent.
+        "tokenId": event.token_id,
+        "tokenHint": event.token_hint,
+        "userAgent": event.user_agent,
     }
 
 
@@ -80,11 +84,13 @@ def single(raw: str | None, field: str) -> str | None:
     return values[0] if values else None
 
 
-def event_ids(raw: str | None) -> tuple[int, ...]:
+def event_ids(raw: str | None, field: str = "id", what: str = "event ids") -> tuple[int, ...]:
     ids = []
-    for value in filter_values(raw, "id"):
+    for value in filter_values(raw, field):
         if not value.isdigit() or not 1 <= int(value) <= MAX_DB_INT:
-            raise BadDataError(f"The id filter takes event ids (positive integers), not {value!r}")
+            raise BadDataError(
+                f"The {field} filter takes {what} (positive integers), not {value!r}"
+            )
         ids.append(int(value))
     return tuple(ids)
 

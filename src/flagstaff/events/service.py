@@ -103,6 +103,7 @@ class EventFilter:
     environments: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
     event_ids: tuple[int, ...] = ()
+    token_ids: tuple[int, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None
@@ -180,6 +181,7 @@ def _filtered(statement: S, criteria: EventFilter) -> S:
         (Event.environment, criteria.environments),
         (Event.feature_name, criteria.features),
         (Event.id, criteria.event_ids),
+        (Event.token_id, criteria.token_ids),
     ]
     for column, values in matches:
         if values:

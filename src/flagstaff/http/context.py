@@ -15,6 +15,9 @@ from flagstaff.core.keys import Keys
 from flagstaff.core.revision import RevisionWatcher
 from flagstaff.credentials.account_tokens.authenticator import AccountTokenAuthenticator
 from flagstaff.credentials.account_tokens.jobs import TokenJobs
+from flagstaff.credentials.account_tokens.service import (
+    flush_addresses as flush_account_token_addresses,
+)
 from flagstaff.credentials.account_tokens.service import flush_seen as flush_account_tokens_seen
 from flagstaff.credentials.api_tokens.plugin import install_api_tokens
 from flagstaff.credentials.cache import CredentialCache
@@ -63,5 +66,5 @@ class AppContext(ProcessContext):
 
     def install_account_tokens(self) -> None:
         self.resolver.register(AccountTokenAuthenticator(self.database, self.settings))
-        self.seen.register(CredentialKind.PERSONAL_TOKEN, flush_account_tokens_seen)
-        self.seen.register(CredentialKind.SERVICE_ACCOUNT_TOKEN, flush_account_tokens_seen)
+        for kind in (CredentialKind.PERSONAL_TOKEN, CredentialKind.SERVICE_ACCOUNT_TOKEN):
+            self.seen.register(kind, flush_account_tokens_seen, flush_account_token_addresses)

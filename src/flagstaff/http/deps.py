@@ -85,8 +85,11 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
     if request.method not in SAFE_METHODS:
         await refuse_writes_in_maintenance(request, principal)
     request.state.principal = principal
-    if principal.issued_at is not None:
+    if principal.issued_at is not None:  # an account token
         request.state.response_headers = expiry_headers(principal, time.time())
+        address = client_ip(request, context)
+        if address is not None and principal.seen_key is not None:
+            context.seen.mark_address(principal.seen_key, address)
     return principal
 
 

@@ -3,6 +3,7 @@ environment (Unleash's userAccessOverviewSchema)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.rbac.grants import flat_permissions
 from flagstaff.rbac.models import ProjectRoleAssignment, Role
-from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
+from flagstaff.rbac.permissions import PERMISSIONS, Permission, PermissionType
 from flagstaff.rbac.policy import is_allowed
 from flagstaff.rbac.principal import Principal
 from flagstaff.rbac.schemas import role_out, role_with_permissions
@@ -63,3 +64,39 @@ def access_overview(
         "projectRoles": [{**role_with_permissions(r), "project": project} for r in project_roles],
         "permissions": flat_permissions(principal.grants),
     }
+
+
+UNLISTED = frozenset({Permission.NONE, Permission.CLIENT, Permission.FRONTEND})
+
+
+def effective_permissions(
+    principal: Principal, projects: Sequence[str], environments: Sequence[str]
+) -> list[dict[str, str]]:
+    """What the caller may do, one row per permission, project and environment, in the shape
+    of ``GET /api/admin/user``'s ``permissions``. An unscoped caller's are its account's grants;
+    a scoped token's are decided permission by permission by ``is_allowed``, in the token's
+    projects (or ``projects``)."""
+    if principal.scope is None:
+        return flat_permissions(principal.grants)
+    if principal.scope.projects is not None:
+        projects = sorted(principal.scope.projects)
+    rows: list[dict[str, str]] = []
+    for name, info in PERMISSIONS.items():
+        if name in UNLISTED:
+            continue
+        if info.type in (PermissionType.ROOT, PermissionType.SPECIAL):
+            rows.extend([{"permission": name.value}] if is_allowed(principal, name) else [])
+        elif info.type == PermissionType.PROJECT:
+            rows.extend(
+                {"project": p, "permission": name.value}
+                for p in projects
+                if is_allowed(principal, name, p)
+            )
+        else:
+            rows.extend(
+                {"project": p, "environment": e, "permission": name.value}
+                for p in projects
+                for e in environments
+                if is_allowed(principal, name, p, e)
+            )
+    return rows

@@ -20,6 +20,7 @@ from flagstaff.credentials.account_tokens.schemas import (
     new_token,
     rotation_of,
 )
+from flagstaff.credentials.account_tokens.scopes import scope_from_json
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.rbac.overview import access_overview
@@ -230,12 +231,23 @@ def get_permissions(
     context: ContextDep,
     project: Annotated[str, Query(max_length=100)] = ROOT_ROLE_PROJECT,
     environment: Annotated[str | None, Query(max_length=100)] = None,
+    token_id: Annotated[int | None, Query(alias="tokenId", ge=1, le=2_147_483_647)] = None,
 ) -> dict[str, Any]:
+    """The account's permissions, or (Flagstaff, ``tokenId``) one of its tokens': the account's
+    intersected with the token's scopes."""
     service = _services(db, context)
     account = service.get(account_id)
+    token = service.tokens.get(account.id, token_id, lock=False) if token_id else None
     principal = account_principal(
-        db, account, CredentialKind.SERVICE_ACCOUNT_TOKEN, expires_at=None, credential_id=None
+        db,
+        account,
+        CredentialKind.SERVICE_ACCOUNT_TOKEN,
+        expires_at=None,
+        credential_id=token_id,
+        scope=scope_from_json(token.scopes) if token else None,
     )
     overview = access_overview(db, principal, project, environment)
     overview["serviceAccount"] = service_account_out(account, tokens_out(service.tokens, account))
+    if token is not None:
+        [overview["token"]] = tokens_out(service.tokens, account, [token])
     return overview

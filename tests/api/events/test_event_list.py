@@ -28,6 +28,10 @@ EVENT_KEYS = {
     "project",
     "environment",
     "ip",
+    # Flagstaff's audit trail: the token a change was made with, and the caller's user agent.
+    "tokenId",
+    "tokenHint",
+    "userAgent",
 }
 
 
@@ -67,6 +71,9 @@ def test_get_events__admin__version_events_and_total(
         "project": "checkout",
         "environment": "production",
         "ip": "10.0.0.7",
+        "tokenId": None,
+        "tokenHint": None,
+        "userAgent": None,
     }
     assert newest["createdAt"].endswith("Z")
 

@@ -27,9 +27,10 @@ from flagstaff.credentials.account_tokens.lifetimes import (
     current_policy,
     store_policy,
 )
+from flagstaff.credentials.account_tokens.models import TokenClientIp
 from flagstaff.credentials.account_tokens.routes import token_service
 from flagstaff.credentials.account_tokens.schemas import token_out
-from flagstaff.credentials.account_tokens.service import TokenOwnerKind
+from flagstaff.credentials.account_tokens.service import TokenOwnerKind, addresses_of
 from flagstaff.credentials.account_tokens.states import TokenState
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.instance.service import InstanceSettingsService
@@ -70,9 +71,9 @@ def _states(raw: str | None) -> frozenset[TokenState]:
     return frozenset(states)
 
 
-def _row_out(row: InventoryRow) -> dict[str, Any]:
+def _row_out(row: InventoryRow, addresses: list[TokenClientIp]) -> dict[str, Any]:
     owner: Account = row.owner
-    body = token_out(row.token, row.state, utcnow())
+    body = token_out(row.token, row.state, utcnow(), addresses=addresses)
     body["kind"] = TokenOwnerKind.of(owner).value
     body["owner"] = {
         "id": owner.id,
@@ -111,7 +112,8 @@ def get_account_tokens(
         query=q,
     )
     rows, total = TokenInventory(token_service(db, context)).search(criteria, offset, limit)
-    return {"tokens": [_row_out(row) for row in rows], "total": total}
+    seen_from = addresses_of(db, [row.token.id for row in rows])
+    return {"tokens": [_row_out(row, seen_from[row.token.id]) for row in rows], "total": total}
 
 
 @router.post(f"{BASE}/revoke", operation_id="revokeAccountTokens")

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
+from sqlalchemy import select
 
 from flagstaff.accounts.models import Account
+from flagstaff.accounts.schemas import user_out
 from flagstaff.accounts.service import AccountService
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import OperationDeniedError, UnauthorizedError
@@ -30,9 +32,13 @@ from flagstaff.credentials.account_tokens.schemas import (
 from flagstaff.credentials.account_tokens.service import (
     AccountTokenService,
     IssuedToken,
+    addresses_of,
 )
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.projects.models import Project
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep
+from flagstaff.rbac.overview import effective_permissions
 from flagstaff.rbac.principal import CredentialKind, Principal
 
 TOKEN_KINDS = (CredentialKind.PERSONAL_TOKEN, CredentialKind.SERVICE_ACCOUNT_TOKEN)
@@ -73,7 +79,11 @@ def tokens_out(
     disabled = account.disabled_at is not None
     if tokens is None:
         tokens = service.list_for(account.id, retired=retired)
-    return [token_out(token, service.state(token, disabled, now), now) for token in tokens]
+    seen_from = addresses_of(service.session, [token.id for token in tokens])
+    return [
+        token_out(token, service.state(token, disabled, now), now, addresses=seen_from[token.id])
+        for token in tokens
+    ]
 
 
 def issued_out(
@@ -120,6 +130,28 @@ def create_pat(
     issued = service.create(actor, owner, new_token(db, body), principal)
     response.headers["Location"] = f"{BASE}/{issued.token.id}"
     return issued_out(service, owner, issued)
+
+
+@router.get(f"{BASE}/self", operation_id="getOwnToken")
+def get_own_token(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+    """Flagstaff: the calling token itself (never its secret), its account, and what it may do
+    here, so a pipeline can check its credential before it runs."""
+    token_id = principal.credential_id
+    if principal.kind not in TOKEN_KINDS or principal.account_id is None or token_id is None:
+        raise OperationDeniedError("Only an account token has a self: call this with one.")
+    owner = AccountService(db, context.passwords).get_account(principal.account_id)
+    service = token_service(db, context)
+    token = service.get(owner.id, token_id, lock=False)
+    [body] = tokens_out(service, owner, [token])
+    environments = db.scalars(
+        select(Environment.name).order_by(Environment.sort_order, Environment.name)
+    ).all()
+    projects = db.scalars(select(Project.id).order_by(Project.id)).all()
+    return {
+        "account": user_out(owner),
+        "token": body,
+        "permissions": effective_permissions(principal, projects, environments),
+    }
 
 
 @router.post(f"{BASE}/self/rotate", operation_id="rotateOwnToken", status_code=201)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.core.schemas import InputModel, iso, parse_datetime
 from flagstaff.credentials.account_tokens.lifetimes import warning_starts
-from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.account_tokens.rotation import MAX_GRACE_SECONDS, Rotation
 from flagstaff.credentials.account_tokens.scopes import checked_scope
 from flagstaff.credentials.account_tokens.service import NewToken
@@ -88,7 +88,12 @@ def new_token(session: Session, body: CreateTokenIn) -> NewToken:
 
 
 def token_out(
-    token: AccountToken, state: TokenState, now: datetime, *, secret: str | None = None
+    token: AccountToken,
+    state: TokenState,
+    now: datetime,
+    *,
+    secret: str | None = None,
+    addresses: list[TokenClientIp] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": token.id,
@@ -102,6 +107,8 @@ def token_out(
         "selfRotation": token.self_rotation,
         "familyId": token.family_id,
         "scopes": token.scopes,
+        # Flagstaff: the last distinct client addresses it was used from, newest first.
+        "lastIps": [{"ip": a.ip, "seenAt": iso(a.last_seen_at)} for a in addresses or []],
     }
     warning = expiry_warning(token.created_at, token.expires_at, now)
     if warning is not None and state is not TokenState.REVOKED:

@@ -13,13 +13,13 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
 from flagstaff.config import Settings
-from flagstaff.core.db import utcnow
+from flagstaff.core.db import batches, engine_insert, utcnow
 from flagstaff.core.errors import (
     BadDataError,
     ConflictError,
@@ -30,7 +30,7 @@ from flagstaff.core.errors import (
 from flagstaff.core.keys import Keys
 from flagstaff.credentials.account_tokens import format
 from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy, current_policy
-from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.account_tokens.scopes import ensure_can_scope, scope_json
 from flagstaff.credentials.account_tokens.states import TokenState, listed, state_of
 from flagstaff.events.service import Actor, EventService
@@ -111,14 +111,14 @@ class AccountTokenService:
     def state(self, token: AccountToken, account_disabled: bool, now: datetime) -> TokenState:
         return state_of(token, account_disabled, self.policy, now)
 
-    def get(self, owner_id: int, token_id: int) -> AccountToken:
-        """One token of ``owner_id``, locked for the rest of the transaction. Another account's
-        token is "not found": whether it exists is none of the caller's business."""
-        token = self.session.scalars(
-            select(AccountToken)
-            .where(AccountToken.id == token_id, AccountToken.account_id == owner_id)
-            .with_for_update()
-        ).first()
+    def get(self, owner_id: int, token_id: int, *, lock: bool = True) -> AccountToken:
+        """One token of ``owner_id``, locked for the rest of the transaction unless only read.
+        Another account's token is "not found": whether it exists is none of the caller's
+        business."""
+        statement = select(AccountToken).where(
+            AccountToken.id == token_id, AccountToken.account_id == owner_id
+        )
+        token = self.session.scalars(statement.with_for_update() if lock else statement).first()
         if token is None:
             raise NotFoundError(f"Could not find a token with id {token_id}")
         return token
@@ -270,6 +270,59 @@ def audit_data(token: AccountToken, kind: TokenOwnerKind) -> dict[str, object]:
     if token.family_id is not None and token.family_id != token.id:
         data["familyId"] = token.family_id
     return data
+
+
+KEPT_ADDRESSES = 5
+
+
+def flush_addresses(session: Session, addresses: dict[int, set[str]], when: datetime) -> None:
+    """Record where each token was used from, keeping its last five distinct addresses. Tokens
+    purged since they were used are skipped."""
+    existing = set(
+        session.scalars(select(AccountToken.id).where(AccountToken.id.in_(sorted(addresses))))
+    )
+    used = sorted(token_id for token_id in addresses if token_id in existing)
+    rows = [
+        {"token_id": token_id, "ip": ip, "last_seen_at": when}
+        for token_id in used
+        for ip in sorted(addresses[token_id])
+    ]
+    if not rows:
+        return
+    insert = engine_insert(session, TokenClientIp)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["token_id", "ip"], set_={"last_seen_at": insert.excluded.last_seen_at}
+        ),
+        rows,
+    )
+    for token_id in used:
+        newest = (
+            select(TokenClientIp.ip)
+            .where(TokenClientIp.token_id == token_id)
+            .order_by(TokenClientIp.last_seen_at.desc(), TokenClientIp.ip)
+            .limit(KEPT_ADDRESSES)
+        )
+        session.execute(
+            delete(TokenClientIp).where(
+                TokenClientIp.token_id == token_id,
+                TokenClientIp.ip.not_in(newest.scalar_subquery()),
+            )
+        )
+
+
+def addresses_of(session: Session, token_ids: list[int]) -> dict[int, list[TokenClientIp]]:
+    """Each token's recorded client addresses, the most recent first."""
+    found: dict[int, list[TokenClientIp]] = {token_id: [] for token_id in token_ids}
+    for batch in batches(sorted(set(token_ids))):
+        rows = session.scalars(
+            select(TokenClientIp)
+            .where(TokenClientIp.token_id.in_(batch))
+            .order_by(TokenClientIp.last_seen_at.desc(), TokenClientIp.ip)
+        )
+        for row in rows:
+            found[row.token_id].append(row)
+    return found
 
 
 def flush_seen(session: Session, token_ids: set[int], when: datetime) -> None:
