@@ -29,8 +29,7 @@ from flagstaff.accounts.schemas import (
     user_out,
     user_search_out,
 )
-from flagstaff.accounts.service import AccountService, NewUser, UserChanges, user_data
-from flagstaff.accounts.throttle import LoginThrottle
+from flagstaff.accounts.service import AccountService, NewUser, UserChanges
 from flagstaff.core.errors import (
     BadDataError,
     NotFoundError,
@@ -39,7 +38,6 @@ from flagstaff.core.errors import (
     UnauthorizedError,
 )
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.events.service import EventService
 from flagstaff.flags.environments.models import Environment
 from flagstaff.flags.projects.access import profile_projects, roles_in_project
 from flagstaff.flags.projects.models import Project
@@ -155,16 +153,11 @@ def change_my_password(
     return Response(status_code=200)
 
 
-def login_throttle(db: SessionDep, context: ContextDep) -> LoginThrottle:
-    return LoginThrottle(db, context.keys, context.login_policy.throttle)
-
-
 @router.get("/api/admin/user-admin", operation_id="getUsers", response_model=UsersOut)
 def get_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
-    users = accounts(db, context).list_users()
-    attempts = login_throttle(db, context).failures_of(users)
+    service = accounts(db, context)
     return {
-        "users": [user_out(a, login_attempts=attempts[a.id]) for a in users],
+        "users": [user_out(a) for a in service.list_users()],
         "rootRoles": [role_out(r) for r in RoleService(db).root_roles()],
     }
 
@@ -204,9 +197,7 @@ def validate_password(body: PasswordIn, _: PrincipalDep) -> Response:
 
 @router.get("/api/admin/user-admin/{id}", operation_id="getUser")
 def get_user(id: UserId, _: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
-    account = accounts(db, context).get_user(id)
-    attempts = login_throttle(db, context).failures_of([account])
-    return user_out(account, login_attempts=attempts[account.id])
+    return user_out(accounts(db, context).get_user(id))
 
 
 @router.post("/api/admin/user-admin", operation_id="createUser", status_code=201)
@@ -261,22 +252,7 @@ def delete_user(
 def change_user_password(
     id: UserId, body: PasswordIn, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> Response:
-    """Flagstaff: also clears the login throttle of the user's names, at every address."""
-    service = accounts(db, context)
-    service.set_password(id, body.password)
-    login_throttle(db, context).clear_account(service.get_user(id))
-    return Response(status_code=200)
-
-
-@router.delete("/api/admin/user-admin/{id}/login-throttle", operation_id="clearLoginThrottle")
-def clear_login_throttle(
-    id: UserId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
-) -> Response:
-    """Flagstaff: forget the failed logins with the user's username and e-mail address, from
-    every address, so that no address has to wait before logging in as them."""
-    account = accounts(db, context).get_user(id)
-    login_throttle(db, context).clear_account(account)
-    EventService(db).record(actor, "user-login-throttle-cleared", data=user_data(account))
+    accounts(db, context).set_password(id, body.password)
     return Response(status_code=200)
 
 
