@@ -30,8 +30,7 @@ from flagstaff.flags.strategies.models import (
 )
 from flagstaff.flags.tags.models import FeatureTag, Tag, TagType
 from flagstaff.instance.models import InstanceSetting
-from flagstaff.rbac.models import ProjectRoleAssignment, Role, RolePermission
-from flagstaff.service_accounts.models import AccountManager
+from flagstaff.rbac.models import AccountManager, ProjectRoleAssignment, Role, RolePermission
 
 __all__ = [
     "Account",

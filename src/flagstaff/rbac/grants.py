@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from flagstaff.rbac.models import ProjectRoleAssignment, RolePermission
+from flagstaff.rbac.models import AccountManager, ProjectRoleAssignment, RolePermission
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
 from flagstaff.rbac.predefined import ROOT_ROLE_PROJECT
 from flagstaff.rbac.principal import Grants
@@ -44,10 +44,14 @@ def load_grants(session: Session, account_id: int, root_role_id: int) -> Grants:
         if _type_of(permission) in (PermissionType.PROJECT, PermissionType.ENVIRONMENT):
             add(project, permission, environment)
 
+    managed = session.scalars(
+        select(AccountManager.account_id).where(AccountManager.manager_id == account_id)
+    )
     return Grants(
         root=frozenset(root),
         projects={p: frozenset(v) for p, v in projects.items()},
         environments={p: frozenset(v) for p, v in environments.items()},
+        managed=frozenset(managed),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from flagstaff.core.db import Base
+from flagstaff.core.db import Base, UTCDateTime, utcnow
 
 # The environment column of a role permission: empty for root and project permissions, a name
 # for an environment permission, or ANY_ENVIRONMENT for "every environment, present and future".
@@ -82,3 +84,18 @@ class ProjectRoleAssignment(Base):
     role_id: Mapped[int] = mapped_column(
         ForeignKey("roles.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
+
+
+class AccountManager(Base):
+    """A person an admin lets look after one service account's tokens (``policy.manages``)."""
+
+    __tablename__ = "service_account_managers"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    manager_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)

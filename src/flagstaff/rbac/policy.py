@@ -25,6 +25,17 @@ def is_allowed(
     return scope is None or _scope_allows(scope, permission, project, environment, write)
 
 
+def manages(principal: Principal, account_id: int, *, write: bool = True) -> bool:
+    """Whether the caller may look after a service account's tokens: an Admin may, and so may
+    a person an admin made its manager (within the token's scope, if the caller is one)."""
+    if is_allowed(principal, Permission.ADMIN, write=write):
+        return True
+    if account_id not in principal.grants.managed:
+        return False
+    scope = principal.scope
+    return scope is None or _scope_allows(scope, Permission.NONE, None, None, write)
+
+
 def reads_every_project(principal: Principal) -> bool:
     """Whether the caller's account reads every project's flags, private ones included (an
     Admin). A token limited to some projects reads those at most: see ``TokenScope.projects``."""

@@ -39,6 +39,8 @@ class Grants:
     root: frozenset[str] = frozenset()
     projects: dict[str, frozenset[str]] = field(default_factory=dict)
     environments: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    # The service accounts this account manages (an admin's appointment, not a role).
+    managed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

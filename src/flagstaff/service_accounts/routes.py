@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import Field, StrictInt
 
+from flagstaff.accounts.models import Account
+from flagstaff.core.errors import PermissionDeniedError
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import InputModel
 from flagstaff.credentials.account_tokens.routes import (
     StateFilter,
     issued_out,
@@ -22,10 +26,19 @@ from flagstaff.credentials.account_tokens.schemas import (
 )
 from flagstaff.credentials.account_tokens.scopes import scope_from_json
 from flagstaff.credentials.resolver import account_principal
-from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
+from flagstaff.http.deps import (
+    SAFE_METHODS,
+    ActorDep,
+    AdminDep,
+    ContextDep,
+    PrincipalDep,
+    SessionDep,
+)
 from flagstaff.rbac.overview import access_overview
+from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.policy import is_allowed, manages
 from flagstaff.rbac.predefined import ROOT_ROLE_PROJECT
-from flagstaff.rbac.principal import CredentialKind
+from flagstaff.rbac.principal import CredentialKind, Principal
 from flagstaff.rbac.schemas import role_out
 from flagstaff.roles.service import RoleService
 from flagstaff.service_accounts.schemas import (
@@ -42,19 +55,47 @@ TokenId = Annotated[int, Path(alias="tokenId", ge=1, le=2_147_483_647)]
 BASE = "/api/admin/service-account"
 
 
+def _manager(account_id: AccountId, request: Request, principal: PrincipalDep) -> Principal:
+    """An Admin, or (Flagstaff) a person an admin made this service account's manager: they
+    look after its tokens, never its role or its existence."""
+    if not manages(principal, account_id, write=request.method not in SAFE_METHODS):
+        raise PermissionDeniedError([Permission.ADMIN.value])
+    return principal
+
+
+ManagerDep = Annotated[Principal, Depends(_manager)]
+
+
 def _services(db: SessionDep, context: ContextDep) -> ServiceAccountService:
     return ServiceAccountService(db, context.passwords, token_service(db, context))
 
 
+def _accounts_out(service: ServiceAccountService, accounts: list[Account]) -> list[dict[str, Any]]:
+    ids = [a.id for a in accounts]
+    tokens = service.tokens.tokens_by_account(ids)
+    managers = service.managers_of(ids)
+    return [
+        service_account_out(a, tokens_out(service.tokens, a, tokens[a.id]), managers[a.id])
+        for a in accounts
+    ]
+
+
+def _account_out(service: ServiceAccountService, account: Account) -> dict[str, Any]:
+    [body] = _accounts_out(service, [account])
+    return body
+
+
 @router.get(BASE, operation_id="getServiceAccounts")
-def get_service_accounts(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
+def get_service_accounts(
+    principal: PrincipalDep, db: SessionDep, context: ContextDep
+) -> dict[str, Any]:
+    """Every service account for an Admin; (Flagstaff) those a manager looks after."""
     service = _services(db, context)
-    accounts = service.list()
-    tokens = service.tokens.tokens_by_account([a.id for a in accounts])
+    accounts = service.managed_by(principal)
+    if not accounts and not is_allowed(principal, Permission.ADMIN, write=False):
+        raise PermissionDeniedError([Permission.ADMIN.value])
     return {
-        "serviceAccounts": [
-            service_account_out(a, tokens_out(service.tokens, a, tokens[a.id])) for a in accounts
-        ],
+        "serviceAccounts": _accounts_out(service, accounts),
         "rootRoles": [role_out(r).model_dump(by_alias=True) for r in RoleService(db).root_roles()],
     }
 
@@ -87,7 +128,7 @@ def update_service_account(
     service = _services(db, context)
     changes = ServiceAccountChanges(body.name, body.root_role, body.username)
     account = service.update(actor, principal, account_id, changes)
-    return service_account_out(account, tokens_out(service.tokens, account))
+    return _account_out(service, account)
 
 
 @router.delete(f"{BASE}/{{id}}", operation_id="deleteServiceAccount")
@@ -101,7 +142,7 @@ def delete_service_account(
 @router.get(f"{BASE}/{{id}}/token", operation_id="getServiceAccountTokens")
 def get_tokens(
     account_id: AccountId,
-    _: AdminDep,
+    _: ManagerDep,
     db: SessionDep,
     context: ContextDep,
     state: StateFilter = None,
@@ -117,7 +158,7 @@ def create_token(
     body: CreateTokenIn,
     response: Response,
     actor: ActorDep,
-    principal: AdminDep,
+    principal: ManagerDep,
     db: SessionDep,
     context: ContextDep,
 ) -> dict[str, Any]:
@@ -133,7 +174,7 @@ def delete_token(
     account_id: AccountId,
     token_id: TokenId,
     actor: ActorDep,
-    _: AdminDep,
+    _: ManagerDep,
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
@@ -151,7 +192,7 @@ def rotate_token(
     token_id: TokenId,
     response: Response,
     actor: ActorDep,
-    principal: AdminDep,
+    principal: ManagerDep,
     db: SessionDep,
     context: ContextDep,
     body: RotationBody = None,
@@ -168,7 +209,7 @@ def _token_switch(disabled: bool) -> Any:
         account_id: AccountId,
         token_id: TokenId,
         actor: ActorDep,
-        _: AdminDep,
+        _: ManagerDep,
         db: SessionDep,
         context: ContextDep,
     ) -> Response:
@@ -213,7 +254,7 @@ def set_token_self_rotation(
     token_id: TokenId,
     body: SelfRotationIn,
     actor: ActorDep,
-    _: AdminDep,
+    _: ManagerDep,
     db: SessionDep,
     context: ContextDep,
 ) -> Response:
@@ -223,10 +264,30 @@ def set_token_self_rotation(
     return Response(status_code=200)
 
 
+class ManagersIn(InputModel):
+    managers: Annotated[
+        list[Annotated[StrictInt, Field(ge=1, le=2_147_483_647)]], Field(max_length=100)
+    ]
+
+
+@router.put(f"{BASE}/{{id}}/managers", operation_id="setServiceAccountManagers")
+def set_managers(
+    account_id: AccountId,
+    body: ManagersIn,
+    actor: ActorDep,
+    _: AdminDep,
+    db: SessionDep,
+    context: ContextDep,
+) -> dict[str, Any]:
+    """Flagstaff: the people (not admins by necessity) who look after this account's tokens."""
+    service = _services(db, context)
+    return _account_out(service, service.set_managers(actor, account_id, body.managers))
+
+
 @router.get(f"{BASE}/{{id}}/permissions", operation_id="getServiceAccountPermissions")
 def get_permissions(
     account_id: AccountId,
-    _: AdminDep,
+    _: ManagerDep,
     db: SessionDep,
     context: ContextDep,
     project: Annotated[str, Query(max_length=100)] = ROOT_ROLE_PROJECT,
@@ -247,7 +308,7 @@ def get_permissions(
         scope=scope_from_json(token.scopes) if token else None,
     )
     overview = access_overview(db, principal, project, environment)
-    overview["serviceAccount"] = service_account_out(account, tokens_out(service.tokens, account))
+    overview["serviceAccount"] = _account_out(service, account)
     if token is not None:
         [overview["token"]] = tokens_out(service.tokens, account, [token])
     return overview

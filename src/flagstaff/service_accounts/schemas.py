@@ -29,7 +29,9 @@ class UpdateServiceAccountIn(InputModel):
     username: Annotated[StrictStr, Field(max_length=255)] | None = None
 
 
-def service_account_out(account: Account, tokens: list[dict[str, Any]]) -> dict[str, Any]:
+def service_account_out(
+    account: Account, tokens: list[dict[str, Any]], managers: list[Account] | None = None
+) -> dict[str, Any]:
     """``tokens`` as ``credentials.account_tokens.routes.tokens_out`` renders them."""
     return {
         "id": account.id,
@@ -48,4 +50,9 @@ def service_account_out(account: Account, tokens: list[dict[str, Any]]) -> dict[
         "disabled": account.disabled_at is not None,
         "disabledAt": iso(account.disabled_at),
         "tokensExpiringSoon": sum(1 for t in tokens if t.get("expiryWarning") == "expires-soon"),
+        # Flagstaff: the people who look after its tokens.
+        "managers": [
+            {"id": m.id, "name": m.name, "username": m.username, "email": m.email}
+            for m in managers or []
+        ],
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
@@ -19,6 +19,9 @@ from flagstaff.credentials.account_tokens.rotation import Rotation, TokenRotatio
 from flagstaff.credentials.account_tokens.service import AccountTokenService, IssuedToken, NewToken
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
+from flagstaff.rbac.models import AccountManager
+from flagstaff.rbac.permissions import Permission
+from flagstaff.rbac.policy import is_allowed
 from flagstaff.rbac.principal import Principal
 
 
@@ -36,7 +39,7 @@ class ServiceAccountService:
         self.tokens = tokens
         self.events = EventService(session)
 
-    def list(self) -> list[Account]:
+    def all_accounts(self) -> list[Account]:
         return list(
             self.session.scalars(
                 select(Account).where(Account.is_service.is_(True)).order_by(Account.id)
@@ -102,7 +105,67 @@ class ServiceAccountService:
     ) -> IssuedToken:
         account = self.get(account_id)
         self._not_self(principal, account, "create tokens for itself")
+        if not is_allowed(principal, Permission.ADMIN) and (
+            new.scope is None or new.scope.permissions is None
+        ):
+            raise OperationDeniedError(
+                "As this account's manager, give the token scopes: permissions you hold "
+                "yourself (and the projects where you hold them)."
+            )
         return self.tokens.create(actor, account, new, principal)
+
+    def managers_of(self, account_ids: list[int]) -> dict[int, list[Account]]:
+        found: dict[int, list[Account]] = {account_id: [] for account_id in account_ids}
+        rows = self.session.execute(
+            select(AccountManager.account_id, Account)
+            .join(Account, Account.id == AccountManager.manager_id)
+            .where(AccountManager.account_id.in_(account_ids))
+            .order_by(Account.id)
+        )
+        for account_id, manager in rows:
+            found[account_id].append(manager)
+        return found
+
+    def set_managers(self, actor: Actor, account_id: int, manager_ids: list[int]) -> Account:
+        """The people who look after this account's tokens: exactly these (people, not service
+        accounts), recorded as ``service-account-updated`` with the managers before and after."""
+        account = self.get(account_id)
+        wanted = sorted(set(manager_ids))
+        people = set(
+            self.session.scalars(
+                select(Account.id).where(Account.id.in_(wanted), Account.is_service.is_(False))
+            )
+        )
+        missing = [i for i in wanted if i not in people]
+        if missing:
+            raise BadDataError(f"Managers must be users; no user has the id {missing[0]}.")
+        before = [m.id for m in self.managers_of([account.id])[account.id]]
+        self.session.execute(delete(AccountManager).where(AccountManager.account_id == account.id))
+        self.session.add_all(
+            AccountManager(account_id=account.id, manager_id=i, created_by=actor.name)
+            for i in wanted
+        )
+        self.session.flush()
+        self.events.record(
+            actor,
+            "service-account-updated",
+            data={**_audit(account), "managers": wanted},
+            pre_data={**_audit(account), "managers": before},
+        )
+        return account
+
+    def managed_by(self, principal: Principal) -> list[Account]:
+        """The service accounts a caller may see: all for an Admin, else those it manages."""
+        if is_allowed(principal, Permission.ADMIN, write=False):
+            return self.all_accounts()
+        managed = sorted(principal.grants.managed)
+        return list(
+            self.session.scalars(
+                select(Account)
+                .where(Account.id.in_(managed), Account.is_service.is_(True))
+                .order_by(Account.id)
+            )
+        )
 
     def revoke_token(self, actor: Actor, account_id: int, token_id: int) -> None:
         self.tokens.delete(actor, self.get(account_id), token_id)

@@ -59,7 +59,7 @@ def _row(page: Page, account_id: int) -> AccountRow:
 @router.get(BASE)
 def list_page(page: PageDep, user: AdminPage, asked: TableQueryDep) -> Response:
     service = page.service_accounts()
-    accounts = service.list()
+    accounts = service.all_accounts()
     tokens = service.tokens.tokens_by_account([a.id for a in accounts])
     now = utcnow()
     rows = [account_row(a, token_rows(service.tokens, a, tokens[a.id], now)) for a in accounts]
