@@ -78,7 +78,7 @@ def test_manager__unscoped_or_beyond_its_permissions__403(
     assert unscoped.status_code == 403
     read_only = _scoped_token(manager, account_id, permissions="read")
     assert read_only.status_code == 403
-    beyond = _scoped_token(manager, account_id, permissions=["CREATE_PROJECT"])
+    beyond = _scoped_token(manager, account_id, permissions=["UPDATE_CORS"])
     assert beyond.status_code == 403
     assert admin_client.get(f"{BASE}/{account_id}/token").json()["pats"] == []
 
