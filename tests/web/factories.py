@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from flagstaff.accounts.service import AccountService
 from flagstaff.core.db import utcnow
 from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy, store_policy
-from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
 from flagstaff.credentials.resolver import account_principal
 from flagstaff.events.service import SYSTEM
@@ -19,7 +19,7 @@ from flagstaff.flags.projects.access import ProjectAccessService
 from flagstaff.flags.projects.service import ProjectFields, ProjectService
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import ADMIN_ROLE_ID
-from flagstaff.rbac.principal import CredentialKind, Principal
+from flagstaff.rbac.principal import CredentialKind, Principal, TokenScope
 from flagstaff.service_accounts.service import ServiceAccountService
 
 
@@ -58,11 +58,15 @@ def make_service_account(
 
 
 def make_sa_token(
-    context: AppContext, account_id: int, description: str = "deploy", days: float = 30
+    context: AppContext,
+    account_id: int,
+    description: str = "deploy",
+    days: float = 30,
+    scope: TokenScope | None = None,
 ) -> str:
     with context.database.transaction() as session:
         principal = admin_principal(session, context)
-        new = NewToken(description, utcnow() + timedelta(days=days))
+        new = NewToken(description, utcnow() + timedelta(days=days), scope=scope)
         issued = _services(session, context).issue_token(SYSTEM, principal, account_id, new)
         return issued.secret
 
@@ -114,3 +118,18 @@ def token_record(context: AppContext, token: int) -> AccountToken:
 def set_policy(context: AppContext, policy: TokenPolicy) -> None:
     with context.database.transaction() as session:
         store_policy(session, SYSTEM, policy)
+
+
+def make_managers(context: AppContext, account_id: int, *user_ids: int) -> None:
+    """Let these people manage the service account (as an Admin would on its page)."""
+    with context.database.transaction() as session:
+        _services(session, context).set_managers(SYSTEM, account_id, list(user_ids))
+
+
+def record_addresses(context: AppContext, token: int, *ips: str) -> None:
+    """Say the token was used from ``ips``, the first the most recent, a minute apart."""
+    now = utcnow()
+    with context.database.transaction() as session:
+        for age, ip in enumerate(ips):
+            seen = now - timedelta(minutes=age)
+            session.add(TokenClientIp(token_id=token, ip=ip, last_seen_at=seen))

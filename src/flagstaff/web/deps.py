@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -18,7 +18,7 @@ from flagstaff.events.service import Actor
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip, resolve_principal
 from flagstaff.rbac.permissions import Permission
-from flagstaff.rbac.policy import is_allowed
+from flagstaff.rbac.policy import is_allowed, manages
 from flagstaff.rbac.principal import CredentialKind, Principal
 from flagstaff.service_accounts.service import ServiceAccountService
 from flagstaff.web.errors import CsrfRejectedError, ForbiddenError, LoginRequiredError
@@ -48,6 +48,10 @@ class WebUser:
         if not self.can(permission, project, environment):
             raise ForbiddenError()
 
+    @property
+    def is_admin(self) -> bool:
+        return self.can(Permission.ADMIN)
+
 
 def page_user(
     request: Request,
@@ -74,7 +78,7 @@ def page_user(
         display_name=account.name or account.username or account.email or "You",
         login_name=account.username or account.email or "",
         csrf_token=session_csrf_token(context, cookie),
-        actor=Actor.of(principal, client_ip(request, context)),
+        actor=Actor.of(principal, client_ip(request, context), request.headers.get("user-agent")),
     )
     request.state.web_user = user
     return user
@@ -117,6 +121,27 @@ def post_permission(permission: Permission) -> Callable[[WebUser], WebUser]:
 
 AdminPage = Annotated[WebUser, Depends(page_permission(Permission.ADMIN))]
 AdminPost = Annotated[WebUser, Depends(post_permission(Permission.ADMIN))]
+
+# The service account a page is about, as its path names it (``/…/{account_id}/…``).
+ServiceAccountId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _managing_reader(account_id: ServiceAccountId, user: PageUser) -> WebUser:
+    if not manages(user.principal, account_id, write=False):
+        raise ForbiddenError()
+    return user
+
+
+def _managing_writer(account_id: ServiceAccountId, user: PostUser) -> WebUser:
+    if not manages(user.principal, account_id):
+        raise ForbiddenError()
+    return user
+
+
+# An Admin, or a person an admin made this service account's manager: the pages of its tokens.
+# Its role, its managers and the account itself stay behind AdminPage and AdminPost.
+ManagerPage = Annotated[WebUser, Depends(_managing_reader)]
+ManagerPost = Annotated[WebUser, Depends(_managing_writer)]
 
 
 @dataclass(frozen=True)

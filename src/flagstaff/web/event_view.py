@@ -1,4 +1,5 @@
-"""How the event log page shows an event: who, what, and the change as a short diff."""
+"""How the event log page shows an event: who (and with which token, from where), what, and the
+change as a short diff."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ class EventRow:
     summary: list[tuple[str, str]]  # what a creation set, or what a deletion removed
     removed: bool
     raw: str
+    # Who made it from where: the account token (for a change made with one), the client's
+    # address and its user agent, when the event has them.
+    token_id: int | None
+    token_hint: str | None
+    ip: str | None
+    user_agent: str | None
 
 
 def shown(value: Any) -> str:
@@ -87,4 +94,8 @@ def event_row(event: Event) -> EventRow:
         summary=[] if changes else summary_of(event.data if event.data is not None else before),
         removed=event.data is None and before is not None,
         raw=json.dumps(raw, indent=2, sort_keys=True, default=str),
+        token_id=event.token_id,
+        token_hint=event.token_hint,
+        ip=event.ip,
+        user_agent=event.user_agent,
     )

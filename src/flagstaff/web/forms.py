@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from flagstaff.core.errors import FlagstaffError, NameExistsError
+from flagstaff.core.http_errors import status_for
 from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy
 from flagstaff.web.deps import text
 
@@ -91,13 +92,21 @@ class FormError(Exception):
 
 @dataclass
 class FormState:
-    """What a form shows again after an error: the values given and what was wrong."""
+    """What a form shows again after an error: the values given, the fields given more than
+    once (checkboxes) and what was wrong."""
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)
 
     def value(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
+
+    def chosen(self, name: str) -> list[str]:
+        return self.lists.get(name, [])
+
+    def checked(self, name: str, value: str) -> bool:
+        return value in self.lists.get(name, ())
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,14 @@ def form_errors(
             own = " ".join(detail["message"] for detail in problem.details)
             return {place.field: place.message or own}
     return {"": problem.message}
+
+
+def form_status(problem: Exception) -> int:
+    """The status a failed form answers with: 403 for what the API refuses as beyond your
+    permissions, else 400 (the form is shown again either way)."""
+    if isinstance(problem, FlagstaffError) and status_for(problem) == 403:
+        return 403
+    return 400
 
 
 def expiry_from(choice: str, custom: str, now: datetime) -> datetime:
@@ -159,6 +176,17 @@ def token_expiry(values: Mapping[str, str], now: datetime) -> datetime:
 
 def form_values(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
     return {name: text(form, name) for name in names}
+
+
+def form_lists(form: FormData, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The fields a form may send more than once (checkboxes), each value stripped, blanks and
+    repeats left out."""
+    return {name: _texts(form, name) for name in names}
+
+
+def _texts(form: FormData, name: str) -> list[str]:
+    given = (value.strip() for value in form.getlist(name) if isinstance(value, str))
+    return list(dict.fromkeys(value for value in given if value))
 
 
 def validated(model: type[M], data: dict[str, Any], fields: dict[str, str]) -> M:

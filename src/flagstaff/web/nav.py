@@ -23,6 +23,11 @@ def is_admin(principal: Principal) -> bool:
     return is_allowed(principal, Permission.ADMIN)
 
 
+def looks_after_service_accounts(principal: Principal) -> bool:
+    """An Admin, or a person who manages at least one service account."""
+    return is_admin(principal) or bool(principal.grants.managed)
+
+
 def readable_api_token_types(principal: Principal) -> list[str]:
     if is_admin(principal):
         return ["client", "frontend", "admin"]
@@ -44,7 +49,10 @@ def _anyone(_: Principal) -> bool:
 NAVIGATION: tuple[tuple[NavItem, Callable[[Principal], bool]], ...] = (
     (NavItem("flags", "Flags", "/flags", "flag"), _anyone),
     (NavItem("projects", "Projects", "/projects", "folder"), _anyone),
-    (NavItem("service-accounts", "Service accounts", "/admin/service-accounts", "robot"), is_admin),
+    (
+        NavItem("service-accounts", "Service accounts", "/admin/service-accounts", "robot"),
+        looks_after_service_accounts,
+    ),
     (NavItem("users", "Users", "/admin/users", "people"), is_admin),
     (NavItem("tokens", "Tokens", "/admin/tokens", "shield"), is_admin),
     (NavItem("api-tokens", "API tokens", "/admin/api-tokens", "key"), can_see_api_tokens),

@@ -4,7 +4,7 @@ request with the token would get."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -15,11 +15,12 @@ from flagstaff.accounts.models import Account
 from flagstaff.core.errors import NotFoundError
 from flagstaff.credentials.account_tokens.inventory import InventoryRow
 from flagstaff.credentials.account_tokens.lifetimes import never_expires
-from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.account_tokens.schemas import expiry_warning
-from flagstaff.credentials.account_tokens.service import AccountTokenService
+from flagstaff.credentials.account_tokens.service import AccountTokenService, addresses_of
 from flagstaff.credentials.account_tokens.states import TokenState, in_grace
 from flagstaff.web.rendering import date_time, short_date
+from flagstaff.web.token_details import ClientAddress, ScopeView, client_addresses, scope_view
 
 TokenId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
@@ -59,6 +60,8 @@ class TokenRow:
     revoked_at: datetime | None
     revoked_by: str | None
     revoke_reason: str | None
+    scope: ScopeView | None  # None: it may do all its account may do
+    addresses: tuple[ClientAddress, ...]  # where it was last used from, newest first
 
     @property
     def live(self) -> bool:
@@ -116,7 +119,12 @@ def _disabled_badge(token: AccountToken) -> Badge:
     return Badge("Disabled", "muted", f"Disabled on {short_date(token.disabled_at)} by {who}")
 
 
-def token_row(token: AccountToken, state: TokenState, now: datetime) -> TokenRow:
+def token_row(
+    token: AccountToken,
+    state: TokenState,
+    now: datetime,
+    addresses: Sequence[TokenClientIp] = (),
+) -> TokenRow:
     return TokenRow(
         id=token.id,
         description=token.description,
@@ -136,14 +144,26 @@ def token_row(token: AccountToken, state: TokenState, now: datetime) -> TokenRow
         revoked_at=token.revoked_at,
         revoked_by=token.revoked_by,
         revoke_reason=token.revoke_reason,
+        scope=scope_view(token.scopes),
+        addresses=client_addresses(addresses),
     )
 
 
 def token_rows(
-    service: AccountTokenService, owner: Account, tokens: Sequence[AccountToken], now: datetime
+    service: AccountTokenService,
+    owner: Account,
+    tokens: Sequence[AccountToken],
+    now: datetime,
+    addresses: Mapping[int, Sequence[TokenClientIp]] | None = None,
 ) -> list[TokenRow]:
+    """The rows of ``owner``'s tokens; ``addresses`` when the caller looked them up for many
+    accounts at once, else they are looked up here."""
+    if addresses is None:
+        addresses = addresses_of(service.session, [t.id for t in tokens])
     disabled = owner.disabled_at is not None
-    return [token_row(t, service.state(t, disabled, now), now) for t in tokens]
+    return [
+        token_row(t, service.state(t, disabled, now), now, addresses.get(t.id, ())) for t in tokens
+    ]
 
 
 def find_token(rows: Iterable[TokenRow], token_id: int) -> TokenRow:
@@ -184,10 +204,12 @@ class OwnedTokenRow:
         return f"/admin/{'service-accounts' if self.is_service else 'users'}/{self.owner_id}/edit"
 
 
-def owned_row(row: InventoryRow, now: datetime) -> OwnedTokenRow:
+def owned_row(
+    row: InventoryRow, now: datetime, addresses: Sequence[TokenClientIp] = ()
+) -> OwnedTokenRow:
     owner = row.owner
     return OwnedTokenRow(
-        token=token_row(row.token, row.state, now),
+        token=token_row(row.token, row.state, now, addresses),
         owner_id=owner.id,
         owner_name=owner.name or owner.username or owner.email or f"Account {owner.id}",
         owner_login=owner.username or owner.email or "",

@@ -3,6 +3,7 @@ under ?show=retired), your password."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,21 +12,20 @@ from starlette.responses import Response
 from flagstaff.accounts.passwords import WeakPasswordError
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.credentials.account_tokens.service import IssuedToken, NewToken
+from flagstaff.credentials.account_tokens.service import IssuedToken
 from flagstaff.web.deps import FormDep, Page, PageDep, PageUser, PostUser, WebUser, text
 from flagstaff.web.forms import (
     TOKEN_DESCRIPTION_TAKEN,
-    TOKEN_FIELDS,
     FormError,
     FormState,
     OnField,
     expiry_options,
     form_errors,
-    form_values,
-    token_expiry,
+    form_status,
 )
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
+from flagstaff.web.scope_form import new_token_from, scope_options, token_form_state
 from flagstaff.web.token_views import TokenId, TokenRow, find_token, token_rows
 from flagstaff.web.views import account_row
 
@@ -63,6 +63,7 @@ def profile_page(
         token_form=token_form or FormState(values={"expiry": expiry.default}),
         password_form=password_form or FormState(),
         expiry=expiry,
+        scope=scope_options(page.db, user),
         limit=limit,
         counted=counted,
         at_limit=counted >= limit,
@@ -87,17 +88,16 @@ def tokens(_: PageUser) -> Response:
 
 @router.post("/profile/tokens")
 def create_token(page: PageDep, user: PostUser, form: FormDep) -> Response:
-    values = form_values(form, TOKEN_FIELDS)
+    state = token_form_state(form)
     try:
-        expires_at = token_expiry(values, utcnow())
+        new = new_token_from(page.db, state, utcnow())
         owner = page.accounts().get_account(user.account_id)
-        issued = page.account_tokens().create(
-            user.actor, owner, NewToken(values["description"], expires_at)
-        )
+        # You are its creator: its scope may not reach beyond your own permissions.
+        issued = page.account_tokens().create(user.actor, owner, new, user.principal)
     except (FormError, FlagstaffError) as problem:
         page.db.rollback()
-        state = FormState(values, form_errors(problem, TOKEN_DESCRIPTION_TAKEN))
-        return profile_page(page, user, token_form=state, status=400)
+        failed = replace(state, errors=form_errors(problem, TOKEN_DESCRIPTION_TAKEN))
+        return profile_page(page, user, token_form=failed, status=form_status(problem))
     return profile_page(page, user, created=issued)
 
 

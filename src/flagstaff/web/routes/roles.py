@@ -46,7 +46,8 @@ def _delete_page(
         holders=holders,
         users=[account_row(a, []) for a in holders.users],
         service_accounts=[
-            account_row(a, token_rows(service, a, tokens[a.id], now))
+            # This page shows no client addresses: none are looked up.
+            account_row(a, token_rows(service, a, tokens[a.id], now, addresses={}))
             for a in holders.service_accounts
         ],
         error=error,

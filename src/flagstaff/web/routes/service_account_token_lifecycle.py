@@ -1,5 +1,6 @@
 """A service account's token over its life: rotate it (with a grace window; the successor's
-secret shown once), disable and enable it, allow or forbid it to rotate itself."""
+secret shown once), disable and enable it, allow or forbid it to rotate itself; for its Admins
+and its managers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from flagstaff.accounts.models import Account
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError, FlagstaffError, NotFoundError
 from flagstaff.web.account_pages import AccountId
-from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep, WebUser, text
+from flagstaff.web.deps import (
+    FormDep,
+    ManagerPage,
+    ManagerPost,
+    Page,
+    PageDep,
+    WebUser,
+    text,
+)
 from flagstaff.web.forms import FormError, FormState, form_errors, form_values
 from flagstaff.web.rendering import redirect
 from flagstaff.web.rotation_form import ROTATE_DEFAULTS, ROTATE_FIELDS, rotate_page, rotation_from
@@ -41,7 +50,7 @@ def _rotate_form(
 
 @router.get(TOKEN_PATH + "/rotate")
 def rotate_form(
-    page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPage
+    page: PageDep, account_id: AccountId, token_id: TokenId, user: ManagerPage
 ) -> Response:
     account, token = account_token(page, account_id, token_id)
     return _rotate_form(page, user, account, token, FormState(values=dict(ROTATE_DEFAULTS)), 200)
@@ -49,7 +58,7 @@ def rotate_form(
 
 @router.post(TOKEN_PATH + "/rotate")
 def rotate(
-    page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPost, form: FormDep
+    page: PageDep, account_id: AccountId, token_id: TokenId, user: ManagerPost, form: FormDep
 ) -> Response:
     account, token = account_token(page, account_id, token_id)
     values = form_values(form, ROTATE_FIELDS)
@@ -68,12 +77,12 @@ def rotate(
 
 
 @router.post(TOKEN_PATH + "/disable")
-def disable(page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPost) -> Response:
+def disable(page: PageDep, account_id: AccountId, token_id: TokenId, user: ManagerPost) -> Response:
     return _switch(page, user, account_id, token_id, disabled=True)
 
 
 @router.post(TOKEN_PATH + "/enable")
-def enable(page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPost) -> Response:
+def enable(page: PageDep, account_id: AccountId, token_id: TokenId, user: ManagerPost) -> Response:
     return _switch(page, user, account_id, token_id, disabled=False)
 
 
@@ -88,7 +97,7 @@ def _switch(
 
 @router.post(TOKEN_PATH + "/self-rotation")
 def self_rotation(
-    page: PageDep, account_id: AccountId, token_id: TokenId, user: AdminPost, form: FormDep
+    page: PageDep, account_id: AccountId, token_id: TokenId, user: ManagerPost, form: FormDep
 ) -> Response:
     account, token = account_token(page, account_id, token_id)
     allowed = text(form, "allowed")

@@ -1,9 +1,11 @@
 """Service accounts (Admins): the table, the new and edit forms (with the account's tokens, or
-its revoked ones), and deleting one."""
+its revoked ones), and deleting one. A manager sees the table and the edit page of the accounts
+they look after, without the account's own controls."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +13,7 @@ from starlette.responses import Response
 
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.credentials.account_tokens.service import IssuedToken, NewToken
+from flagstaff.credentials.account_tokens.service import IssuedToken
 from flagstaff.service_accounts.schemas import CreateServiceAccountIn, UpdateServiceAccountIn
 from flagstaff.service_accounts.service import ServiceAccountChanges
 from flagstaff.web.account_pages import (
@@ -22,20 +24,31 @@ from flagstaff.web.account_pages import (
     root_role_choices,
     table_values,
 )
-from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep, WebUser
+from flagstaff.web.deps import (
+    AdminPage,
+    AdminPost,
+    FormDep,
+    ManagerPage,
+    Page,
+    PageDep,
+    PageUser,
+    WebUser,
+)
+from flagstaff.web.errors import ForbiddenError
 from flagstaff.web.forms import (
-    TOKEN_FIELDS,
     FormError,
     FormState,
     OnField,
     expiry_options,
+    form_status,
     form_values,
     suggested_username,
-    token_expiry,
     validated,
 )
+from flagstaff.web.manager_choices import ManagerChoice, manager_choices
 from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
+from flagstaff.web.scope_form import new_token_from, scope_options, token_form_state
 from flagstaff.web.token_views import token_rows
 from flagstaff.web.views import AccountRow, account_row
 
@@ -57,12 +70,19 @@ def _row(page: Page, account_id: int) -> AccountRow:
 
 
 @router.get(BASE)
-def list_page(page: PageDep, user: AdminPage, asked: TableQueryDep) -> Response:
+def list_page(page: PageDep, user: PageUser, asked: TableQueryDep) -> Response:
+    """Every service account for an Admin; for a manager, the ones they look after."""
     service = page.service_accounts()
-    accounts = service.all_accounts()
+    accounts = service.managed_by(user.principal)
+    if not accounts and not user.is_admin:
+        raise ForbiddenError()
     tokens = service.tokens.tokens_by_account([a.id for a in accounts])
     now = utcnow()
-    rows = [account_row(a, token_rows(service.tokens, a, tokens[a.id], now)) for a in accounts]
+    # The table shows no client addresses: none are looked up.
+    rows = [
+        account_row(a, token_rows(service.tokens, a, tokens[a.id], now, addresses={}))
+        for a in accounts
+    ]
     return page.render("service_accounts/list.html", user, **table_values(rows, asked))
 
 
@@ -76,6 +96,7 @@ def _form_page(page: Page, user: WebUser, form: FormState, status: int = 200) ->
         form=form,
         roles=root_role_choices(page.db),
         expiry=expiry_options(page.account_tokens().policy),
+        scope=scope_options(page.db, user),
         taken_usernames=json.dumps(taken),
     )
 
@@ -89,7 +110,8 @@ def new_page(page: PageDep, user: AdminPage) -> Response:
 
 @router.post(BASE + "/new")
 def create(page: PageDep, user: AdminPost, form: FormDep) -> Response:
-    values = form_values(form, ("name", "username", "root_role", "generate", *TOKEN_FIELDS))
+    state = token_form_state(form, ("name", "username", "root_role", "generate"))
+    values = state.values
     values["username"] = values["username"] or suggested_username(values["name"])
     try:
         body = validated(
@@ -101,19 +123,19 @@ def create(page: PageDep, user: AdminPost, form: FormDep) -> Response:
             },
             SA_FIELDS,
         )
-        expires_at = token_expiry(values, utcnow()) if values["generate"] == "now" else None
+        # The token's form is checked before anything is made.
+        new = new_token_from(page.db, state, utcnow()) if values["generate"] == "now" else None
         service = page.service_accounts()
         account = service.create(
             user.actor, user.principal, body.username, body.name, body.root_role
         )
         issued = None
-        if expires_at is not None:
-            new = NewToken(values["description"], expires_at)
+        if new is not None:
             issued = service.issue_token(user.actor, user.principal, account.id, new)
     except (FormError, FlagstaffError) as problem:
         page.db.rollback()  # neither the account nor its token: nothing half-made
-        state = FormState(values, account_form_errors(problem, TAKEN))
-        return _form_page(page, user, state, status=400)
+        failed = replace(state, errors=account_form_errors(problem, TAKEN))
+        return _form_page(page, user, failed, status=form_status(problem))
     if issued is None:
         return redirect(f"{BASE}/{account.id}/edit", flash="Service account added successfully.")
     return edit_page(page, user, account.id, created=issued)
@@ -126,13 +148,15 @@ def edit_page(
     *,
     form: FormState | None = None,
     token_form: FormState | None = None,
+    managers_error: str | None = None,
     created: IssuedToken | None = None,
     rotated: bool = False,
     retired: bool = False,
     status: int = 200,
 ) -> Response:
     """The edit page; after a token is created or rotated (``created``), with its secret in the
-    show-once dialog. That response is the only one that ever holds the secret."""
+    show-once dialog. That response is the only one that ever holds the secret. A manager sees
+    the tokens and their actions; the account's own controls and its managers are for Admins."""
     service = page.service_accounts()
     account = service.get(account_id)
     tokens, now = service.tokens, utcnow()
@@ -147,6 +171,7 @@ def edit_page(
     counted = sum(1 for token in current if token.live)
     limit = page.context.settings.max_tokens_per_account
     expiry = expiry_options(tokens.policy)
+    scope = scope_options(page.db, user, manager=not user.is_admin)
     return page.render(
         "service_accounts/edit.html",
         user,
@@ -157,6 +182,9 @@ def edit_page(
         token_form=token_form or FormState(values={"expiry": expiry.default}),
         roles=root_role_choices(page.db),
         expiry=expiry,
+        scope=scope,
+        managers=_managers(page, user, account.id),
+        managers_error=managers_error,
         limit=limit,
         counted=counted,
         at_limit=counted >= limit,
@@ -166,8 +194,17 @@ def edit_page(
     )
 
 
+def _managers(page: Page, user: WebUser, account_id: int) -> list[ManagerChoice]:
+    """Who may manage it, for an Admin to choose; nothing for a manager, who may not."""
+    if not user.is_admin:
+        return []
+    service = page.service_accounts()
+    chosen = {m.id for m in service.managers_of([account_id])[account_id]}
+    return manager_choices(page.accounts().list_users(), chosen)
+
+
 @router.get(BASE + "/{account_id}/edit")
-def edit(page: PageDep, account_id: AccountId, user: AdminPage, show: ShowQuery = "") -> Response:
+def edit(page: PageDep, account_id: AccountId, user: ManagerPage, show: ShowQuery = "") -> Response:
     return edit_page(page, user, account_id, retired=show == "retired")
 
 

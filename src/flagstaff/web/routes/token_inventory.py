@@ -15,6 +15,7 @@ from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError
 from flagstaff.credentials.account_tokens.admin_routes import MAX_BULK
 from flagstaff.credentials.account_tokens.inventory import InventoryRow, TokenInventory
+from flagstaff.credentials.account_tokens.service import addresses_of
 from flagstaff.web.deps import AdminPage, AdminPost, FormDep, Page, PageDep, WebUser
 from flagstaff.web.forms import FormError, FormState
 from flagstaff.web.inventory_filter import (
@@ -48,7 +49,8 @@ def inventory_page(page: PageDep, user: AdminPage, asked: InventoryQueryDep) -> 
         return _inventory_page(page, user, asked, [], 0, problem.errors, status=400)
     found, total = _inventory(page).search(criteria, (asked.page - 1) * PAGE_SIZE, PAGE_SIZE)
     now = utcnow()
-    rows = [owned_row(row, now) for row in found]
+    addresses = addresses_of(page.db, [row.token.id for row in found])
+    rows = [owned_row(row, now, addresses[row.token.id]) for row in found]
     return _inventory_page(page, user, asked, rows, total, {})
 
 

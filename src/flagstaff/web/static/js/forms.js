@@ -1,11 +1,28 @@
-// Form helpers: token expiry choices, the username suggestion, "generate a token now".
+// Form helpers: token expiry choices, a token's limits, the username suggestion, "generate a
+// token now".
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("[data-expiry-select]")) setUpExpiry(select);
   for (const form of document.querySelectorAll("[data-service-account-form]")) setUpServiceAccountForm(form);
   for (const form of document.querySelectorAll("[data-strategy-form]")) setUpStrategyForm(form);
+  for (const section of document.querySelectorAll("[data-scope-fields]")) setUpScopeFields(section);
 });
+
+// Permission ticks count only with "Only the permissions ticked below": otherwise they are
+// switched off, so the form never sends ticks it would refuse.
+function setUpScopeFields(section) {
+  const body = section.querySelector("fieldset");
+  if (body && body.disabled) return;
+  const choices = section.querySelectorAll("[data-scope-access]");
+  const update = () => {
+    const chosen = section.querySelector("[data-scope-access]:checked");
+    const some = chosen && chosen.value === "chosen";
+    for (const group of section.querySelectorAll("[data-scope-permissions]")) group.disabled = !some;
+  };
+  for (const choice of choices) choice.addEventListener("change", update);
+  update();
+}
 
 const EXPIRY_DAYS = { "7d": 7, "30d": 30, "60d": 60, "90d": 90 };
 
