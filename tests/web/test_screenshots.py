@@ -16,10 +16,18 @@ from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.predefined import MEMBER_ROLE_ID
+from flagstaff.rbac.principal import TokenScope
 from flagstaff.roles.service import PermissionRef, RoleService
 from tests.factories import UserHandle, make_user
 from tests.web.conftest import LAPTOP, PHONE, SCREENSHOTS, LiveServer
-from tests.web.factories import admin_principal, make_sa_token, make_service_account, token_id
+from tests.web.factories import (
+    admin_principal,
+    make_managers,
+    make_sa_token,
+    make_service_account,
+    record_addresses,
+    token_id,
+)
 from tests.web.helpers import log_in
 
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
@@ -100,6 +108,20 @@ def _seed(context: AppContext, base: str) -> dict[str, int]:
             "/api/admin/projects/checkout/features", json={"name": "one-click-pay"}
         ).raise_for_status()
     deploy = token_id(context, "GitHub Actions deploy")
+    record_addresses(context, deploy, "203.0.113.24", "198.51.100.7", "192.0.2.15")
+    with context.database.transaction() as session:
+        session.execute(
+            update(AccountToken)
+            .where(AccountToken.id == deploy)
+            .values(seen_at=utcnow() - timedelta(minutes=5))
+        )
+    release_toggles = TokenScope(
+        permissions=frozenset({"UPDATE_FEATURE_ENVIRONMENT", "UPDATE_FEATURE"}),
+        projects=frozenset({"checkout"}),
+        environments=frozenset({"production"}),
+    )
+    make_sa_token(context, ci.id, description="Release toggles", scope=release_toggles)
+    make_managers(context, ci.id, ada.id)
     return {"ci": ci.id, "role": role_id, "release": release.id, "deploy": deploy}
 
 
@@ -152,10 +174,17 @@ def test_screenshots__main_screens__saved(
                 f"/admin/service-accounts/{ids['ci']}/tokens/{ids['deploy']}/rotate",
             ),
             ("24-revoked-tokens", f"/admin/service-accounts/{ids['ci']}/edit?show=retired"),
+            ("25-event-log-by-token", f"/history?token={ids['deploy']}"),
         ]
         for name, path in shots:
             page.goto(f"{base}{path}")
             _shoot(page, name, size)
+        page.goto(f"{base}/admin/service-accounts/{ids['ci']}/edit")
+        page.locator("#new-token").get_by_text("Limit this token").click()
+        page.get_by_label("Only the permissions ticked below").check()
+        page.get_by_text("Environment permissions").click()
+        page.get_by_role("checkbox", name="Enable/disable flags").check()
+        _shoot(page, "26-token-scope-form", size)
         page.goto(f"{base}/admin/service-accounts/{ids['ci']}/edit")
         page.get_by_label("Description").fill(f"Screenshot token {size}")
         page.get_by_role("button", name="Create token").click()
@@ -171,6 +200,10 @@ def test_screenshots__main_screens__saved(
         page.get_by_role("button", name="Create project").click()
         expect(page.get_by_text("A project with that id already exists.")).to_be_visible()
         _shoot(page, "20-project-create-error", size)
+        manager = new_page(viewport)
+        log_in(manager, base, "ada")
+        manager.goto(f"{base}/admin/service-accounts/{ids['ci']}/edit")
+        _shoot(manager, "27-manager-service-account", size)
 
-    assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 25
-    assert len(list(SCREENSHOTS.glob("*-phone.png"))) >= 25
+    assert len(list(SCREENSHOTS.glob("*-laptop.png"))) >= 28
+    assert len(list(SCREENSHOTS.glob("*-phone.png"))) >= 28
