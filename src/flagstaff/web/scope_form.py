@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -55,7 +56,6 @@ SCOPE_ERROR_FIELDS = {"permissions": "scope", "projects": "scope", "environments
 
 @dataclass(frozen=True)
 class PermissionGroup:
-    kind: str
     legend: str
     choices: tuple[tuple[str, str], ...]  # (name, display name), by display name
 
@@ -71,7 +71,7 @@ def _permission_groups() -> tuple[PermissionGroup, ...]:
             ((p.value, info.display_name) for p, info in PERMISSIONS.items() if info.type == kind),
             key=lambda choice: choice[1].lower(),
         )
-        groups.append(PermissionGroup(kind.value, legend, tuple(choices)))
+        groups.append(PermissionGroup(legend, tuple(choices)))
     return tuple(groups)
 
 
@@ -87,7 +87,7 @@ class ScopeOptions:
     projects: tuple[tuple[str, str], ...]  # (id, name)
     environments: tuple[str, ...]
     manager: bool = False
-    access_choices: tuple[tuple[str, str], ...] = ACCESS_CHOICES
+    access_choices: ClassVar[tuple[tuple[str, str], ...]] = ACCESS_CHOICES
 
     @property
     def default_access(self) -> str:
