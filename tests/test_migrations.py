@@ -57,10 +57,12 @@ def _describe(connection: Connection) -> dict[str, Any]:
     inspector = inspect(connection)
     tables = {
         table: {
-            "columns": [
+            # Sorted: a downgrade that brings a dropped column back can only append it
+            # (PostgreSQL has no way to insert one in the middle), and order means nothing.
+            "columns": sorted(
                 (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
                 for c in inspector.get_columns(table)
-            ],
+            ),
             "primary key": inspector.get_pk_constraint(table),
             "foreign keys": sorted(map(repr, inspector.get_foreign_keys(table))),
             # A partial index carries its WHERE clause as an object: compared as text.
@@ -218,3 +220,52 @@ def test_migration_0007__downgrade__drops_the_records_the_old_schema_cannot_hold
     with database.engine.connect() as connection:
         ids = connection.execute(text("SELECT id FROM personal_access_tokens")).scalars().all()
     assert ids == [40]
+
+
+def test_migration_0009__api_tokens__creator_taken_from_their_created_event(
+    database: Database,
+) -> None:
+    migrate.upgrade(database, "0008")
+    with database.engine.begin() as connection:
+        for token_id, selector in ((50, "sel-known"), (51, "sel-unknown")):
+            connection.execute(
+                text(
+                    "INSERT INTO api_tokens (id, name, type, environment, all_projects, digest, "
+                    "selector, hint, created_at, created_by_user_id) VALUES (:id, 'ci', 'admin', "
+                    "NULL, true, :digest, :selector, '*:*.abc', '2026-01-01 00:00:00+00:00', 7)"
+                ),
+                {"id": token_id, "digest": f"{token_id:064d}", "selector": selector},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO events (type, created_by, created_by_user_id, data, tags, "
+                "created_at) VALUES ('api-token-created', 'sa-deployer', 7, :data, '[]', "
+                "'2026-01-01 00:00:00+00:00')"
+            ),
+            {"data": json.dumps({"tokenName": "ci", "selector": "sel-known"})},
+        )
+
+    migrate.upgrade(database, "0009")
+
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT selector, created_by FROM api_tokens ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in rows] == [("sel-known", "sa-deployer"), ("sel-unknown", None)]
+
+
+def test_migration_0009__downgrade__users_keep_their_rows_none_locked(database: Database) -> None:
+    migrate.upgrade(database, "0009")
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, is_service, root_role_id, created_at) "
+                "VALUES (8, 'ada', false, 3, '2026-01-01 00:00:00+00:00')"
+            )
+        )
+
+    migrate.downgrade(database, "0008")
+
+    with database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, login_attempts, locked_until FROM users")).all()
+    assert [tuple(row) for row in rows] == [(8, 0, None)]

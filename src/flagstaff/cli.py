@@ -173,6 +173,33 @@ def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users_clear_login_throttle(args: argparse.Namespace, settings: Settings) -> int:
+    """For an admin who cannot wait, or cannot log in at all: forget the failed logins with a
+    name (and with the other name of the account that has it), from every address."""
+    from sqlalchemy import or_, select
+
+    from flagstaff.accounts.models import Account
+    from flagstaff.accounts.throttle import LoginThrottle, ThrottleRule, normal_name
+    from flagstaff.core.keys import Keys
+
+    name = args.name.strip()
+    cleared: list[int] = []
+
+    def clear(session: Session) -> None:
+        account = session.scalars(
+            select(Account).where(or_(Account.username == name, Account.email == name.lower()))
+        ).first()
+        names = [name] if account is None else [name, account.username, account.email]
+        throttle = LoginThrottle(
+            session, Keys(settings.server_secret), ThrottleRule.from_settings(settings)
+        )
+        cleared.append(throttle.clear(names))
+
+    announce_admin(prepare(settings, then=clear))
+    print(f"Cleared the login throttle of {normal_name(name)} ({cleared[0]} counter(s)).")
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -227,6 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     create.set_defaults(handler=cmd_users_create)
+    clear = user_commands.add_parser(
+        "clear-login-throttle",
+        help="forget the failed logins with a name, from every address",
+    )
+    clear.add_argument("name", help="a username or e-mail address")
+    clear.set_defaults(handler=cmd_users_clear_login_throttle)
     return parser
 
 

@@ -39,8 +39,15 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
 
     session_ttl_hours: int = 48
-    max_login_attempts: int = 10
-    lockout_minutes: int = 15
+    # Login throttling per login name and client address (accounts/throttle.py,
+    # docs/login-throttling.md): failures allowed before each further one makes the address wait
+    # (the first delay, doubling up to the longest), the failures of a name from every address
+    # after which every address that failed for it waits too, and how long failures count.
+    login_free_attempts: Annotated[int, Field(ge=0, le=1000)] = 5
+    login_ceiling: Annotated[int, Field(ge=1, le=1_000_000)] = 100
+    login_first_delay_seconds: Annotated[int, Field(ge=1, le=86_400)] = 1
+    login_max_delay_seconds: Annotated[int, Field(ge=1, le=86_400)] = 900
+    login_window_minutes: Annotated[int, Field(ge=1, le=10_080)] = 60
     max_tokens_per_account: int = 10
     max_body_bytes: int = 1_048_576
     revision_poll_seconds: float = 0.25

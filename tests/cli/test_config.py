@@ -16,7 +16,7 @@ SHORT_KEY = "0123456789abcdefghijklmnopqrstu"  # 31 characters
         ("FLAGSTAFF_SECRET_KEY", "", "FLAGSTAFF_SECRET_KEY must be at least 32 characters"),
         ("FLAGSTAFF_LOG_LEVEL", "loud", "FLAGSTAFF_LOG_LEVEL must be one of"),
         ("FLAGSTAFF_LOG_FORMAT", "xml", "FLAGSTAFF_LOG_FORMAT"),
-        ("FLAGSTAFF_MAX_LOGIN_ATTEMPTS", "many", "FLAGSTAFF_MAX_LOGIN_ATTEMPTS"),
+        ("FLAGSTAFF_LOGIN_FREE_ATTEMPTS", "many", "FLAGSTAFF_LOGIN_FREE_ATTEMPTS"),
     ],
     ids=["short secret key", "empty secret key", "log level", "log format", "not a number"],
 )

@@ -32,6 +32,7 @@ EXTRAS: dict[Operation, str] = {
 
 # Flagstaff's own operations (documented in docs/service-accounts.md), which no Unleash has.
 LIFECYCLE = "token lifecycle (docs/service-accounts.md)"
+THROTTLE = "login throttling (docs/login-throttling.md)"
 EXTENSIONS: dict[Operation, str] = {
     ("POST", "/api/admin/user/tokens/{}/rotate"): LIFECYCLE,
     ("POST", "/api/admin/user/tokens/{}/disable"): LIFECYCLE,
@@ -46,6 +47,7 @@ EXTENSIONS: dict[Operation, str] = {
     ("POST", "/api/admin/service-account/{}/enable"): LIFECYCLE,
     ("POST", "/api/admin/user-admin/{}/disable"): LIFECYCLE,
     ("POST", "/api/admin/user-admin/{}/enable"): LIFECYCLE,
+    ("DELETE", "/api/admin/user-admin/{}/login-throttle"): THROTTLE,
     ("GET", "/api/admin/tokens"): "credential inventory (docs/service-accounts.md)",
     ("POST", "/api/admin/tokens/revoke"): "credential inventory (docs/service-accounts.md)",
     ("POST", "/api/admin/tokens/{}/disable"): "credential inventory (docs/service-accounts.md)",

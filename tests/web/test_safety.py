@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
+from flagstaff.accounts.login import LoginPolicy
+from flagstaff.accounts.throttle import ThrottleRule
 from flagstaff.http.context import AppContext
 from flagstaff.web.security import CONTENT_SECURITY_POLICY
 from tests.factories import PASSWORD, UserHandle, make_user
@@ -198,20 +201,43 @@ def test_login__wrong_password__error_in_the_form(client: TestClient, admin: Use
     assert 'value="admin"' in response.text
 
 
-def test_login__too_many_failures__shows_lockout(
-    client: TestClient, context: AppContext, admin: UserHandle
+def test_login__too_many_failures__throttled_page_other_address_gets_in(
+    client: TestClient, new_client: Callable[[], TestClient], context: AppContext, admin: UserHandle
 ) -> None:
+    context.settings.trust_proxy_headers = True
+    # A long first delay, so that the address is still waiting when the test looks.
+    rule = ThrottleRule(first_delay=timedelta(minutes=10))
+    context.login_policy = LoginPolicy(session_ttl=context.login_policy.session_ttl, throttle=rule)
     token = csrf_of(client.get("/login").text)
-    for _ in range(context.settings.max_login_attempts):
-        client.post("/login", data={"csrf_token": token, "username": "admin", "password": "x"})
+    attacker = {"X-Forwarded-For": "203.0.113.9"}
+    for _ in range(rule.free_attempts + 1):
+        client.post(
+            "/login",
+            data={"csrf_token": token, "username": "admin", "password": "x"},
+            headers=attacker,
+        )
 
     response = client.post(
-        "/login", data={"csrf_token": token, "username": "admin", "password": PASSWORD}
+        "/login",
+        data={"csrf_token": token, "username": "admin", "password": PASSWORD},
+        headers=attacker,
     )
 
     assert response.status_code == 429
-    assert "locked" in response.text
+    assert "Too many failed logins" in response.text
+    assert 590 <= int(response.headers["retry-after"]) <= 600
+    assert response.headers["cache-control"] == "no-store"
     assert "flagstaff-session" not in response.cookies
+    owner = new_client()
+    owner_token = csrf_of(owner.get("/login").text)
+    signed_in = owner.post(
+        "/login",
+        data={"csrf_token": owner_token, "username": "admin", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.1"},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    assert "flagstaff-session" in signed_in.cookies
 
 
 def test_login__by_email__works(client: TestClient, context: AppContext) -> None:

@@ -1,20 +1,23 @@
-"""Password login, lockout and logout."""
+"""Password login (throttled by ``accounts.throttle``), login sessions and logout."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.accounts.passwords import Passwords
+from flagstaff.accounts.throttle import LoginThrottle, ThrottleRule
+from flagstaff.config import Settings
 from flagstaff.core import revision
 from flagstaff.core.db import utcnow
-from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.core.errors import PasswordMismatchError
+from flagstaff.core.keys import Keys
 
 WRONG_CREDENTIALS = (
     "The combination of password and username you provided is invalid. If you have forgotten "
@@ -24,9 +27,15 @@ WRONG_CREDENTIALS = (
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    max_attempts: int
-    lockout: timedelta
     session_ttl: timedelta
+    throttle: ThrottleRule = field(default_factory=ThrottleRule)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginPolicy:
+        return cls(
+            session_ttl=timedelta(hours=settings.session_ttl_hours),
+            throttle=ThrottleRule.from_settings(settings),
+        )
 
 
 @dataclass(frozen=True)
@@ -37,37 +46,35 @@ class NewSession:
 
 
 class LoginService:
-    def __init__(self, session: Session, passwords: Passwords, policy: LoginPolicy) -> None:
+    def __init__(
+        self, session: Session, passwords: Passwords, policy: LoginPolicy, keys: Keys
+    ) -> None:
         self.session = session
         self.passwords = passwords
         self.policy = policy
+        self.throttle = LoginThrottle(session, keys, policy.throttle)
 
-    def login(self, login_name: str, password: str) -> Account:
-        """Check the password; return the account or raise.
+    def login(self, login_name: str, password: str, address: str | None) -> Account:
+        """Check the password of ``login_name`` tried from ``address``; return the account,
+        or raise ``TooManyAttemptsError`` (this address must wait for this name) or
+        ``PasswordMismatchError``.
 
-        A failure is flushed before it is raised: the caller commits it, so that the count of
-        failed attempts survives the failed request.
+        A failure is flushed before it is raised: the caller commits it, so that the count
+        survives the failed request. A refusal to try at all counts nothing and costs no hash,
+        for every name alike.
         """
+        attempt = self.throttle.begin(login_name, address)
         account = self._find(login_name)
-        now = utcnow()
-        if account is not None and account.locked_until is not None and account.locked_until > now:
-            minutes = max(1, int((account.locked_until - now).total_seconds() // 60) + 1)
-            raise AccountLockedError(
-                "Too many failed login attempts. The account is locked; "
-                f"try again in {minutes} minute{'s' if minutes != 1 else ''}."
-            )
-        # Service accounts have no password hash, so they fail here like a wrong password; a
-        # disabled account fails the same way, its password checked all the same so that the
-        # answer and its timing say nothing about the account.
+        # Unknown names, service accounts (no hash) and users without a password are checked
+        # against the decoy hash, and a disabled account against its own: every failure costs
+        # one verification, so neither the answer nor its timing says what the name is.
         hash_ = account.password_hash if account is not None else None
         verified = self.passwords.verify(hash_, password)
         if not verified or account is None or account.disabled_at is not None:
-            if account is not None:
-                self._record_failure(account)
+            self.throttle.failed(attempt)
             raise PasswordMismatchError(WRONG_CREDENTIALS)
-        account.login_attempts = 0
-        account.locked_until = None
-        account.seen_at = now
+        self.throttle.succeeded(attempt)
+        account.seen_at = utcnow()
         return account
 
     def start_session(self, account: Account, digest_of: Callable[[str], str]) -> NewSession:
@@ -106,24 +113,6 @@ class LoginService:
         # One user's username can be another's e-mail address: the username wins, always.
         by_username = [a for a in matches if a.username == name]
         return next(iter(by_username or matches), None)
-
-    def _record_failure(self, account: Account) -> None:
-        # One UPDATE, so concurrent wrong guesses all count.
-        self.session.execute(
-            update(Account)
-            .where(Account.id == account.id)
-            .values(login_attempts=Account.login_attempts + 1)
-        )
-        attempts = self.session.execute(
-            select(Account.login_attempts).where(Account.id == account.id)
-        ).scalar_one()
-        if attempts >= self.policy.max_attempts:
-            self.session.execute(
-                update(Account)
-                .where(Account.id == account.id)
-                .values(locked_until=utcnow() + self.policy.lockout, login_attempts=0)
-            )
-        self.session.flush()
 
 
 def count_sessions(session: Session, account_id: int) -> int:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flagstaff.core.db import Base, UTCDateTime, utcnow
@@ -22,7 +30,6 @@ class Account(Base):
             "NOT is_service OR (password_hash IS NULL AND email IS NULL)",
             name="service_has_no_password",
         ),
-        CheckConstraint("login_attempts >= 0", name="login_attempts_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -34,8 +41,6 @@ class Account(Base):
     root_role_id: Mapped[int] = mapped_column(
         ForeignKey("roles.id", ondelete="RESTRICT"), nullable=False, index=True
     )
-    login_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_user_id: Mapped[int | None] = mapped_column(Integer)
@@ -67,3 +72,24 @@ class LoginSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class LoginFailures(Base):
+    """Failed logins of one login name from one client address, or (``address`` empty) from
+    every address together: what ``accounts.throttle`` decides with. Keyed by a digest of the
+    name, since people type passwords into the name field too; for every name alike, whether
+    an account has it or not."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        UniqueConstraint("name_digest", "address"),
+        CheckConstraint("failures >= 0", name="failures_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The first failure of the current window; the count starts over once the window is past.
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -30,6 +30,7 @@ from flagstaff.accounts.schemas import (
     user_search_out,
 )
 from flagstaff.accounts.service import AccountService, NewUser, UserChanges
+from flagstaff.accounts.throttle import LoginThrottle
 from flagstaff.core.errors import (
     BadDataError,
     NotFoundError,
@@ -153,11 +154,16 @@ def change_my_password(
     return Response(status_code=200)
 
 
+def login_throttle(db: SessionDep, context: ContextDep) -> LoginThrottle:
+    return LoginThrottle(db, context.keys, context.login_policy.throttle)
+
+
 @router.get("/api/admin/user-admin", operation_id="getUsers", response_model=UsersOut)
 def get_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
-    service = accounts(db, context)
+    users = accounts(db, context).list_users()
+    attempts = login_throttle(db, context).failures_of(users)
     return {
-        "users": [user_out(a) for a in service.list_users()],
+        "users": [user_out(a, login_attempts=attempts[a.id]) for a in users],
         "rootRoles": [role_out(r) for r in RoleService(db).root_roles()],
     }
 
@@ -197,7 +203,9 @@ def validate_password(body: PasswordIn, _: PrincipalDep) -> Response:
 
 @router.get("/api/admin/user-admin/{id}", operation_id="getUser")
 def get_user(id: UserId, _: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
-    return user_out(accounts(db, context).get_user(id))
+    account = accounts(db, context).get_user(id)
+    attempts = login_throttle(db, context).failures_of([account])
+    return user_out(account, login_attempts=attempts[account.id])
 
 
 @router.post("/api/admin/user-admin", operation_id="createUser", status_code=201)
@@ -252,7 +260,21 @@ def delete_user(
 def change_user_password(
     id: UserId, body: PasswordIn, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> Response:
-    accounts(db, context).set_password(id, body.password)
+    """Flagstaff: also clears the login throttle of the user's names, at every address."""
+    service = accounts(db, context)
+    service.set_password(id, body.password)
+    login_throttle(db, context).clear_account(service.get_user(id))
+    return Response(status_code=200)
+
+
+@router.delete("/api/admin/user-admin/{id}/login-throttle", operation_id="clearLoginThrottle")
+def clear_login_throttle(
+    id: UserId, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
+) -> Response:
+    """Flagstaff: forget the failed logins with the user's username and e-mail address, from
+    every address, so that no address has to wait before logging in as them."""
+    account = accounts(db, context).get_user(id)
+    login_throttle(db, context).reset(actor, account)
     return Response(status_code=200)
 
 

@@ -114,7 +114,11 @@ def image_url(account: Account) -> str:
     return f"https://gravatar.com/avatar/{hashlib.sha256(seed).hexdigest()}?s=42&d=retro&r=g"
 
 
-def user_out(account: Account, *, active_sessions: int | None = None) -> dict[str, Any]:
+def user_out(
+    account: Account, *, active_sessions: int | None = None, login_attempts: int = 0
+) -> dict[str, Any]:
+    """``login_attempts``: the recent failed logins with the account's names, from every
+    address (``LoginThrottle.failures_of``)."""
     body: dict[str, Any] = {
         "id": account.id,
         "name": account.name,
@@ -122,7 +126,7 @@ def user_out(account: Account, *, active_sessions: int | None = None) -> dict[st
         "username": account.username,
         "imageUrl": image_url(account),
         "seenAt": iso(account.seen_at),
-        "loginAttempts": account.login_attempts,
+        "loginAttempts": login_attempts,
         "createdAt": iso(account.created_at),
         "rootRole": account.root_role_id,
         "accountType": account.account_type,

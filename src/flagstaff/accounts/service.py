@@ -128,14 +128,14 @@ class AccountService:
         )
         self.session.add(account)
         self.flush_unique()
-        self.events.record(actor, "user-created", data=_user_data(account))
+        self.events.record(actor, "user-created", data=user_data(account))
         return account
 
     def update_user(
         self, actor: Actor, principal: Principal, user_id: int, changes: UserChanges
     ) -> Account:
         account = self.get_user(user_id)
-        before = _user_data(account)
+        before = user_data(account)
         # Decided before anything changes: the last-admin check locks rows, and a pending
         # change flushed ahead of that lock could deadlock against a concurrent update.
         role = self._new_root_role(principal, account, changes.root_role)
@@ -152,7 +152,7 @@ class AccountService:
             account.root_role_id = role.id
             account.root_role = role
         self.flush_unique()
-        self.events.record(actor, "user-updated", data=_user_data(account), pre_data=before)
+        self.events.record(actor, "user-updated", data=user_data(account), pre_data=before)
         return account
 
     def _new_root_role(
@@ -173,7 +173,7 @@ class AccountService:
         account = self.get_user(user_id)
         if account.root_role_id == ADMIN_ROLE_ID:
             self._ensure_other_admin(account)
-        before = _user_data(account)
+        before = user_data(account)
         self.session.delete(account)
         self.session.flush()
         self.events.record(actor, "user-deleted", pre_data=before)
@@ -186,8 +186,6 @@ class AccountService:
         account = self.get_user(user_id)
         check_strength(password)
         account.password_hash = self.passwords.hash(password)
-        account.login_attempts = 0
-        account.locked_until = None
         ended = delete(LoginSession).where(LoginSession.account_id == account.id)
         if keep_session_id is not None:
             ended = ended.where(LoginSession.id != keep_session_id)
@@ -211,7 +209,7 @@ class AccountService:
         self.session.flush()
         kind = "service-account" if account.is_service else "user"
         action = "disabled" if disabled else "enabled"
-        self.events.record(actor, f"{kind}-{action}", data=_user_data(account))
+        self.events.record(actor, f"{kind}-{action}", data=user_data(account))
 
     def ensure_login_name_free(self, username: str | None, email: str | None) -> None:
         clauses = []
@@ -259,7 +257,7 @@ class AccountService:
             )
 
 
-def _user_data(account: Account) -> dict[str, object]:
+def user_data(account: Account) -> dict[str, object]:
     return {
         "id": account.id,
         "username": account.username,

@@ -46,8 +46,14 @@ class PasswordMismatchError(FlagstaffError):
     name = "PasswordMismatch"
 
 
-class AccountLockedError(FlagstaffError):
-    name = "AccountLockedError"
+class TooManyAttemptsError(FlagstaffError):
+    """Refused for now: the caller may try again in ``retry_after`` seconds."""
+
+    name = "TooManyRequestsError"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class AuthenticationRequiredError(FlagstaffError):

@@ -31,7 +31,7 @@ STATUS_BY_ERROR: dict[type[errors.FlagstaffError], int] = {
     errors.ConflictError: 409,
     errors.PayloadTooLargeError: 413,
     errors.ContentTypeError: 415,
-    errors.AccountLockedError: 429,
+    errors.TooManyAttemptsError: 429,
     errors.MaintenanceModeError: 503,
 }
 
@@ -72,8 +72,15 @@ def error_response(error: errors.FlagstaffError) -> JSONResponse:
     if isinstance(error, errors.PermissionDeniedError):
         extra["permissions"] = error.permissions
     body = error_body(error.name, error.message, error.details, **extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status_for(error) == 401 else None
-    return JSONResponse(body, status_code=status_for(error), headers=headers)
+    return JSONResponse(body, status_code=status_for(error), headers=error_headers(error))
+
+
+def error_headers(error: errors.FlagstaffError) -> dict[str, str] | None:
+    if status_for(error) == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, errors.TooManyAttemptsError):
+        return {"Retry-After": str(error.retry_after)}
+    return None
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:

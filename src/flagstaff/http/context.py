@@ -4,7 +4,6 @@ credentials machinery every request goes through, wired together once per proces
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flagstaff.accounts.login import LoginPolicy
 from flagstaff.accounts.passwords import Passwords
@@ -53,11 +52,7 @@ class AppContext(ProcessContext):
             watcher=watcher,
             seen=seen,
             token_jobs=TokenJobs(database, settings),
-            login_policy=LoginPolicy(
-                max_attempts=settings.max_login_attempts,
-                lockout=timedelta(minutes=settings.lockout_minutes),
-                session_ttl=timedelta(hours=settings.session_ttl_hours),
-            ),
+            login_policy=LoginPolicy.from_settings(settings),
         )
         watcher.subscribe(context.reads.clear)
         context.install_account_tokens()

@@ -1,6 +1,6 @@
 """Imports every table so that Alembic and ``Base.metadata`` see the whole schema."""
 
-from flagstaff.accounts.models import Account, LoginSession
+from flagstaff.accounts.models import Account, LoginFailures, LoginSession
 from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.core.db import Base
 from flagstaff.core.leases import JobLease
@@ -59,6 +59,7 @@ __all__ = [
     "FeatureTypeLifetime",
     "InstanceSetting",
     "JobLease",
+    "LoginFailures",
     "LoginSession",
     "Project",
     "ProjectEnvironment",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 
-from flagstaff.accounts.models import Account, LoginSession
+from flagstaff.accounts.models import Account, LoginFailures, LoginSession
 from flagstaff.events.models import Event
 from flagstaff.events.schemas import event_out
 from flagstaff.http.context import AppContext
@@ -99,3 +99,23 @@ def assert_error(body: dict[str, Any], name: str) -> None:
     assert isinstance(body["details"], list)
     assert body["details"]
     assert all(isinstance(d.get("message"), str) for d in body["details"])
+
+
+def login_failures(context: AppContext) -> dict[str, int]:
+    """The throttle's counters: failures by client address ("" for the names' counters over
+    every address), summed over the names."""
+    totals: dict[str, int] = {}
+    with context.database.session(write=False) as session:
+        for address, failures in session.execute(
+            select(LoginFailures.address, LoginFailures.failures)
+        ):
+            totals[address] = totals.get(address, 0) + failures
+    return totals
+
+
+def age_login_failures(context: AppContext, delta: timedelta) -> None:
+    """Every throttle counter as if its failures had happened ``delta`` earlier."""
+    with context.database.transaction() as session:
+        for row in session.scalars(select(LoginFailures)):
+            row.window_start -= delta
+            row.last_failure_at -= delta

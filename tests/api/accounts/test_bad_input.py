@@ -9,7 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
-from tests.api.accounts.support import MAX_ID, assert_error, counts, load_account
+from tests.api.accounts.support import (
+    MAX_ID,
+    assert_error,
+    counts,
+    load_account,
+    login_failures,
+)
 from tests.factories import PASSWORD, UserHandle, make_user
 
 BASE = "/api/admin/user-admin"
@@ -47,7 +53,7 @@ def state(context: AppContext, target: UserHandle) -> tuple[Any, ...]:
         account.email,
         account.root_role_id,
         account.password_hash,
-        account.login_attempts,
+        login_failures(context),
     )
 
 

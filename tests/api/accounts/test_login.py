@@ -1,25 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from flagstaff.accounts.login import LoginPolicy
 from flagstaff.accounts.service import AccountService, NewUser
-from flagstaff.core.db import utcnow
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import SESSION_COOKIE
-from tests.api.accounts.support import (
-    assert_error,
-    load_account,
-    make_service_account,
-    set_account,
-)
+from tests.api.accounts.support import assert_error, make_service_account
 from tests.factories import PASSWORD, make_user
 
 LOGIN = "/auth/simple/login"
@@ -179,112 +169,3 @@ def test_login__user_without_password__refused(client: TestClient, context: AppC
 
     assert response.status_code == 401
     assert_error(response.json(), "PasswordMismatch")
-
-
-def test_login__failures__counted_then_reset_on_success(
-    client: TestClient, context: AppContext
-) -> None:
-    user = make_user(context, username="ivan")
-    for _ in range(3):
-        assert client.post(LOGIN, json={"username": "ivan", "password": "bad"}).status_code == 401
-    account = load_account(context, user.id)
-    assert account is not None
-    assert account.login_attempts == 3
-
-    response = client.post(LOGIN, json={"username": "ivan", "password": PASSWORD})
-
-    assert response.status_code == 200
-    assert response.json()["loginAttempts"] == 0
-    account = load_account(context, user.id)
-    assert account is not None
-    assert account.login_attempts == 0
-
-
-@pytest.fixture
-def strict_lockout(context: AppContext) -> int:
-    context.login_policy = LoginPolicy(
-        max_attempts=3,
-        lockout=timedelta(minutes=15),
-        session_ttl=context.login_policy.session_ttl,
-    )
-    return 3
-
-
-def test_login__max_failures__locks_account_even_for_right_password(
-    client: TestClient, context: AppContext, strict_lockout: int
-) -> None:
-    user = make_user(context, username="jane")
-    statuses = [
-        client.post(LOGIN, json={"username": "jane", "password": "bad"}).status_code
-        for _ in range(strict_lockout)
-    ]
-
-    locked = client.post(LOGIN, json={"username": "jane", "password": PASSWORD})
-
-    assert statuses == [401] * strict_lockout
-    assert locked.status_code == 429
-    assert_error(locked.json(), "AccountLockedError")
-    assert "locked" in locked.json()["message"]
-    assert "15 minutes" in locked.json()["message"]
-    assert SESSION_COOKIE not in locked.cookies
-    account = load_account(context, user.id)
-    assert account is not None
-    assert account.locked_until is not None
-
-
-def test_login__locked_and_wrong_password__still_429(
-    client: TestClient, context: AppContext, strict_lockout: int
-) -> None:
-    make_user(context, username="kate")
-    for _ in range(strict_lockout):
-        client.post(LOGIN, json={"username": "kate", "password": "bad"})
-
-    response = client.post(LOGIN, json={"username": "kate", "password": "bad"})
-
-    assert response.status_code == 429
-
-
-def test_login__lock_expired__right_password_logs_in(
-    client: TestClient, context: AppContext, strict_lockout: int
-) -> None:
-    user = make_user(context, username="liam")
-    for _ in range(strict_lockout):
-        client.post(LOGIN, json={"username": "liam", "password": "bad"})
-    assert client.post(LOGIN, json={"username": "liam", "password": PASSWORD}).status_code == 429
-
-    set_account(context, user.id, locked_until=utcnow() - timedelta(seconds=1))
-    response = client.post(LOGIN, json={"username": "liam", "password": PASSWORD})
-
-    assert response.status_code == 200
-    account = load_account(context, user.id)
-    assert account is not None
-    assert account.locked_until is None
-    assert account.login_attempts == 0
-
-
-def test_login__lockout_setting__is_honoured(
-    context: AppContext, new_client: Callable[[], TestClient]
-) -> None:
-    assert context.login_policy.max_attempts == context.settings.max_login_attempts
-    client = new_client()
-    make_user(context, username="mia")
-    for _ in range(context.settings.max_login_attempts - 1):
-        assert client.post(LOGIN, json={"username": "mia", "password": "x"}).status_code == 401
-
-    assert client.post(LOGIN, json={"username": "mia", "password": PASSWORD}).status_code == 200
-
-
-def test_login__admin_changes_password__unlocks_account(
-    admin_client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
-) -> None:
-    user = make_user(context, username="nina")
-    set_account(context, user.id, locked_until=utcnow() + timedelta(minutes=10))
-    new_password = "N3w-Password!x"
-
-    changed = admin_client.post(
-        f"/api/admin/user-admin/{user.id}/change-password", json={"password": new_password}
-    )
-
-    assert changed.status_code == 200
-    login = new_client().post(LOGIN, json={"username": "nina", "password": new_password})
-    assert login.status_code == 200

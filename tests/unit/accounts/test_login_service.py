@@ -6,28 +6,45 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from flagstaff.accounts.login import LoginPolicy, LoginService, count_sessions
-from flagstaff.accounts.models import Account, LoginSession
+from flagstaff.accounts.models import Account, LoginFailures, LoginSession
+from flagstaff.accounts.throttle import ThrottleRule
 from flagstaff.core import revision
 from flagstaff.core.db import utcnow
-from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
+from flagstaff.core.errors import PasswordMismatchError, TooManyAttemptsError
 from flagstaff.http.context import AppContext
-from tests.api.accounts.support import load_account, make_service_account, set_account
+from tests.api.accounts.support import load_account, make_service_account
 from tests.factories import PASSWORD, make_user
 
-POLICY = LoginPolicy(max_attempts=3, lockout=timedelta(minutes=5), session_ttl=timedelta(hours=1))
+# A long first delay: whatever the machine's speed, a throttled address is still waiting when
+# the test looks.
+RULE = ThrottleRule(free_attempts=2, ceiling=100, first_delay=timedelta(minutes=10))
+POLICY = LoginPolicy(session_ttl=timedelta(hours=1), throttle=RULE)
+ADDRESS = "192.0.2.1"
 
 
-def attempt(context: AppContext, name: str, password: str) -> int:
+def service(context: AppContext, session: Session) -> LoginService:
+    return LoginService(session, context.passwords, POLICY, context.keys)
+
+
+def attempt(context: AppContext, name: str, password: str, address: str | None = ADDRESS) -> int:
     """Log in once, committing what the login route commits; the account id on success."""
     with context.database.transaction() as session:
-        service = LoginService(session, context.passwords, POLICY)
         try:
-            return service.login(name, password).id
+            return service(context, session).login(name, password, address).id
         except PasswordMismatchError:
             session.commit()
             raise
+
+
+def counters(context: AppContext) -> list[tuple[str, int]]:
+    with context.database.session(write=False) as session:
+        rows = session.execute(
+            select(LoginFailures.address, LoginFailures.failures).order_by(LoginFailures.address)
+        )
+        return [(address, failures) for address, failures in rows]
 
 
 def test_login__username_wins_over_someone_elses_email(context: AppContext) -> None:
@@ -51,42 +68,67 @@ def test_login__service_account_with_forced_name__mismatch(context: AppContext) 
         attempt(context, "sa-login", "")
 
 
-def test_login__failures_reach_limit__locked_and_counter_reset(context: AppContext) -> None:
-    user = make_user(context, username="locky")
-    for _ in range(POLICY.max_attempts):
+def test_login__free_failures_spent__address_waits_even_with_right_password(
+    context: AppContext,
+) -> None:
+    make_user(context, username="guessed")
+    for _ in range(RULE.free_attempts + 1):
         with pytest.raises(PasswordMismatchError):
-            attempt(context, "locky", "wrong")
+            attempt(context, "guessed", "wrong")
 
-    account = load_account(context, user.id)
-    assert account is not None
-    assert account.login_attempts == 0
-    assert account.locked_until is not None
-    assert account.locked_until - utcnow() > POLICY.lockout - timedelta(seconds=30)
-    with pytest.raises(AccountLockedError) as raised:
-        attempt(context, "locky", PASSWORD)
-    assert "5 minutes" in raised.value.message
+    with pytest.raises(TooManyAttemptsError) as raised:
+        attempt(context, "guessed", PASSWORD)
+
+    assert raised.value.retry_after > 9 * 60
+    assert "10 minutes" in raised.value.message
+    assert counters(context) == [("", 3), (ADDRESS, 3)]
 
 
-def test_login__unknown_user__counts_nothing(context: AppContext) -> None:
+def test_login__throttled__counts_nothing_more(context: AppContext) -> None:
+    for _ in range(RULE.free_attempts + 1):
+        with pytest.raises(PasswordMismatchError):
+            attempt(context, "nobody-here", "wrong")
+
+    for _ in range(3):
+        with pytest.raises(TooManyAttemptsError):
+            attempt(context, "nobody-here", "wrong")
+
+    assert counters(context) == [("", 3), (ADDRESS, 3)]
+
+
+def test_login__unknown_user__counts_by_name_and_touches_no_account(context: AppContext) -> None:
     user = make_user(context, username="bystander")
 
     with pytest.raises(PasswordMismatchError):
         attempt(context, "ghost", "wrong")
 
+    assert counters(context) == [("", 1), (ADDRESS, 1)]
+    with context.database.session(write=False) as session:
+        digests = set(session.scalars(select(LoginFailures.name_digest)))
+    assert digests == {context.keys.digest("login-name", "ghost")}
+    assert load_account(context, user.id) is not None
+
+
+def test_login__success__clears_the_address_count_only(context: AppContext) -> None:
+    user = make_user(context, username="was-wrong")
+    with pytest.raises(PasswordMismatchError):
+        attempt(context, "was-wrong", "wrong", address="198.51.100.7")
+    with pytest.raises(PasswordMismatchError):
+        attempt(context, "was-wrong", "wrong")
+
+    assert attempt(context, "was-wrong", PASSWORD) == user.id
+
+    assert counters(context) == [("", 2), ("198.51.100.7", 1)]
     account = load_account(context, user.id)
     assert account is not None
-    assert account.login_attempts == 0
-
-
-def test_login__lock_in_the_past__ignored(context: AppContext) -> None:
-    user = make_user(context, username="was-locked")
-    set_account(context, user.id, locked_until=utcnow() - timedelta(seconds=1), login_attempts=2)
-
-    assert attempt(context, "was-locked", PASSWORD) == user.id
-    account = load_account(context, user.id)
-    assert account is not None
-    assert (account.login_attempts, account.locked_until) == (0, None)
     assert account.seen_at is not None
+
+
+def test_login__no_client_address__counted_as_one_unknown_address(context: AppContext) -> None:
+    with pytest.raises(PasswordMismatchError):
+        attempt(context, "someone", "wrong", address=None)
+
+    assert counters(context) == [("", 1), ("unknown", 1)]
 
 
 def test_start_session__stores_digest_not_cookie(context: AppContext) -> None:
@@ -94,9 +136,7 @@ def test_start_session__stores_digest_not_cookie(context: AppContext) -> None:
     with context.database.transaction() as session:
         account = session.get(Account, user.id)
         assert account is not None
-        new = LoginService(session, context.passwords, POLICY).start_session(
-            account, context.resolver.session_digest
-        )
+        new = service(context, session).start_session(account, context.resolver.session_digest)
         cookie, digest = new.cookie, new.session.digest
 
     assert len(cookie) >= 40
@@ -109,7 +149,7 @@ def test_start_session__stores_digest_not_cookie(context: AppContext) -> None:
 def test_end_session__unknown_digest__no_revision_bump(context: AppContext) -> None:
     with context.database.transaction() as session:
         before = revision.read(session)
-        LoginService(session, context.passwords, POLICY).end_session("0" * 64)
+        service(context, session).end_session("0" * 64)
         assert revision.read(session) == before
 
 
@@ -124,7 +164,7 @@ def test_purge_expired_sessions__only_expired_go(context: AppContext) -> None:
             LoginSession(digest="b" * 64, account_id=user.id, expires_at=now + timedelta(1))
         )
     with context.database.transaction() as session:
-        purged = LoginService(session, context.passwords, POLICY).purge_expired_sessions()
+        purged = service(context, session).purge_expired_sessions()
 
     assert purged == 1
     with context.database.session(write=False) as session:
@@ -141,9 +181,7 @@ def test_start_session__expired_sessions_of_anyone__cleared(context: AppContext)
     with context.database.transaction() as session:
         account = session.get(Account, fresh.id)
         assert account is not None
-        LoginService(session, context.passwords, POLICY).start_session(
-            account, context.resolver.session_digest
-        )
+        service(context, session).start_session(account, context.resolver.session_digest)
 
     with context.database.session(write=False) as session:
         remaining = session.scalars(select(LoginSession.account_id)).all()

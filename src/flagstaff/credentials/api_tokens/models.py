@@ -45,7 +45,11 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who created the token: the audit id (an account's id, or Unleash's ids for an admin
+    # token and the system) and the name the event log shows, kept as it was then, so that a
+    # token outlives its creator's renaming or deletion without becoming nobody's.
     created_by_user_id: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
 
     project_links: Mapped[list[ApiTokenProject]] = relationship(
         cascade="all, delete-orphan",

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from flagstaff.accounts.login import LoginService
-from flagstaff.accounts.login_routes import is_https
-from flagstaff.core.errors import AccountLockedError, PasswordMismatchError
-from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep
+from flagstaff.accounts.login_routes import is_https, login_service
+from flagstaff.core.errors import PasswordMismatchError, TooManyAttemptsError
+from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip
 from flagstaff.web.deps import FormDep, PageUser, PostUser, text
 from flagstaff.web.errors import CsrfRejectedError
 from flagstaff.web.rendering import redirect, render
@@ -90,9 +89,11 @@ def login(request: Request, form: FormDep, db: SessionDep, context: ContextDep) 
         raise CsrfRejectedError()
     next_url = safe_next(text(form, "next") or HOME)
     username = text(form, "username")
-    service = LoginService(db, context.passwords, context.login_policy)
+    service = login_service(db, context)
     try:
-        account = service.login(username, text(form, "password", strip=False))
+        account = service.login(
+            username, text(form, "password", strip=False), client_ip(request, context)
+        )
     except PasswordMismatchError as wrong:
         db.commit()  # the failed attempt counts although the request fails
         return _login_page(
@@ -103,16 +104,18 @@ def login(request: Request, form: FormDep, db: SessionDep, context: ContextDep) 
             error=wrong.message,
             status=401,
         )
-    except AccountLockedError as locked:
-        return _login_page(
+    except TooManyAttemptsError as throttled:
+        page = _login_page(
             request,
             context,
             next_url=next_url,
             username=username,
-            error=locked.message,
+            error=throttled.message,
             locked=True,
             status=429,
         )
+        page.headers["Retry-After"] = str(throttled.retry_after)
+        return page
     new = service.start_session(account, context.resolver.session_digest)
     response = redirect(next_url)
     response.set_cookie(
@@ -131,9 +134,7 @@ def login(request: Request, form: FormDep, db: SessionDep, context: ContextDep) 
 @router.post("/sign-out")
 def sign_out(request: Request, user: PostUser, db: SessionDep, context: ContextDep) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    LoginService(db, context.passwords, context.login_policy).end_session(
-        context.resolver.session_digest(cookie)
-    )
+    login_service(db, context).end_session(context.resolver.session_digest(cookie))
     response = redirect("/login", flash="You have signed out.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

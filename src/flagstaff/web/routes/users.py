@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from flagstaff.accounts.schemas import CreateUserIn, UpdateUserIn
 from flagstaff.accounts.service import NewUser, UserChanges
+from flagstaff.accounts.throttle import LoginThrottle
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.web.account_pages import (
     AccountId,
@@ -154,6 +155,9 @@ def reset_password(page: PageDep, user_id: AccountId, user: AdminPost, form: For
         if password != text(form, "confirm", strip=False):
             raise FormError({"confirm": "The two passwords differ."})
         page.accounts().set_password(user_id, password)
+        # As the API's reset: no address has to wait before logging in with the new password.
+        throttle = LoginThrottle(page.db, page.context.keys, page.context.login_policy.throttle)
+        throttle.clear_account(page.accounts().get_user(user_id))
     except (FormError, FlagstaffError) as problem:
         page.db.rollback()
         state = FormState({}, account_form_errors(problem, OnField("username", TAKEN)))
