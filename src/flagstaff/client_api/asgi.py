@@ -12,8 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flagstaff.client_api import handlers
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, sdk_principal
+from flagstaff.core.db import describe_unavailable, is_unavailable
 from flagstaff.core.errors import FlagstaffError
-from flagstaff.core.http_errors import error_body
+from flagstaff.core.http_errors import RETRY_AFTER_SECONDS, error_body, unavailable_body
 from flagstaff.http.context import AppContext
 from flagstaff.rbac.principal import ApiTokenScope
 
@@ -74,12 +75,23 @@ class ClientApiMiddleware:
             reply = error_reply(error)
         except HTTPException as error:  # the body limit of the API guard
             reply = json_reply(error.status_code, error_body("PayloadTooLargeError", error.detail))
-        except Exception:
-            log.exception("client API request failed: %s %s", scope["method"], scope["path"])
-            reply = json_reply(
-                500, error_body("InternalError", "Something went wrong on our side.")
-            )
+        except Exception as error:
+            reply = _failure_reply(scope, error)
         await _send(send, reply)
+
+
+def _failure_reply(scope: Scope, error: Exception) -> Reply:
+    if is_unavailable(error):
+        log.error(
+            "database unavailable on %s %s: %s",
+            scope["method"],
+            scope["path"],
+            describe_unavailable(error),
+        )
+        retry = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
+        return json_reply(503, unavailable_body(), retry)
+    log.exception("client API request failed: %s %s", scope["method"], scope["path"])
+    return json_reply(500, error_body("InternalError", "Something went wrong on our side."))
 
 
 def _text(value: bytes | None) -> str | None:

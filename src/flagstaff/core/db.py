@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from sqlalchemy import JSON, DateTime, Engine, MetaData, Table, create_engine, e
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
@@ -121,6 +124,45 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+# What SQLite says when the database cannot be used for now: another writer held the lock past
+# the busy timeout, or the file cannot be opened or written. Anything else is a bug.
+SQLITE_UNAVAILABLE = (
+    "database is locked",
+    "database is busy",
+    "database table is locked",
+    "unable to open database file",
+    "disk i/o error",
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether a database error means "not available right now", so that trying again later
+    may succeed: a connection lost or refused, a server shutting down or out of connections,
+    no pooled connection free in time, a lock held too long, a deadlock or serialization
+    failure. Anything else (a constraint, a bad statement) is not."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if isinstance(error.orig, sqlite3.OperationalError):
+        return str(error.orig).lower().startswith(SQLITE_UNAVAILABLE)
+    # psycopg's OperationalError is the connection, the server's state or resources, a
+    # cancelled statement or a transaction it rolled back: never the statement's own fault.
+    return True
+
+
+def describe_unavailable(error: BaseException) -> str:
+    """One line for the log: the driver's error class and the first line of its message (no
+    statement, no parameters)."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first_line[:200]}"
 
 
 class Database:

@@ -9,11 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from flagstaff.core import errors
+from flagstaff.core.db import describe_unavailable, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,35 @@ async def handle_unstorable(request: Request, exc: Exception) -> Response:
     return JSONResponse(error_body("BadDataError", message), status_code=400)
 
 
+# A lost connection is back at the next request (the pool checks each before reuse); a restarting
+# database takes a few seconds.
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE_MESSAGE = "The database is not available at the moment. Try again in a few seconds."
+
+
+def unavailable_body() -> dict[str, Any]:
+    return error_body("ServiceUnavailableError", UNAVAILABLE_MESSAGE)
+
+
+async def handle_database(request: Request, exc: Exception) -> Response:
+    """A database that cannot be reached, or is busy past its timeouts, is a 503 with
+    ``Retry-After``, logged once in one line: nothing the caller did, and no bug to trace. The
+    transaction was rolled back, so nothing of the request was saved. Any other database error
+    is a bug (500). Either way the error is answered here, not re-raised to the server, which
+    would log it a second time and drop the connection."""
+    if not is_unavailable(exc):
+        return await handle_unexpected(request, exc)
+    log.error(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        describe_unavailable(exc),
+    )
+    return JSONResponse(
+        unavailable_body(), status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -157,4 +188,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(errors.FlagstaffError, handle_domain)
     app.add_exception_handler(StarletteHTTPException, handle_http)
     app.add_exception_handler(DataError, handle_unstorable)
+    app.add_exception_handler(DBAPIError, handle_database)
+    app.add_exception_handler(PoolTimeoutError, handle_database)
     app.add_exception_handler(Exception, handle_unexpected)
