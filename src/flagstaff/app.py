@@ -21,6 +21,7 @@ from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
 from flagstaff.credentials.account_tokens import admin_routes as token_admin_routes
 from flagstaff.credentials.account_tokens import routes as tokens_routes
+from flagstaff.credentials import leak_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
@@ -67,6 +68,7 @@ def public_router() -> APIRouter:
         return JSONResponse({"health": "GOOD"})
 
     router.include_router(auth_routes.router)
+    router.include_router(leak_routes.router)  # leaked secrets, reported by anyone
     router.include_router(web_routes.public_router)  # the login page; static files are mounted
     return router
 

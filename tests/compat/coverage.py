@@ -39,6 +39,7 @@ EXTENSIONS: dict[Operation, str] = {
     ("POST", "/api/admin/user/tokens/{}/enable"): LIFECYCLE,
     ("PUT", "/api/admin/user/tokens/{}/self-rotation"): LIFECYCLE,
     ("POST", "/api/admin/user/tokens/self/rotate"): LIFECYCLE,
+    ("GET", "/api/admin/user/tokens/self"): "who am I, for a token (docs/service-accounts.md)",
     ("POST", "/api/admin/service-account/{}/token/{}/rotate"): LIFECYCLE,
     ("POST", "/api/admin/service-account/{}/token/{}/disable"): LIFECYCLE,
     ("POST", "/api/admin/service-account/{}/token/{}/enable"): LIFECYCLE,
@@ -54,6 +55,8 @@ EXTENSIONS: dict[Operation, str] = {
     ("POST", "/api/admin/tokens/{}/enable"): "credential inventory (docs/service-accounts.md)",
     ("GET", "/api/admin/tokens/policy"): "token lifetime policy (docs/service-accounts.md)",
     ("PUT", "/api/admin/tokens/policy"): "token lifetime policy (docs/service-accounts.md)",
+    ("PUT", "/api/admin/service-account/{}/managers"): "managers of a service account",
+    ("POST", "/api/public/token-revocation"): "leak revocation (docs/secret-scanning.md)",
 }
 
 

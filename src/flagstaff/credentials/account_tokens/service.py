@@ -59,6 +59,7 @@ class RevokeReason(StrEnum):
     REVOKED = "revoked"  # an admin's bulk revocation
     REUSE = "reuse-detected"  # a retired member of its family was presented
     UNUSED = "unused"  # the stale-token policy
+    LEAKED = "leak-reported"  # someone reported the secret exposed
 
 
 @dataclass(frozen=True)
