@@ -30,6 +30,7 @@ from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, resolve_principal
+from flagstaff.http.no_store import NoStore
 from flagstaff.inactive_users import routes as inactive_routes
 from flagstaff.instance import routes as instance_routes
 from flagstaff.instance_stats import routes as instance_stats_routes
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     )
     sdk_apis.install_frontend_cors(app, context)
     app.add_middleware(StateHeaders)
+    app.add_middleware(NoStore)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
     gate_included_routers(app)
