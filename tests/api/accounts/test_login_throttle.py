@@ -163,19 +163,19 @@ def test_login__forwarded_for_without_trusted_proxy__one_address_for_all(
 
 
 def test_login__burst_from_one_address__each_guess_counted_in_turn(
-    app: Any, client: TestClient, context: AppContext
+    new_client: Callable[[], TestClient], context: AppContext
 ) -> None:
     make_user(context, username="hank")
     burst = 12
+    clients = [new_client() for _ in range(burst)]
     barrier = threading.Barrier(burst)
 
-    def guess(_: int) -> int:
-        with TestClient(app) as parallel:
-            barrier.wait()
-            return int(attempt(parallel, "hank", "Wrong-pass1!").status_code)
+    def guess(parallel: TestClient) -> int:
+        barrier.wait()
+        return int(attempt(parallel, "hank", "Wrong-pass1!").status_code)
 
     with ThreadPoolExecutor(burst) as pool:
-        statuses = sorted(pool.map(guess, range(burst)))
+        statuses = sorted(pool.map(guess, clients))
 
     checked = RULE.free_attempts + 1
     assert statuses == [401] * checked + [429] * (burst - checked)
