@@ -22,6 +22,7 @@ from flagstaff.credentials.refusal import Refusal
 from flagstaff.credentials.resolver import Resolved, resolve_session, resolve_token
 from flagstaff.events.service import Actor
 from flagstaff.http.context import AppContext
+from flagstaff.http.origin import refuse_foreign_origin
 from flagstaff.maintenance.guard import refuse_writes_in_maintenance
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.policy import is_allowed
@@ -75,6 +76,7 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
         principal = await _accepted(
             request, context, found, "Your session has expired. Log in again."
         )
+        refuse_foreign_origin(request, context.settings.trust_proxy_headers)
     else:
         raise AuthenticationRequiredError(
             "You must log in to use Unleash. Your request had no authorization header, so we "
