@@ -7,10 +7,12 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from flagstaff.credentials.account_tokens.lifetimes import TokenPolicy
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.api_tokens.models import ApiToken
 from flagstaff.http.context import AppContext
 from tests.factories import PASSWORD, UserHandle, make_user
+from tests.web.factories import set_policy
 from tests.web.helpers import (
     api_status,
     assert_form_error,
@@ -168,3 +170,30 @@ def test_api_tokens__missing_name__error(admin_web: TestClient) -> None:
     )
 
     assert_form_error(response, "Give the token a name.")
+
+
+def test_api_tokens__admin_token_never_expiring_under_a_policy_against_it__form_error(
+    admin_web: TestClient, context: AppContext
+) -> None:
+    set_policy(context, TokenPolicy(allow_never_expires=False))
+
+    response = post_form(
+        admin_web, "/admin/api-tokens/new", {"name": "root", "type": "admin", "expiry": "never"}
+    )
+
+    assert_form_error(response, "does not allow tokens that never expire")
+    with context.database.session(write=False) as session:
+        assert session.scalars(select(ApiToken)).all() == []
+
+
+def test_api_tokens__list__shows_who_created_each(admin_web: TestClient) -> None:
+    post_form(
+        admin_web,
+        "/admin/api-tokens/new",
+        {"name": "edge", "type": "client", "environment": "production", "expiry": "30d"},
+    )
+
+    listing = admin_web.get("/admin/api-tokens").text
+
+    assert "Created by" in listing
+    assert re.search(r"<td[^>]*>\s*admin\s*</td>", listing)

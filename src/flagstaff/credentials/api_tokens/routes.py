@@ -60,7 +60,7 @@ READABLE_WITH = {
 
 
 def _service(db: SessionDep, context: ContextDep) -> ApiTokenService:
-    return ApiTokenService(db, context.keys)
+    return ApiTokenService(db, context.keys, settings=context.settings)
 
 
 def _needed(action: str, kind: str) -> Permission:

@@ -85,4 +85,8 @@ def api_token_out(token: ApiToken, *, secret: str | None = None) -> dict[str, An
         "seenAt": iso(token.seen_at),
         "alias": None,
         "secure": True,
+        # Flagstaff: who created the token (as the event log names them, kept as it was then),
+        # and their audit id (an account's id; -42 for an admin token, -1337 for the system).
+        "createdBy": token.created_by,
+        "createdByUserId": token.created_by_user_id,
     }

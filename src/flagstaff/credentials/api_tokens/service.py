@@ -1,22 +1,28 @@
 """Creating, listing, re-dating and deleting API tokens. Every change records Unleash's event
 (without the secret) and so bumps the revision: each process drops its cached principals, and a
-deleted or re-dated token takes effect everywhere within a poll interval."""
+deleted or re-dated token takes effect everywhere within a poll interval.
+
+Every token records who created it. Admin API tokens follow the token lifetime policy of account
+tokens (``credentials.account_tokens.lifetimes``) when they are created or re-dated; tokens that
+exist keep working whatever the policy says, and SDK tokens are not concerned."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from flagstaff.config import Settings
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError, NotFoundError
 from flagstaff.core.keys import Keys
 from flagstaff.core.revision import Revision
 from flagstaff.core.schemas import iso
+from flagstaff.credentials.account_tokens.lifetimes import current_policy
 from flagstaff.credentials.api_tokens import format
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.events.service import Actor, EventService
@@ -25,6 +31,8 @@ from flagstaff.flags.projects.models import Project
 
 DIGEST_PURPOSE = "api-token"
 MAX_TOKENS = 2000  # Unleash's default resource limit
+# A token without an expiry, as the lifetime policy sees it: as far off as the UI's "never".
+NEVER = timedelta(days=365 * 1000)
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,21 @@ def normalize_projects(projects: Iterable[str]) -> list[str]:
 
 
 class ApiTokenService:
-    def __init__(self, session: Session, keys: Keys, limit: int | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        keys: Keys,
+        limit: int | None = None,
+        *,
+        settings: Settings | None = None,
+    ) -> None:
+        """``settings``: where the token lifetime policy comes from until an admin stores one.
+        Without them no policy applies: the tokens given at start (``INIT_ADMIN_API_TOKENS``)
+        are the operator's own decision."""
         self.session = session
         self.keys = keys
         self.limit = MAX_TOKENS if limit is None else limit
+        self.settings = settings
         self.events = EventService(session)
 
     def all(self, types: Iterable[str] | None = None) -> list[ApiToken]:
@@ -92,6 +111,7 @@ class ApiTokenService:
         self._validate_scope(kind, projects, new.environment)
         if new.expires_at is not None and new.expires_at <= utcnow():
             raise BadDataError("The expiry date should be in future.")
+        self._check_lifetime(kind, new.expires_at)
         self._check_limit()
         self._check_environment(new.environment)
         self._check_projects(projects)
@@ -106,6 +126,7 @@ class ApiTokenService:
             hint=format.hint(secret),
             expires_at=new.expires_at,
             created_by_user_id=actor.user_id,
+            created_by=actor.name,
             project_links=[]
             if projects == [format.ALL]
             else [ApiTokenProject(project=p) for p in projects],
@@ -122,6 +143,7 @@ class ApiTokenService:
         return IssuedApiToken(token, secret)
 
     def update_expiry(self, actor: Actor, token: ApiToken, expires_at: datetime) -> None:
+        self._check_lifetime(token.type, expires_at)
         before = audit_data(token)
         token.expires_at = expires_at
         self.session.flush()
@@ -147,6 +169,15 @@ class ApiTokenService:
             project=project,
             environment=environment,
         )
+
+    def _check_lifetime(self, kind: str, expires_at: datetime | None) -> None:
+        """The lifetime policy's 400, naming its limit, for an admin token that would outlive
+        it (or never expire where that is not allowed)."""
+        if kind != "admin" or self.settings is None:
+            return
+        now = utcnow()
+        policy = current_policy(self.session, self.settings)
+        policy.refuse_expiry(expires_at or now + NEVER, now)
 
     def _validate_scope(self, kind: str, projects: list[str], environment: str) -> None:
         if kind == "admin":
@@ -203,6 +234,8 @@ def audit_data(token: ApiToken) -> dict[str, Any]:
         "createdAt": iso(token.created_at),
         "selector": token.selector,
         "secure": True,
+        "createdBy": token.created_by,
+        "createdByUserId": token.created_by_user_id,
     }
 
 

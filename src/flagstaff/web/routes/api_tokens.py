@@ -52,7 +52,7 @@ def creatable_types(user: WebUser) -> list[str]:
 
 
 def _service(page: Page) -> ApiTokenService:
-    return ApiTokenService(page.db, page.context.keys)
+    return ApiTokenService(page.db, page.context.keys, settings=page.context.settings)
 
 
 def _readable(user: WebUser) -> list[str]:

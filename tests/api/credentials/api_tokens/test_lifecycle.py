@@ -84,6 +84,8 @@ def test_create__response__unleash_fields_and_location(admin_client: TestClient)
         "seenAt",
         "alias",
         "secure",
+        "createdBy",  # Flagstaff: who created it
+        "createdByUserId",
     }
     assert body["tokenName"] == "web"
     assert body["project"] == "default"
