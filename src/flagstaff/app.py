@@ -19,9 +19,9 @@ from flagstaff.config import Settings
 from flagstaff.core import http_errors
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
+from flagstaff.credentials import leak_routes
 from flagstaff.credentials.account_tokens import admin_routes as token_admin_routes
 from flagstaff.credentials.account_tokens import routes as tokens_routes
-from flagstaff.credentials import leak_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
