@@ -23,6 +23,7 @@ from flagstaff.credentials import leak_routes
 from flagstaff.credentials.account_tokens import admin_routes as token_admin_routes
 from flagstaff.credentials.account_tokens import routes as tokens_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
+from flagstaff.credentials.federation import routes as trust_policy_routes
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
 from flagstaff.flags.favorites import routes as favorites_routes
@@ -85,6 +86,7 @@ def authenticated_routers() -> list[APIRouter]:
         tokens_routes,
         token_admin_routes,
         service_accounts_routes,
+        trust_policy_routes,
         api_tokens_routes,
         instance_routes,
         maintenance_routes,

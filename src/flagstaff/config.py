@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     token_retention_days: Annotated[int, Field(ge=1, le=36_500)] = 90
     # How often the cluster-wide token job runs (expiry notices, unused tokens, purging).
     token_job_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # The OIDC token exchange (credentials/federation, docs/service-accounts.md): the longest
+    # lifetime of a federated token, whatever a trust policy says; whether issuers may be
+    # plain-http loopback addresses (tests and development only); the clock skew allowed on an
+    # ID token's times; how long fetching an issuer's discovery document or keys may take; and
+    # how many exchanges one client address may attempt per minute.
+    oidc_max_token_lifetime_seconds: Annotated[int, Field(ge=60, le=86_400)] = 3600
+    oidc_allow_loopback_http: bool = False
+    oidc_clock_skew_seconds: Annotated[int, Field(ge=0, le=300)] = 60
+    oidc_fetch_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    oidc_exchanges_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 60
 
     @field_validator("secret_key")
     @classmethod

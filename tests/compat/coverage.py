@@ -33,6 +33,7 @@ EXTRAS: dict[Operation, str] = {
 # Flagstaff's own operations (documented in docs/service-accounts.md), which no Unleash has.
 LIFECYCLE = "token lifecycle (docs/service-accounts.md)"
 THROTTLE = "login throttling (docs/login-throttling.md)"
+TRUST = "trust policies for the OIDC exchange (docs/service-accounts.md)"
 EXTENSIONS: dict[Operation, str] = {
     ("POST", "/api/admin/user/tokens/{}/rotate"): LIFECYCLE,
     ("POST", "/api/admin/user/tokens/{}/disable"): LIFECYCLE,
@@ -56,6 +57,11 @@ EXTENSIONS: dict[Operation, str] = {
     ("GET", "/api/admin/tokens/policy"): "token lifetime policy (docs/service-accounts.md)",
     ("PUT", "/api/admin/tokens/policy"): "token lifetime policy (docs/service-accounts.md)",
     ("PUT", "/api/admin/service-account/{}/managers"): "managers of a service account",
+    ("GET", "/api/admin/service-account/{}/trust-policies"): TRUST,
+    ("POST", "/api/admin/service-account/{}/trust-policies"): TRUST,
+    ("GET", "/api/admin/service-account/{}/trust-policies/{}"): TRUST,
+    ("PUT", "/api/admin/service-account/{}/trust-policies/{}"): TRUST,
+    ("DELETE", "/api/admin/service-account/{}/trust-policies/{}"): TRUST,
     ("POST", "/api/public/token-revocation"): "leak revocation (docs/secret-scanning.md)",
 }
 

@@ -8,6 +8,7 @@ from flagstaff.core.limits import RateLimitWindow
 from flagstaff.core.revision import Revision
 from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
+from flagstaff.credentials.federation.models import AcceptedIdToken, TrustPolicy
 from flagstaff.events.models import Event
 from flagstaff.flags.context.models import ContextField
 from flagstaff.flags.environments.models import Environment
@@ -33,6 +34,7 @@ from flagstaff.instance.models import InstanceSetting
 from flagstaff.rbac.models import AccountManager, ProjectRoleAssignment, Role, RolePermission
 
 __all__ = [
+    "AcceptedIdToken",
     "Account",
     "AccountManager",
     "AccountToken",
@@ -73,4 +75,5 @@ __all__ = [
     "Tag",
     "TagType",
     "TokenClientIp",
+    "TrustPolicy",
 ]

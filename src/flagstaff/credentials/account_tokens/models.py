@@ -71,6 +71,18 @@ class AccountToken(Base):
     # What the token may do, narrower than its account (``scopes.TokenScopes.as_json``); None:
     # everything its account may do, as in Unleash. Never widened after creation.
     scopes: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # A federated token (minted by the OIDC exchange, ``credentials.federation``): the issuer
+    # and subject of the ID token it was exchanged for, and the trust policy that matched (None
+    # once that policy is deleted; the issuer and subject stay). None for every other token.
+    federated_issuer: Mapped[str | None] = mapped_column(String(2048))
+    federated_subject: Mapped[str | None] = mapped_column(String(1024))
+    trust_policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trust_policies.id", ondelete="SET NULL"), index=True
+    )
+
+    @property
+    def federated(self) -> bool:
+        return self.federated_issuer is not None
 
 
 class TokenClientIp(Base):

@@ -1,0 +1,31 @@
+"""Shortcuts for federation tests: trust policies through the Admin API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+GITHUB = "https://token.actions.githubusercontent.com"
+
+
+def policies_url(account_id: int) -> str:
+    return f"/api/admin/service-account/{account_id}/trust-policies"
+
+
+def policy_body(**fields: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "deploy from main",
+        "issuer": GITHUB,
+        "audience": "https://flagstaff.example.com",
+        "conditions": {"repository": "acme/shop", "ref": "refs/heads/main"},
+    }
+    body.update(fields)
+    return body
+
+
+def create_policy(client: TestClient, account_id: int, **fields: Any) -> dict[str, Any]:
+    response = client.post(policies_url(account_id), json=policy_body(**fields))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
