@@ -16,7 +16,7 @@ from flagstaff.accounts import login_routes as auth_routes
 from flagstaff.accounts import routes as accounts_routes
 from flagstaff.applications import routes as applications_routes
 from flagstaff.config import Settings
-from flagstaff.core import http_errors
+from flagstaff.core import draining, http_errors
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
 from flagstaff.credentials import leak_routes
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        draining.drain_on_signals()  # open streams must not hold up a graceful shutdown
         context.watcher.start()
         context.seen.start()
         context.token_jobs.start()

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     max_tokens_per_account: int = 10
     max_body_bytes: int = 1_048_576
     revision_poll_seconds: float = 0.25
+    # Server-sent event streams to SDKs (GET /api/client/streaming): at most this many per
+    # process (beyond, 429: the SDKs poll instead), and a comment line on an idle stream this
+    # often so that proxies and the SDK's read timeout (60 s) keep it open.
+    streaming_max_connections: Annotated[int, Field(ge=0, le=100_000)] = 2000
+    streaming_heartbeat_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
     seen_flush_seconds: float = 60.0
     # Only honour X-Forwarded-Proto when a proxy we trust sets it.
     trust_proxy_headers: bool = False

@@ -1,9 +1,12 @@
 """The Client API's fast path: an ASGI middleware that answers SDK requests before FastAPI's
 routing, dependency injection and validation run. ``GET /api/client/features`` with a cached
-token and payload is a dict lookup, a header compare and a ``send`` of prebuilt bytes."""
+token and payload is a dict lookup, a header compare and a ``send`` of prebuilt bytes.
+``GET /api/client/streaming`` is answered here too, as a response that stays open
+(``client_api.streaming``)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import unquote
 
@@ -12,19 +15,29 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flagstaff.client_api import handlers
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, sdk_principal
+from flagstaff.client_api.state import client_api_state
+from flagstaff.client_api.streaming import (
+    HEARTBEAT,
+    ShuttingDownError,
+    Stream,
+    TooManyStreamsError,
+)
 from flagstaff.core.db import describe_unavailable, is_unavailable
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.core.http_errors import RETRY_AFTER_SECONDS, error_body, unavailable_body
 from flagstaff.http.context import AppContext
+from flagstaff.http.deps import bearer
 from flagstaff.rbac.principal import ApiTokenScope
 
 log = logging.getLogger(__name__)
 
 PREFIX = "/api/client/"
 FEATURE_PREFIX = "/api/client/features/"
+STREAMING = "/api/client/streaming"
 Handler = handlers.Handler
 ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "/api/client/features"): handlers.get_features,
+    ("GET", "/api/client/delta"): handlers.get_delta,
     ("POST", "/api/client/metrics"): handlers.post_metrics,
     ("POST", "/api/client/metrics/bulk"): handlers.post_bulk_metrics,
     ("POST", "/api/client/register"): handlers.post_register,
@@ -42,6 +55,9 @@ class ClientApiMiddleware:
             handler = ROUTES.get((method, path))
             if handler is not None:
                 await self._serve(scope, receive, send, handler)
+                return
+            if method == "GET" and path == STREAMING:
+                await serve_stream(self.context, scope, receive, send)
                 return
             if method == "GET" and path.startswith(FEATURE_PREFIX) and path != FEATURE_PREFIX:
                 name = unquote(path[len(FEATURE_PREFIX) :])
@@ -78,6 +94,89 @@ class ClientApiMiddleware:
         except Exception as error:
             reply = _failure_reply(scope, error)
         await _send(send, reply)
+
+
+async def serve_stream(context: AppContext, scope: Scope, receive: Receive, send: Send) -> None:
+    """``GET /api/client/streaming``: refused like any Client API request, or an open stream."""
+    headers = dict(scope["headers"])
+    authorization = _text(headers.get(b"authorization"))
+    hub = client_api_state(context).streams
+    try:
+        principal = await sdk_principal(context, authorization, "client")
+        assert principal.api_scope is not None
+        assert authorization is not None
+        request = SdkRequest("GET", STREAMING, headers, scope.get("query_string", b""), b"", None)
+        wanted = handlers.stream_scope(principal.api_scope, request)
+        stream, first = await hub.open(context, bearer(authorization), principal, wanted)
+    except FlagstaffError as error:
+        await _send(send, error_reply(error))
+        return
+    except TooManyStreamsError:
+        await _send(send, too_many_streams(hub.limit))
+        return
+    except ShuttingDownError:
+        await _send(send, shutting_down())
+        return
+    except Exception as error:
+        await _send(send, _failure_reply(scope, error))
+        return
+    try:
+        await send({"type": "http.response.start", "status": 200, "headers": EVENT_STREAM})
+        await send({"type": "http.response.body", "body": first, "more_body": True})
+        await _pump(stream, receive, send, context.settings.streaming_heartbeat_seconds)
+    finally:
+        hub.remove(stream)
+
+
+EVENT_STREAM = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache"),
+    (b"x-accel-buffering", b"no"),  # nginx: pass each event on at once
+]
+
+
+def too_many_streams(limit: int) -> Reply:
+    """Unleash's answer when it has too many streams: the official SDKs switch to polling."""
+    body = error_body(
+        "TooManyStreamsErrorError",
+        f"This server process already has {limit} open streams. Poll /api/client/features "
+        "instead, or connect again later.",
+    )
+    return json_reply(429, body, [(b"retry-after", b"30")])
+
+
+def shutting_down() -> Reply:
+    body = error_body(
+        "ServiceUnavailableError", "This server process is shutting down: connect again."
+    )
+    return json_reply(503, body, [(b"retry-after", b"5")])
+
+
+async def _pump(stream: Stream, receive: Receive, send: Send, heartbeat: float) -> None:
+    """Sends what the hub hands the stream, and a comment line when there is nothing to send,
+    until the stream is ended or the client goes away."""
+
+    async def watch_disconnect() -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                stream.close()
+                return
+
+    watcher = asyncio.create_task(watch_disconnect())
+    try:
+        while not stream.closed:
+            try:
+                await asyncio.wait_for(stream.ready.wait(), heartbeat)
+            except TimeoutError:
+                await send({"type": "http.response.body", "body": HEARTBEAT, "more_body": True})
+                continue
+            data = stream.take()
+            if data:
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        watcher.cancel()
 
 
 def _failure_reply(scope: Scope, error: Exception) -> Reply:

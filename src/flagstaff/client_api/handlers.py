@@ -1,4 +1,5 @@
-"""The Client API (backend SDKs): ``GET /api/client/features[/{name}]``, ``POST
+"""The Client API (backend SDKs): ``GET /api/client/features[/{name}]``, ``GET
+/api/client/delta``, ``POST
 /api/client/metrics``, ``POST /api/client/metrics/bulk`` (Unleash Edge) and ``POST
 /api/client/register``. Each takes an ``SdkRequest`` and gives
 a ``Reply``: the ASGI fast path and the documented FastAPI routes both call these."""
@@ -16,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from flagstaff.applications.reports import BULK_METRICS, METRICS, REGISTRATION
 from flagstaff.applications.state import metrics_buffer
-from flagstaff.client_api.payload import ALL_PROJECTS, Payload, Scope
+from flagstaff.client_api.delta import changes, delta_body, parse_revision
+from flagstaff.client_api.payload import ALL_PROJECTS, JSON_TYPE, Payload, Scope
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, validation_reply
 from flagstaff.client_api.state import client_api_state
 from flagstaff.core.errors import BadDataError, FlagstaffError, NotFoundError
@@ -97,6 +99,40 @@ async def get_features(context: AppContext, token: ApiTokenScope, request: SdkRe
     if b"gzip" in request.headers.get(b"accept-encoding", b""):
         return Reply(200, payload.gzipped, payload.gzip_headers, sized=True)
     return Reply(200, payload.body, payload.plain_headers, sized=True)
+
+
+def stream_scope(token: ApiTokenScope, request: SdkRequest) -> Scope:
+    """What a stream sends: as ``get_features`` for the same headers and query."""
+    inline = not supports_segments(request.header(SPEC_HEADER))
+    return scope_for(token, request, inline=inline)
+
+
+async def get_delta(context: AppContext, token: ApiTokenScope, request: SdkRequest) -> Reply:
+    """What changed since the revision in ``If-None-Match`` (the ``ETag`` of the last answer),
+    or the whole state as one hydration event when that revision is not known here."""
+    try:
+        scope = stream_scope(token, request)
+    except FlagstaffError as error:
+        return error_reply(error)
+    deltas = client_api_state(context).deltas
+    payload = await payload_for(context, scope)
+    content = deltas.known(scope, payload)
+    if content is None:
+        content = await run_in_threadpool(deltas.record, scope, payload)
+    etag = (b"etag", f'"{payload.revision}"'.encode())
+    held = parse_revision(request.headers.get(b"if-none-match"))
+    if held is not None and held >= payload.revision:
+        # Up to date, or newer than this process has seen yet: nothing to send.
+        return Reply(304, b"", [etag], sized=True)
+    old = deltas.at(scope, held) if held is not None else None
+    if old is not None:
+        events = changes(old, content, payload.revision)
+        if not events:
+            return Reply(304, b"", [etag], sized=True)
+    else:
+        events = [content.hydration(payload.revision)]
+    body = delta_body(events)
+    return Reply(200, body, [JSON_TYPE, etag])
 
 
 async def get_feature(

@@ -33,6 +33,7 @@ from flagstaff.flags.strategies.models import FeatureStrategy
 ALL_PROJECTS = "*"
 GZIP_LEVEL = 6
 VARY = (b"vary", b"Accept-Encoding")
+JSON_TYPE = (b"content-type", b"application/json; charset=utf-8")
 
 
 class Scope(NamedTuple):

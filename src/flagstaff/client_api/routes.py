@@ -10,9 +10,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
+from starlette.types import Receive, Scope, Send
 
 from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api import handlers
+from flagstaff.client_api.asgi import serve_stream
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_principal
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
@@ -70,6 +72,49 @@ def _response(reply: Reply) -> Response:
 async def get_all_client_features(request: Request) -> Response:
     """The flags of the token's projects in its environment, for local evaluation."""
     return await _answer(request, handlers.get_features)
+
+
+@client_router.get(
+    "/api/client/delta",
+    operation_id="getDelta",
+    responses={304: {"description": "Nothing changed since the revision given"}, **SDK_RESPONSES},
+)
+async def get_delta(request: Request) -> Response:
+    """What changed in the token's scope since the revision in ``If-None-Match`` (the ``ETag``
+    of the previous answer): ``{events: [...]}`` with ``feature-updated``, ``feature-removed``,
+    ``segment-updated`` and ``segment-removed`` events, or one ``hydration`` event with the whole
+    state when no revision is given or it is no longer known."""
+    return await _answer(request, handlers.get_delta)
+
+
+class _EventStream(Response):
+    """Hands the connection to the stream itself (``client_api.asgi.serve_stream``)."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await serve_stream(self.context, scope, receive, send)
+
+
+@client_router.get(
+    "/api/client/streaming",
+    operation_id="connect",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Server-sent events: `unleash-connected` with the whole state, "
+            "then `unleash-updated` with each change, both in the delta format",
+            "content": {"text/event-stream": {}},
+        },
+        429: {"description": "This process has as many streams as it allows: poll instead"},
+        **SDK_RESPONSES,
+    },
+)
+async def connect(request: Request) -> Response:
+    """Flag changes pushed as they happen, for SDKs started in streaming mode."""
+    return _EventStream(request.app.state.context)
 
 
 @client_router.get(

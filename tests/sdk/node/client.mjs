@@ -1,5 +1,7 @@
 // unleash-client (the Node server SDK) as an application would use it, driven over protocol.mjs.
-// argv[2]: {"url", "token", "appName", "instanceId", "refreshInterval", "metricsInterval"}.
+// argv[2]: {"url", "token", "appName", "instanceId", "refreshInterval", "metricsInterval",
+// "mode"}; "mode" is the SDK's experimentalMode ({type: 'streaming'}, or {type: 'polling',
+// format: 'delta'}), its default when absent.
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { config, describe, send, serve } from './protocol.mjs';
 
@@ -13,6 +15,7 @@ const unleash = new Unleash({
   customHeaders: { Authorization: options.token },
   storageProvider: new InMemStorageProvider(),
   skipInstanceCountWarning: true,
+  ...(options.mode ? { experimentalMode: options.mode } : {}),
 });
 
 unleash.on('ready', () => send({ event: 'ready' }));
@@ -23,6 +26,7 @@ unleash.on('registered', (payload) => send({ event: 'registered', payload }));
 unleash.on('sent', (payload) => send({ event: 'sent', payload }));
 unleash.on('warn', (message) => send({ event: 'warn', message: describe(message) }));
 unleash.on('error', (error) => send({ event: 'error', message: describe(error) }));
+unleash.on('mode', (change) => send({ event: 'mode', change }));
 
 serve(
   {
@@ -30,6 +34,7 @@ serve(
     getVariant: (name, context) => unleash.getVariant(name, context),
     flags: () => unleash.getFeatureToggleDefinitions().map((flag) => flag.name),
     flushMetrics: () => unleash.flushMetrics(),
+    mode: () => unleash.repository?.getMode?.() ?? null,
   },
   () => unleash.destroy(),
 );
