@@ -28,7 +28,8 @@ TIERS: tuple[frozenset[str], ...] = tuple(
         "accounts instance",  # people and service accounts, login; instance-wide settings
         "flags",  # projects, environments, flags and everything on them
         "credentials",  # account tokens, API tokens, their resolution into a Principal
-        "service_accounts roles inactive_users applications transfer instance_stats maintenance",
+        "service_accounts roles inactive_users applications transfer instance_stats maintenance "
+        "provisioning",
         # admin features over the layers below
         "http",  # the request: process context, principal, permission, actor
         "client_api frontend_api edge playground",  # SDK-facing APIs

@@ -37,6 +37,7 @@ from flagstaff.instance import routes as instance_routes
 from flagstaff.instance_stats import routes as instance_stats_routes
 from flagstaff.maintenance import routes as maintenance_routes
 from flagstaff.playground import routes as playground_routes
+from flagstaff.provisioning import routes as provisioning_routes
 from flagstaff.roles import routes as rbac_routes
 from flagstaff.service_accounts import routes as service_accounts_routes
 from flagstaff.startup import sdk_apis
@@ -87,6 +88,7 @@ def authenticated_routers() -> list[APIRouter]:
         token_admin_routes,
         service_accounts_routes,
         trust_policy_routes,
+        provisioning_routes,
         api_tokens_routes,
         instance_routes,
         maintenance_routes,

@@ -159,11 +159,13 @@ class RoleService:
 
     @staticmethod
     def _permission_objects(type_: str, refs: list[PermissionRef]) -> list[RolePermission]:
-        rows = {_permission_row(type_, ref) for ref in refs}
+        rows = {permission_row(type_, ref) for ref in refs}
         return [RolePermission(permission=p, environment=e) for p, e in sorted(rows)]
 
 
-def _permission_row(type_: str, ref: PermissionRef) -> tuple[str, str]:
+def permission_row(type_: str, ref: PermissionRef) -> tuple[str, str]:
+    """The (permission, environment) row a role of ``type_`` stores for ``ref``; BadDataError
+    saying why when such a role cannot hold it."""
     permission = _lookup_permission(ref)
     kind = PERMISSIONS[permission].type
     if kind == PermissionType.SPECIAL:

@@ -1,0 +1,415 @@
+"""The plan: for each object a file declares, whether applying creates it, updates it (and which
+fields change) or leaves it unchanged; with prune, the objects this file once created and no
+longer declares, to delete. Every problem that would keep the file from applying is collected
+with its line, and none is left for the apply step to find if the database can tell now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from flagstaff.accounts.models import Account
+from flagstaff.core.errors import BadDataError
+from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project
+from flagstaff.provisioning import ledger
+from flagstaff.provisioning.errors import InvalidFileError, Problem
+from flagstaff.provisioning.schemas import (
+    ProjectSpec,
+    ProvisioningFile,
+    RoleSpec,
+    ServiceAccountSpec,
+    each_environment,
+)
+from flagstaff.provisioning.source import Path, Source
+from flagstaff.rbac.models import (
+    ANY_ENVIRONMENT,
+    AccountManager,
+    ProjectRoleAssignment,
+    Role,
+    RoleType,
+)
+from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
+from flagstaff.rbac.predefined import ADMIN_ROLE_ID
+from flagstaff.rbac.principal import Principal
+from flagstaff.roles.service import PermissionRef, permission_row
+
+
+class Kind(StrEnum):
+    ROLE = "role"
+    PROJECT = "project"
+    SERVICE_ACCOUNT = "serviceAccount"
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    DELETE = "delete"
+
+
+ROLE_TYPES = {"root": RoleType.ROOT_CUSTOM, "project": RoleType.CUSTOM}
+FILE_ROLE_TYPES = {v: k for k, v in ROLE_TYPES.items()}
+Spec = RoleSpec | ProjectSpec | ServiceAccountSpec
+
+
+@dataclass
+class Change:
+    kind: Kind
+    key: str
+    action: Action
+    line: int | None = None
+    # field -> (before, after); before is None when creating, after is None when deleting.
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    spec: Spec | None = None
+    # The existing object: a role's or an account's id, a project's id.
+    target: int | str | None = None
+    # A service account's managers, resolved from the names in the file.
+    manager_ids: list[int] | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.value} {self.key}"
+
+
+@dataclass
+class Plan:
+    file: str
+    prune: bool
+    changes: list[Change]
+    dry_run: bool = False
+    applied: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return any(c.action != Action.UNCHANGED for c in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        return {a.value: sum(1 for c in self.changes if c.action == a) for a in Action}
+
+
+def permission_text(row: tuple[str, str]) -> str:
+    permission, environment = row
+    return f"{permission}:{environment}" if environment else permission
+
+
+def _decided(change: Change) -> Change:
+    if change.action == Action.UPDATE and not change.fields:
+        change.action = Action.UNCHANGED
+    return change
+
+
+class Planner:
+    def __init__(self, session: Session, principal: Principal) -> None:
+        self.session = session
+        self.principal = principal
+        self.problems: list[Problem] = []
+
+    def plan(self, source: Source, spec: ProvisioningFile, *, prune: bool) -> Plan:
+        self.source = source
+        self.file = spec
+        self.roles = {r.name: r for r in self.session.scalars(select(Role))}
+        self.projects = {p.id: p for p in self.session.scalars(select(Project))}
+        self.environments = set(self.session.scalars(select(Environment.name)))
+        self.declared_roles = {r.name: r for r in reversed(spec.roles)}
+        self.declared_projects = {p.id for p in spec.projects}
+        changes = [
+            *(self._role(i, r) for i, r in self._unique(spec.roles, "roles", "name")),
+            *(self._project(i, p) for i, p in self._unique(spec.projects, "projects", "id")),
+            *self._service_accounts(spec.service_accounts),
+        ]
+        if prune:
+            changes += self._prune(spec)
+        self._keep_an_admin(changes)
+        if self.problems:
+            raise InvalidFileError(self.problems)
+        return Plan(spec.name, prune, [_decided(c) for c in changes])
+
+    def _fail(self, path: Path, message: str) -> None:
+        self.problems.append(self.source.problem(path, message))
+
+    def _unique(self, specs: list[Any], section: str, key: str) -> list[tuple[int, Any]]:
+        seen: set[str] = set()
+        kept = []
+        for i, spec in enumerate(specs):
+            value = getattr(spec, key)
+            if value in seen:
+                self._fail((section, i, key), f"{value!r} is declared twice")
+                continue
+            seen.add(value)
+            kept.append((i, spec))
+        return kept
+
+    # Roles
+
+    def _role(self, i: int, spec: RoleSpec) -> Change:
+        path: Path = ("roles", i)
+        type_ = ROLE_TYPES[spec.type]
+        rows = self._permission_rows(path, type_, spec)
+        change = Change(Kind.ROLE, spec.name, Action.CREATE, self.source.line_of(path), spec=spec)
+        existing = self.roles.get(spec.name)
+        if existing is None:
+            change.fields = {
+                "type": (None, spec.type),
+                "description": (None, spec.description or ""),
+                "permissions": (None, sorted(map(permission_text, rows))),
+            }
+            return change
+        change.action, change.target = Action.UPDATE, existing.id
+        if existing.is_predefined:
+            self._fail((*path, "name"), f"{spec.name!r} is a built-in role; it cannot be declared")
+            return change
+        if existing.type != type_:
+            was = FILE_ROLE_TYPES.get(existing.type, existing.type)
+            self._fail((*path, "type"), f"the role is a {was} role; a role's type cannot change")
+            return change
+        if spec.description is not None and spec.description != existing.description:
+            change.fields["description"] = (existing.description, spec.description)
+        current = {(p.permission, p.environment) for p in existing.permissions}
+        if current != rows:
+            change.fields["permissions"] = (
+                sorted(map(permission_text, current)),
+                sorted(map(permission_text, rows)),
+            )
+        return change
+
+    def _permission_rows(self, path: Path, type_: str, spec: RoleSpec) -> set[tuple[str, str]]:
+        rows: set[tuple[str, str]] = set()
+        for j, permission in enumerate(spec.permissions):
+            where: Path = (*path, "permissions", j)
+            known = parse_permission(permission.name)
+            kind = PERMISSIONS[known].type if known else None
+            environments = permission.environments
+            if environments is not None and kind not in (None, PermissionType.ENVIRONMENT):
+                self._fail(
+                    (*where, "environments"),
+                    f"{permission.name} is not an environment permission: give it no environments",
+                )
+                continue
+            for environment in environments or []:
+                if environment != ANY_ENVIRONMENT and environment not in self.environments:
+                    self._fail((*where, "environments"), f"no environment is named {environment!r}")
+            for each in each_environment(permission):
+                try:
+                    ref = PermissionRef(None, permission.name, each)
+                    rows.add(permission_row(type_, ref))
+                except BadDataError as error:
+                    self._fail((*where, "name"), error.message)
+                    break
+        return rows
+
+    def _role_type(self, name: str) -> str | None:
+        """``root`` or ``project`` for a role that exists or that the file declares."""
+        declared = self.declared_roles.get(name)
+        if declared is not None:
+            return declared.type
+        role = self.roles.get(name)
+        if role is None:
+            return None
+        return "root" if role.is_root else "project"
+
+    # Projects
+
+    def _project(self, i: int, spec: ProjectSpec) -> Change:
+        path: Path = ("projects", i)
+        for environment in spec.environments or []:
+            if environment not in self.environments:
+                self._fail((*path, "environments"), f"no environment is named {environment!r}")
+        wanted: dict[str, Any] = {
+            "name": spec.name,
+            "description": spec.description,
+            "mode": spec.mode,
+            "defaultStickiness": spec.default_stickiness,
+            "featureLimit": spec.feature_limit,
+            "environments": sorted(set(spec.environments)) if spec.environments else None,
+        }
+        change = Change(Kind.PROJECT, spec.id, Action.CREATE, self.source.line_of(path), spec=spec)
+        existing = self.projects.get(spec.id)
+        if existing is None:
+            change.fields = {k: (None, v) for k, v in wanted.items() if v is not None}
+            return change
+        current: dict[str, Any] = {
+            "name": existing.name,
+            "description": existing.description,
+            "mode": existing.mode,
+            "defaultStickiness": existing.default_stickiness,
+            "featureLimit": existing.feature_limit,
+            "environments": sorted(e.environment for e in existing.environments),
+        }
+        change.action, change.target = Action.UPDATE, existing.id
+        change.fields = {
+            k: (current[k], v) for k, v in wanted.items() if v is not None and current[k] != v
+        }
+        return change
+
+    # Service accounts
+
+    def _service_accounts(self, specs: list[ServiceAccountSpec]) -> list[Change]:
+        kept = self._unique(specs, "serviceAccounts", "username")
+        usernames = [spec.username for _, spec in kept]
+        existing = {
+            a.username: a
+            for a in self.session.scalars(select(Account).where(Account.username.in_(usernames)))
+        }
+        ids = [a.id for a in existing.values() if a.is_service]
+        project_roles = self._project_roles_of(ids)
+        managers = self._managers_of(ids)
+        changes = []
+        for i, spec in kept:
+            account = existing.get(spec.username)
+            path: Path = ("serviceAccounts", i)
+            if account is not None and not account.is_service:
+                self._fail(
+                    (*path, "username"),
+                    "a person has this username; people are not declared in files",
+                )
+                continue
+            change = Change(
+                Kind.SERVICE_ACCOUNT, spec.username, Action.CREATE, self.source.line_of(path)
+            )
+            change.spec = spec
+            wanted = self._account_wanted(path, spec, change)
+            if account is None:
+                change.fields = {k: (None, v) for k, v in wanted.items() if v is not None}
+            else:
+                current = {
+                    "name": account.name,
+                    "rootRole": account.root_role.name,
+                    "projectRoles": project_roles.get(account.id, []),
+                    "managers": managers.get(account.id, []),
+                }
+                change.action, change.target = Action.UPDATE, account.id
+                change.fields = {
+                    k: (current[k], v)
+                    for k, v in wanted.items()
+                    if v is not None and current[k] != v
+                }
+            changes.append(change)
+        return changes
+
+    def _account_wanted(
+        self, path: Path, spec: ServiceAccountSpec, change: Change
+    ) -> dict[str, Any]:
+        root_type = self._role_type(spec.root_role)
+        if root_type != "root":
+            what = "a project role" if root_type else "not a role that exists or is declared"
+            self._fail((*path, "rootRole"), f"{spec.root_role!r} is {what}; give a root role")
+        project_roles = None
+        if spec.project_roles is not None:
+            pairs = set()
+            for j, pr in enumerate(spec.project_roles):
+                where: Path = (*path, "projectRoles", j)
+                if pr.project not in self.projects and pr.project not in self.declared_projects:
+                    self._fail((*where, "project"), f"no project has the id {pr.project!r}")
+                role_type = self._role_type(pr.role)
+                if role_type != "project":
+                    what = "a root role" if role_type else "not a role that exists or is declared"
+                    self._fail((*where, "role"), f"{pr.role!r} is {what}; give a project role")
+                pairs.add((pr.project, pr.role))
+            project_roles = [{"project": p, "role": r} for p, r in sorted(pairs)]
+        managers = None
+        if spec.managers is not None:
+            found = self._people(path, spec.managers)
+            change.manager_ids = sorted(found)
+            managers = sorted(set(found.values()))
+        return {
+            "name": spec.name,
+            "rootRole": spec.root_role,
+            "projectRoles": project_roles,
+            "managers": managers,
+        }
+
+    def _people(self, path: Path, names: list[str]) -> dict[int, str]:
+        """The people named (by username or e-mail address), by id, each with its name."""
+        found: dict[int, str] = {}
+        for j, name in enumerate(names):
+            person = self.session.scalars(
+                select(Account).where(
+                    or_(Account.username == name, Account.email == name.lower()),
+                    Account.is_service.is_(False),
+                )
+            ).first()
+            if person is None:
+                self._fail((*path, "managers", j), f"no user has the username or e-mail {name!r}")
+                continue
+            found[person.id] = _person_name(person)
+        return found
+
+    def _project_roles_of(self, ids: list[int]) -> dict[int, list[dict[str, str]]]:
+        rows = self.session.execute(
+            select(ProjectRoleAssignment.account_id, ProjectRoleAssignment.project, Role.name)
+            .join(Role, Role.id == ProjectRoleAssignment.role_id)
+            .where(ProjectRoleAssignment.account_id.in_(ids))
+            .order_by(ProjectRoleAssignment.project, Role.name)
+        )
+        found: dict[int, list[dict[str, str]]] = {}
+        for account_id, project, role in rows:
+            found.setdefault(account_id, []).append({"project": project, "role": role})
+        return found
+
+    def _managers_of(self, ids: list[int]) -> dict[int, list[str]]:
+        rows = self.session.execute(
+            select(AccountManager.account_id, Account)
+            .join(Account, Account.id == AccountManager.manager_id)
+            .where(AccountManager.account_id.in_(ids))
+        )
+        found: dict[int, list[str]] = {}
+        for account_id, person in rows:
+            found.setdefault(account_id, []).append(_person_name(person))
+        return {k: sorted(set(v)) for k, v in found.items()}
+
+    # Prune
+
+    def _prune(self, spec: ProvisioningFile) -> list[Change]:
+        owned = ledger.owned(self.session, spec.name)
+        declared_accounts = {a.username for a in spec.service_accounts}
+        changes = []
+        for account_id in sorted(owned.service_accounts):
+            account = self.session.get(Account, account_id)
+            if account is None or not account.is_service or account.username in declared_accounts:
+                continue
+            assert account.username is not None
+            if account.id == self.principal.account_id:
+                self._fail((), f"prune would delete {account.username!r}, the caller's own account")
+            changes.append(_deletion(Kind.SERVICE_ACCOUNT, account.username, account.id))
+        for project_id in sorted(owned.projects):
+            declared = project_id in self.declared_projects or project_id == DEFAULT_PROJECT
+            if project_id in self.projects and not declared:
+                changes.append(_deletion(Kind.PROJECT, project_id, project_id))
+        for role_id in sorted(owned.roles):
+            role = self.session.get(Role, role_id)
+            if role is None or role.is_predefined or role.name in self.declared_roles:
+                continue
+            changes.append(_deletion(Kind.ROLE, role.name, role.id))
+        return changes
+
+    def _keep_an_admin(self, changes: list[Change]) -> None:
+        """Neither prune nor a changed root role may leave the instance without an Admin."""
+        admin = self.session.get(Role, ADMIN_ROLE_ID)
+        admin_name = admin.name if admin is not None else None
+        accounts = [c for c in changes if c.kind == Kind.SERVICE_ACCOUNT]
+        root_roles = {c.target: c.fields["rootRole"][1] for c in accounts if "rootRole" in c.fields}
+        losing = {c.target for c in accounts if c.action == Action.DELETE} | {
+            target for target, role in root_roles.items() if role != admin_name
+        }
+        if not losing or admin_name in root_roles.values():
+            return
+        admins = self.session.scalars(
+            select(Account.id).where(
+                Account.root_role_id == ADMIN_ROLE_ID, Account.disabled_at.is_(None)
+            )
+        )
+        if not set(admins) - losing:
+            self._fail((), "applying would leave no account with the Admin role")
+
+
+def _deletion(kind: Kind, key: str, target: int | str) -> Change:
+    return Change(kind, key, Action.DELETE, None, target=target)
+
+
+def _person_name(person: Account) -> str:
+    return person.username or person.email or f"account-{person.id}"

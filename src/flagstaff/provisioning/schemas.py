@@ -1,0 +1,104 @@
+"""The provisioning file's format, and the API's request body.
+
+Keys are camelCase as in the Admin API, and unknown keys are refused (a misspelt key must not be
+silently ignored in a file that grants access). A list the file gives is the whole truth for that
+object; a key it leaves out leaves that part of the object as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic.alias_generators import to_camel
+
+from flagstaff.core.schemas import InputModel, LongText, Name, RequiredName
+from flagstaff.rbac.models import MAX_ID
+from flagstaff.service_accounts.schemas import Username
+
+MAX_OBJECTS = 1000
+
+ProjectId = Annotated[StrictStr, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_~.-]+$")]
+EnvironmentName = Annotated[StrictStr, Field(min_length=1, max_length=100)]
+# A manager is named by username or e-mail address.
+LoginName = Annotated[StrictStr, Field(min_length=1, max_length=255)]
+FileName = Annotated[
+    StrictStr, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+]
+
+
+class FileModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=False, strict=True, extra="forbid"
+    )
+
+
+class PermissionSpec(FileModel):
+    """A permission by name; an environment permission names its environments (``*``: all)."""
+
+    name: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    environments: Annotated[list[EnvironmentName], Field(min_length=1, max_length=100)] | None = (
+        None
+    )
+
+
+def each_environment(permission: PermissionSpec) -> list[str | None]:
+    """The environments a permission row is stored for: None alone when it names none."""
+    return list(permission.environments) if permission.environments else [None]
+
+
+class RoleSpec(FileModel):
+    name: RequiredName
+    description: LongText | None = None
+    type: Literal["root", "project"]
+    permissions: Annotated[list[PermissionSpec], Field(max_length=500)] = []
+
+    @field_validator("permissions", mode="before")
+    @classmethod
+    def _names_alone(cls, value: Any) -> Any:
+        # ``- CREATE_FEATURE`` is short for ``- name: CREATE_FEATURE``.
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class ProjectSpec(FileModel):
+    id: ProjectId
+    name: RequiredName
+    description: LongText | None = None
+    mode: Literal["open", "protected", "private"] | None = None
+    default_stickiness: Annotated[Name, Field(min_length=1)] | None = None
+    feature_limit: Annotated[StrictInt, Field(ge=0, le=MAX_ID)] | None = None
+    environments: Annotated[list[EnvironmentName], Field(min_length=1, max_length=100)] | None = (
+        None
+    )
+
+
+class ProjectRoleSpec(FileModel):
+    project: ProjectId
+    role: RequiredName
+
+
+class ServiceAccountSpec(FileModel):
+    username: Username
+    name: RequiredName
+    root_role: RequiredName
+    project_roles: Annotated[list[ProjectRoleSpec], Field(max_length=500)] | None = None
+    managers: Annotated[list[LoginName], Field(max_length=100)] | None = None
+
+
+class ProvisioningFile(FileModel):
+    version: Literal[1]
+    # Which file this is: prune only deletes what an apply of a file with this name created.
+    name: FileName = "default"
+    roles: Annotated[list[RoleSpec], Field(max_length=MAX_OBJECTS)] = []
+    projects: Annotated[list[ProjectSpec], Field(max_length=MAX_OBJECTS)] = []
+    service_accounts: Annotated[list[ServiceAccountSpec], Field(max_length=MAX_OBJECTS)] = []
+
+
+class ApplyIn(InputModel):
+    """``POST /api/admin/provisioning/apply``: the file's text, as JSON."""
+
+    file: StrictStr
+    dry_run: StrictBool = False
+    prune: StrictBool = False
