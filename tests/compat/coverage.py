@@ -63,6 +63,7 @@ EXTENSIONS: dict[Operation, str] = {
     ("PUT", "/api/admin/service-account/{}/trust-policies/{}"): TRUST,
     ("DELETE", "/api/admin/service-account/{}/trust-policies/{}"): TRUST,
     ("POST", "/api/public/token-revocation"): "leak revocation (docs/secret-scanning.md)",
+    ("POST", "/api/admin/provisioning/apply"): "provisioning files (docs/provisioning.md)",
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flagstaff.config import Settings
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.projects.access import ProjectAccessService
@@ -23,6 +24,7 @@ from flagstaff.provisioning.schemas import (
     ServiceAccountSpec,
     each_environment,
 )
+from flagstaff.provisioning.trust import write_policies
 from flagstaff.rbac.models import Role
 from flagstaff.rbac.principal import Principal
 from flagstaff.roles.service import PermissionRef, RoleService
@@ -40,8 +42,10 @@ class Applier:
         actor: Actor,
         principal: Principal,
         accounts: ServiceAccountService,
+        settings: Settings,
     ) -> None:
         self.session = session
+        self.settings = settings
         self.actor = actor
         self.principal = principal
         self.accounts = accounts
@@ -138,6 +142,15 @@ class Applier:
             self._project_roles(change.target, change.fields["projectRoles"])
         if "managers" in change.fields and change.manager_ids is not None:
             self.accounts.set_managers(self.actor, change.target, change.manager_ids)
+        if "trustPolicies" in change.fields and spec.trust_policies is not None:
+            write_policies(
+                self.session,
+                self.settings,
+                self.actor,
+                self.accounts.get(change.target),
+                spec.trust_policies,
+                change.fields["trustPolicies"][1],
+            )
 
     def _project_roles(self, account_id: int, before_after: tuple[Any, Any]) -> None:
         before, after = before_after
@@ -145,9 +158,8 @@ class Applier:
         for pair in after:
             wanted.setdefault(pair["project"], set()).add(pair["role"])
         held = {pair["project"] for pair in before or []}
-        role_ids: dict[str, int] = {
-            name: id_ for name, id_ in self.session.execute(select(Role.name, Role.id))
-        }
+        rows = self.session.execute(select(Role.name, Role.id)).all()
+        role_ids: dict[str, int] = {row[0]: row[1] for row in rows}
         for project in sorted(held | set(wanted)):
             roles = wanted.get(project, set())
             if roles == {p["role"] for p in before or [] if p["project"] == project}:

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.models import Account
+from flagstaff.config import Settings
 from flagstaff.core.errors import BadDataError
 from flagstaff.flags.environments.models import Environment
 from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project
@@ -26,6 +27,7 @@ from flagstaff.provisioning.schemas import (
     each_environment,
 )
 from flagstaff.provisioning.source import Path, Source
+from flagstaff.provisioning.trust import current_policies, wanted_policy
 from flagstaff.rbac.models import (
     ANY_ENVIRONMENT,
     AccountManager,
@@ -104,9 +106,10 @@ def _decided(change: Change) -> Change:
 
 
 class Planner:
-    def __init__(self, session: Session, principal: Principal) -> None:
+    def __init__(self, session: Session, principal: Principal, settings: Settings) -> None:
         self.session = session
         self.principal = principal
+        self.settings = settings
         self.problems: list[Problem] = []
 
     def plan(self, source: Source, spec: ProvisioningFile, *, prune: bool) -> Plan:
@@ -281,6 +284,11 @@ class Planner:
                     "rootRole": account.root_role.name,
                     "projectRoles": project_roles.get(account.id, []),
                     "managers": managers.get(account.id, []),
+                    "trustPolicies": (
+                        current_policies(self.session, self.settings, account)
+                        if spec.trust_policies is not None
+                        else None
+                    ),
                 }
                 change.action, change.target = Action.UPDATE, account.id
                 change.fields = {
@@ -321,7 +329,27 @@ class Planner:
             "rootRole": spec.root_role,
             "projectRoles": project_roles,
             "managers": managers,
+            "trustPolicies": self._trust_policies(path, spec),
         }
+
+    def _trust_policies(self, path: Path, spec: ServiceAccountSpec) -> list[Any] | None:
+        if spec.trust_policies is None:
+            return None
+        wanted = []
+        names: set[str] = set()
+        for k, policy in enumerate(spec.trust_policies):
+            where: Path = (*path, "trustPolicies", k)
+            if policy.name in names:
+                self._fail((*where, "name"), f"{policy.name!r} is declared twice")
+                continue
+            names.add(policy.name)
+            state, problems = wanted_policy(
+                self.session, self.settings, policy, self.declared_projects
+            )
+            for problem in problems:
+                self._fail(where, problem)
+            wanted.append(state)
+        return sorted(wanted, key=lambda p: str(p["name"]))
 
     def _people(self, path: Path, names: list[str]) -> dict[int, str]:
         """The people named (by username or e-mail address), by id, each with its name."""

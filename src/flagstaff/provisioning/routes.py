@@ -24,7 +24,7 @@ def apply_file(
     """Flagstaff: the plan for a provisioning file (docs/provisioning.md), applied in this
     request's transaction unless ``dryRun``. 400 lists every problem with its line."""
     accounts = ServiceAccountService(db, context.passwords, token_service(db, context))
-    plan = Provisioner(db, accounts).apply(
+    plan = Provisioner(db, accounts, context.settings).apply(
         actor, principal, body.file, dry_run=body.dry_run, prune=body.prune
     )
     return plan_out(plan)

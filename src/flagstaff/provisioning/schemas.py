@@ -13,6 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from pydantic.alias_generators import to_camel
 
 from flagstaff.core.schemas import InputModel, LongText, Name, RequiredName
+from flagstaff.credentials.account_tokens.schemas import ScopesIn
+from flagstaff.credentials.federation.schemas import TrustPolicyIn
+from flagstaff.credentials.federation.service import MAX_POLICIES_PER_ACCOUNT
 from flagstaff.rbac.models import MAX_ID
 from flagstaff.service_accounts.schemas import Username
 
@@ -27,10 +30,13 @@ FileName = Annotated[
 ]
 
 
+FILE_CONFIG = ConfigDict(
+    alias_generator=to_camel, populate_by_name=False, strict=True, extra="forbid"
+)
+
+
 class FileModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=False, strict=True, extra="forbid"
-    )
+    model_config = FILE_CONFIG
 
 
 class PermissionSpec(FileModel):
@@ -79,12 +85,28 @@ class ProjectRoleSpec(FileModel):
     role: RequiredName
 
 
+class ScopesSpec(ScopesIn):
+    model_config = FILE_CONFIG
+
+
+class TrustPolicySpec(TrustPolicyIn):
+    """A trust policy as the Admin API takes it (``credentials.federation``), unknown keys
+    refused. Its ``name`` identifies it within its account."""
+
+    model_config = FILE_CONFIG
+
+    scopes: ScopesSpec | None = None
+
+
 class ServiceAccountSpec(FileModel):
     username: Username
     name: RequiredName
     root_role: RequiredName
     project_roles: Annotated[list[ProjectRoleSpec], Field(max_length=500)] | None = None
     managers: Annotated[list[LoginName], Field(max_length=100)] | None = None
+    trust_policies: (
+        Annotated[list[TrustPolicySpec], Field(max_length=MAX_POLICIES_PER_ACCOUNT)] | None
+    ) = None
 
 
 class ProvisioningFile(FileModel):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy.orm import Session
 
+from flagstaff.config import Settings
 from flagstaff.events.service import Actor
 from flagstaff.provisioning.apply import Applier
 from flagstaff.provisioning.errors import InvalidFileError, Problem
@@ -35,9 +36,12 @@ def _problem(source: Source, error: ErrorDetails) -> Problem:
 
 
 class Provisioner:
-    def __init__(self, session: Session, accounts: ServiceAccountService) -> None:
+    def __init__(
+        self, session: Session, accounts: ServiceAccountService, settings: Settings
+    ) -> None:
         self.session = session
         self.accounts = accounts
+        self.settings = settings
 
     def apply(
         self,
@@ -52,11 +56,11 @@ class Provisioner:
         too, in a savepoint rolled back at the end, so that it finds whatever the services
         would refuse. Nothing is written when nothing changes, not even an event."""
         source, spec = parse(text)
-        plan = Planner(self.session, principal).plan(source, spec, prune=prune)
+        plan = Planner(self.session, principal, self.settings).plan(source, spec, prune=prune)
         plan.dry_run = dry_run
         if not plan.changed:
             return plan
-        applier = Applier(self.session, actor, principal, self.accounts)
+        applier = Applier(self.session, actor, principal, self.accounts, self.settings)
         if not dry_run:
             applier.apply(plan)
             plan.applied = True

@@ -9,11 +9,14 @@ overwritten, and anchors and aliases (which can expand a small file into a huge 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
 
+from flagstaff.core.errors import FlagstaffError
 from flagstaff.credentials.scanning import find_tokens
 from flagstaff.provisioning.errors import (
     MAX_FILE_BYTES,
@@ -25,6 +28,7 @@ from flagstaff.provisioning.errors import (
 Path = tuple[str | int, ...]
 
 MAX_DEPTH = 20
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 WHERE_TOKENS_COME_FROM = (
     "a provisioning file never holds secrets: a pipeline gets a short-lived token from the "
     "OIDC exchange (POST /api/auth/oidc/token), anything else from the API "
@@ -106,6 +110,27 @@ def check_size(size: int) -> None:
         raise FileTooLargeError(size)
 
 
+def read_file(name: str) -> str:
+    """The file's text (``-``: standard input), refused past the size limit unread."""
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            path = FilePath(name)
+            check_size(path.stat().st_size)
+            raw = path.read_bytes()
+        check_size(len(raw))
+        return raw.decode("utf-8")
+    except FileNotFoundError:
+        raise FlagstaffError(f"No such file: {name}") from None
+    except IsADirectoryError:
+        raise FlagstaffError(f"{name} is a directory, not a file") from None
+    except PermissionError:
+        raise FlagstaffError(f"Not allowed to read {name}") from None
+    except UnicodeDecodeError as error:
+        raise FlagstaffError(f"{name} is not UTF-8 text (byte {error.start})") from None
+
+
 def read(text: str) -> Source:
     """The file's values, or ``InvalidFileError`` with every problem found in its form."""
     check_size(len(text.encode("utf-8", errors="surrogatepass")))
@@ -147,12 +172,18 @@ class _Builder:
 
     def value(self, node: yaml.Node, path: Path) -> Any:
         if id(node) in self.seen:
-            self.fail(node, path, "anchors and aliases (& and *) are not allowed; write it out")
+            # The alias's own line is the key's or the item's, recorded before this call.
+            line = self.lines.get(path, node.start_mark.line + 1)
+            message = "anchors and aliases (& and *) are not allowed; write it out"
+            self.problems.append(Problem(line, dotted(path), message))
             return None
         self.seen.add(id(node))
         self.lines.setdefault(path, node.start_mark.line + 1)
         if len(path) > MAX_DEPTH:
             self.fail(node, path, "nested too deeply")
+            return None
+        if isinstance(node, yaml.CollectionNode) and node.tag not in PLAIN_TAGS:
+            self.fail(node, path, f"the tag {node.tag} is not allowed")
             return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
