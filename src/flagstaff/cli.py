@@ -1,4 +1,4 @@
-"""The ``flagstaff`` command: serve, db, users."""
+"""The ``flagstaff`` command: serve, db, users, apply."""
 
 from __future__ import annotations
 
@@ -200,6 +200,26 @@ def cmd_users_clear_login_throttle(args: argparse.Namespace, settings: Settings)
     return 0
 
 
+def cmd_apply(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply a provisioning file (docs/provisioning.md) and print the plan. Any problem, in the
+    file or refused midway, is printed with its line and nothing of the file is applied."""
+    from flagstaff.provisioning.source import read_file
+
+    text = read_file(args.file)  # before anything is touched: a missing file migrates nothing
+
+    from flagstaff.provisioning.command import apply_file
+    from flagstaff.provisioning.render import plan_text
+
+    plans = []
+
+    def run(session: Session) -> None:
+        plans.append(apply_file(session, settings, text, dry_run=args.dry_run, prune=args.prune))
+
+    announce_admin(prepare(settings, then=run))
+    print(plan_text(plans[0]))
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -260,6 +280,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clear.add_argument("name", help="a username or e-mail address")
     clear.set_defaults(handler=cmd_users_clear_login_throttle)
+
+    apply = commands.add_parser(
+        "apply",
+        help="apply a provisioning file: service accounts, custom roles and projects",
+        description="Compare the objects a YAML file declares with the database and create or "
+        "update them (docs/provisioning.md), in one transaction, as 'flagstaff apply'. "
+        "Exits 2, with every problem and its line, when anything is wrong; then nothing of the "
+        "file is applied.",
+    )
+    apply.add_argument("file", help="the YAML file, or - for standard input")
+    apply.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+    apply.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete what applying this file created and it no longer declares",
+    )
+    apply.set_defaults(handler=cmd_apply)
     return parser
 
 
