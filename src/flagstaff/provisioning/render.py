@@ -73,12 +73,26 @@ def plan_text(plan: Plan) -> str:
 def _changes_text(change: Change) -> str:
     if change.action == Action.DELETE:
         return "created by this file, no longer declared"
-    if change.action == Action.CREATE:
-        return "; ".join(f"{name}: {_value(after)}" for name, (_, after) in change.fields.items())
-    return "; ".join(
-        f"{name}: {_value(before)} -> {_value(after)}"
-        for name, (before, after) in change.fields.items()
-    )
+    parts = []
+    for name, (before, after) in change.fields.items():
+        if name == "trustPolicies":
+            parts.append(f"{name}: {_policies_text(before or [], after)}")
+        elif change.action == Action.CREATE:
+            parts.append(f"{name}: {_value(after)}")
+        else:
+            parts.append(f"{name}: {_value(before)} -> {_value(after)}")
+    return "; ".join(parts)
+
+
+def _policies_text(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> str:
+    """Trust policies by name: ``+`` added, ``~`` changed, ``-`` removed (the API's answer
+    has every field)."""
+    old = {p["name"]: p for p in before}
+    new = {p["name"]: p for p in after}
+    marks = [f"+{n}" for n in new if n not in old]
+    marks += [f"~{n}" for n in new if n in old and old[n] != new[n]]
+    marks += [f"-{n}" for n in old if n not in new]
+    return "[" + ", ".join(marks) + "]"
 
 
 def _value(value: Any) -> str:

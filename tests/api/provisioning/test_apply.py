@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,3 +179,20 @@ def test_apply__omitted_lists__left_as_they_are(
     account = service_account(admin_client, "ci-deployer")
     assert account is not None
     assert [m["username"] for m in account["managers"]] == ["alice"]
+
+
+def test_apply__the_example_in_docs__applies_and_then_is_unchanged(
+    admin_client: TestClient, alice: UserHandle, context: AppContext
+) -> None:
+    make_user(context, role="Viewer", username="bob", email="bob@example.com")
+    doc = (Path(__file__).parents[3] / "docs" / "provisioning.md").read_text()
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    plan = applied(admin_client, example)
+
+    assert actions(plan) == {
+        "role flag-operator": "create",
+        "project shop": "create",
+        "serviceAccount shop-deployer": "create",
+    }
+    assert set(actions(applied(admin_client, example)).values()) == {"unchanged"}
