@@ -23,6 +23,7 @@ from flagstaff.credentials import leak_routes
 from flagstaff.credentials.account_tokens import admin_routes as token_admin_routes
 from flagstaff.credentials.account_tokens import routes as tokens_routes
 from flagstaff.credentials.api_tokens import routes as api_tokens_routes
+from flagstaff.credentials.federation import exchange_routes
 from flagstaff.credentials.federation import routes as trust_policy_routes
 from flagstaff.edge import routes as edge_routes
 from flagstaff.events import routes as events_routes
@@ -72,6 +73,7 @@ def public_router() -> APIRouter:
 
     router.include_router(auth_routes.router)
     router.include_router(leak_routes.router)  # leaked secrets, reported by anyone
+    router.include_router(exchange_routes.router)  # the ID token is the credential
     router.include_router(web_routes.public_router)  # the login page; static files are mounted
     return router
 
@@ -151,7 +153,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     sdk_apis.install_sdk_apis(app, context)
     app.mount("/static", static_files(), name="static")
     app.add_middleware(
-        ApiGuard, max_body_bytes=settings.max_body_bytes, json_prefixes=JSON_API_PREFIXES
+        ApiGuard,
+        max_body_bytes=settings.max_body_bytes,
+        json_prefixes=JSON_API_PREFIXES,
+        form_paths=(exchange_routes.PATH,),  # RFC 8693 asks for a form; JSON is taken too
     )
     sdk_apis.install_frontend_cors(app, context)
     app.add_middleware(StateHeaders)

@@ -64,6 +64,7 @@ EXTENSIONS: dict[Operation, str] = {
     ("DELETE", "/api/admin/service-account/{}/trust-policies/{}"): TRUST,
     ("POST", "/api/public/token-revocation"): "leak revocation (docs/secret-scanning.md)",
     ("POST", "/api/admin/provisioning/apply"): "provisioning files (docs/provisioning.md)",
+    ("POST", "/api/auth/oidc/token"): "OIDC token exchange (docs/service-accounts.md)",
 }
 
 

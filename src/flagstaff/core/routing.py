@@ -73,6 +73,7 @@ def _finish(request: Request, *, commit: bool) -> None:
 
 
 JSON_TYPES = ("application/json",)
+FORM_TYPES = (*JSON_TYPES, "application/x-www-form-urlencoded")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -80,10 +81,19 @@ class ApiGuard:
     """Refuses oversized bodies (413) and non-JSON bodies on the JSON APIs (415), in Unleash's
     error shape, before any route runs."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, json_prefixes: tuple[str, ...]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        json_prefixes: tuple[str, ...],
+        form_paths: tuple[str, ...] = (),
+    ):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.json_prefixes = json_prefixes
+        # Paths under those prefixes that take a form-encoded body as well as JSON.
+        self.form_paths = frozenset(form_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +120,8 @@ class ApiGuard:
             return None
         has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if has_body and content_type not in JSON_TYPES:
+        accepted = FORM_TYPES if path in self.form_paths else JSON_TYPES
+        if has_body and content_type not in accepted:
             shown = content_type or "none"
             return ContentTypeError(
                 f"We do not accept the content-type you provided ({shown}). Try using one of the "

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 JOB = "account-tokens"
 LONGEST_WINDOW = timedelta(days=14)
+FEDERATED_RETENTION = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def notify_expiring(session: Session, now: datetime) -> int:
         .where(
             *_live(),
             AccountToken.expiry_notified_at.is_(None),
+            # A federated token lives an hour and is replaced by the next exchange: no notice.
+            AccountToken.federated_issuer.is_(None),
             AccountToken.disabled_at.is_(None),
             Account.disabled_at.is_(None),
             AccountToken.expires_at > now,
@@ -154,7 +157,8 @@ def revoke_unused(session: Session, policy: TokenPolicy, now: datetime) -> int:
 
 def purge_retired(session: Session, retention_days: int, now: datetime) -> int:
     """Delete the records kept past the retention period: revoked, rotated-out (counted from
-    the end of their grace window) and expired tokens."""
+    the end of their grace window) and expired tokens. Expired federated tokens go a day after
+    they expire: a pipeline mints one per run, and the events keep their story."""
     cutoff = now - timedelta(days=retention_days)
     result = session.execute(
         delete(AccountToken).where(
@@ -162,6 +166,10 @@ def purge_retired(session: Session, retention_days: int, now: datetime) -> int:
                 AccountToken.revoked_at < cutoff,
                 and_(AccountToken.rotated_at.is_not(None), AccountToken.grace_until < cutoff),
                 AccountToken.expires_at < cutoff,
+                and_(
+                    AccountToken.federated_issuer.is_not(None),
+                    AccountToken.expires_at < now - FEDERATED_RETENTION,
+                ),
             )
         )
     )

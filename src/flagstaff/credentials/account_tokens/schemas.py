@@ -15,7 +15,7 @@ from flagstaff.credentials.account_tokens.lifetimes import warning_starts
 from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.account_tokens.rotation import MAX_GRACE_SECONDS, Rotation
 from flagstaff.credentials.account_tokens.scopes import checked_scope
-from flagstaff.credentials.account_tokens.service import NewToken
+from flagstaff.credentials.account_tokens.service import NewToken, federation_out
 from flagstaff.credentials.account_tokens.states import TokenState
 
 ScopeName = Annotated[StrictStr, Field(min_length=1, max_length=255)]
@@ -107,6 +107,8 @@ def token_out(
         "selfRotation": token.self_rotation,
         "familyId": token.family_id,
         "scopes": token.scopes,
+        # Flagstaff: minted by the OIDC exchange (issuer, subject, trust policy), else null.
+        "federated": federation_out(token),
         # Flagstaff: the last distinct client addresses it was used from, newest first.
         "lastIps": [{"ip": a.ip, "seenAt": iso(a.last_seen_at)} for a in addresses or []],
     }

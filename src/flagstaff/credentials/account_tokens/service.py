@@ -76,6 +76,16 @@ class NewToken:
     scope: TokenScope | None = None
 
 
+@dataclass(frozen=True)
+class Federation:
+    """Where a federated token comes from: the ID token's issuer and subject, and the policy."""
+
+    issuer: str
+    subject: str
+    trust_policy_id: int
+    scopes: dict[str, Any] | None = None
+
+
 class AccountTokenService:
     def __init__(self, session: Session, keys: Keys, settings: Settings) -> None:
         self.session = session
@@ -182,6 +192,21 @@ class AccountTokenService:
             self.session.flush()
         return IssuedToken(token, secret)
 
+    def insert_federated(
+        self, owner: Account, description: str, expires_at: datetime, federation: Federation
+    ) -> IssuedToken:
+        """A token the OIDC exchange mints (``credentials.federation``): of the usual format,
+        marked with the issuer, subject and trust policy, scoped as the policy says. It does not
+        count towards the account's token limit (it lives an hour at most); the exchange records
+        its event."""
+        issued = self.insert(owner.id, description, expires_at, False, None, federation.scopes)
+        token = issued.token
+        token.federated_issuer = federation.issuer
+        token.federated_subject = federation.subject
+        token.trust_policy_id = federation.trust_policy_id
+        self.session.flush()
+        return issued
+
     def delete(self, actor: Actor, owner: Account, token_id: int) -> None:
         """Unleash's DELETE: the token stops working at once; its record stays."""
         token = self.get(owner.id, token_id)
@@ -247,12 +272,14 @@ class AccountTokenService:
         self.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
 
     def _count(self, account_id: int) -> int:
-        """Tokens that count towards the limit: live ones, expired included (as Unleash's)."""
+        """Tokens that count towards the limit: live ones, expired included (as Unleash's),
+        except federated tokens, which the exchange mints by the hour and which expire by it."""
         return self.session.execute(
             select(func.count()).where(
                 AccountToken.account_id == account_id,
                 AccountToken.revoked_at.is_(None),
                 AccountToken.rotated_at.is_(None),
+                AccountToken.federated_issuer.is_(None),
             )
         ).scalar_one()
 
@@ -270,7 +297,20 @@ def audit_data(token: AccountToken, kind: TokenOwnerKind) -> dict[str, object]:
         data["userId"] = token.account_id
     if token.family_id is not None and token.family_id != token.id:
         data["familyId"] = token.family_id
+    if token.federated_issuer is not None:
+        data["federated"] = federation_out(token)
     return data
+
+
+def federation_out(token: AccountToken) -> dict[str, object] | None:
+    """Where a federated token came from, as lists and events show it; None for others."""
+    if token.federated_issuer is None:
+        return None
+    return {
+        "issuer": token.federated_issuer,
+        "subject": token.federated_subject,
+        "trustPolicyId": token.trust_policy_id,
+    }
 
 
 KEPT_ADDRESSES = 5
