@@ -41,6 +41,18 @@ class Badge:
 
 
 @dataclass(frozen=True)
+class Federated:
+    """Where a federated token came from: the ID token's issuer and subject."""
+
+    issuer: str
+    subject: str
+
+    @property
+    def title(self) -> str:
+        return f"Exchanged for an ID token from {self.issuer}, subject {self.subject}"
+
+
+@dataclass(frozen=True)
 class TokenRow:
     id: int
     description: str
@@ -62,6 +74,7 @@ class TokenRow:
     revoke_reason: str | None
     scope: ScopeView | None  # None: it may do all its account may do
     addresses: tuple[ClientAddress, ...]  # where it was last used from, newest first
+    federated: Federated | None = None  # minted by the OIDC exchange
 
     @property
     def live(self) -> bool:
@@ -146,6 +159,11 @@ def token_row(
         revoke_reason=token.revoke_reason,
         scope=scope_view(token.scopes),
         addresses=client_addresses(addresses),
+        federated=(
+            Federated(token.federated_issuer, token.federated_subject or "")
+            if token.federated_issuer is not None
+            else None
+        ),
     )
 
 

@@ -63,6 +63,7 @@ class TokenRotation:
         rotations at once give one successor, and the other learns which one."""
         token = self.tokens.get(owner.id, token_id)
         _ensure_live(token)
+        _ensure_not_federated(token)
         return self._rotate(actor, owner, token, rotation)
 
     def rotate_self(
@@ -79,6 +80,7 @@ class TokenRotation:
         already in its grace window. Such a token rotating again is treated as stolen; one
         rotated while this request was on its way (two copies of a pipeline racing) is a 409."""
         token = self.tokens.get(owner.id, token_id)
+        _ensure_not_federated(token)
         if not token.self_rotation:
             raise OperationDeniedError(
                 "This token may not rotate itself: an admin can allow it (selfRotation)."
@@ -134,6 +136,14 @@ class TokenRotation:
                 "expiry date (expiresAt) for the successor."
             )
         return expires_at
+
+
+def _ensure_not_federated(token: AccountToken) -> None:
+    # A federated token lives as long as its trust policy allows; a successor would outlive it.
+    if token.federated_issuer is not None:
+        raise ConflictError(
+            "A federated token cannot be rotated: exchange a new ID token for a new token."
+        )
 
 
 def _ensure_live(token: AccountToken) -> None:

@@ -259,6 +259,8 @@ class AccountTokenService:
         token = self.get(owner.id, token_id)
         if token.revoked_at is not None or token.rotated_at is not None:
             raise ConflictError("Only a live token (not rotated, not revoked) can be changed.")
+        if token.federated_issuer is not None and allowed:
+            raise ConflictError("A federated token cannot rotate itself: it is exchanged anew.")
         if token.self_rotation == allowed:
             return
         token.self_rotation = allowed

@@ -11,9 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from flagstaff.accounts.models import Account
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError
 from flagstaff.credentials.account_tokens.service import IssuedToken
+from flagstaff.credentials.federation.service import TrustPolicyService
 from flagstaff.service_accounts.schemas import CreateServiceAccountIn, UpdateServiceAccountIn
 from flagstaff.service_accounts.service import ServiceAccountChanges
 from flagstaff.web.account_pages import (
@@ -50,6 +52,7 @@ from flagstaff.web.rendering import redirect
 from flagstaff.web.routing import WebRoute
 from flagstaff.web.scope_form import new_token_from, scope_options, token_form_state
 from flagstaff.web.token_views import token_rows
+from flagstaff.web.trust_policy_form import PolicyRow, policy_row
 from flagstaff.web.views import AccountRow, account_row
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -168,7 +171,8 @@ def edit_page(
     )
     row = account_row(account, shown)
     # Rotated tokens in their grace window are listed, but only live ones count to the limit.
-    counted = sum(1 for token in current if token.live)
+    # Federated tokens do not count either: the exchange mints them by the hour.
+    counted = sum(1 for token in current if token.live and token.federated is None)
     limit = page.context.settings.max_tokens_per_account
     expiry = expiry_options(tokens.policy)
     scope = scope_options(page.db, user, manager=not user.is_admin)
@@ -185,6 +189,8 @@ def edit_page(
         scope=scope,
         managers=_managers(page, user, account.id),
         managers_error=managers_error,
+        trust_policies=_trust_policies(page, user, account),
+        policy_cap_minutes=page.context.settings.oidc_max_token_lifetime_seconds // 60,
         limit=limit,
         counted=counted,
         at_limit=counted >= limit,
@@ -192,6 +198,14 @@ def edit_page(
         created_description=created.token.description if created else None,
         rotated=rotated,
     )
+
+
+def _trust_policies(page: Page, user: WebUser, account: Account) -> list[PolicyRow]:
+    """Its trust policies, for an Admin; nothing for a manager, who may not see them."""
+    if not user.is_admin:
+        return []
+    service = TrustPolicyService(page.db, page.context.settings)
+    return [policy_row(policy) for policy in service.list_for(account)]
 
 
 def _managers(page: Page, user: WebUser, account_id: int) -> list[ManagerChoice]:

@@ -215,3 +215,21 @@ def test_token_job__no_expiry_notice__purged_a_day_after_expiry(
     assert admin_client.get(f"/api/admin/service-account/{account['id']}/token").json() == {
         "pats": []
     }
+
+
+def test_federated_token__cannot_be_rotated_or_rotate_itself__409(
+    admin_client: TestClient, new_client: Any, issuer: Issuer
+) -> None:
+    """A successor would outlive the hour the trust policy allows."""
+    account = _setup(admin_client, issuer)
+    secret = exchange(new_client(), issuer.sign()).json()["access_token"]
+    [token] = admin_client.get(f"/api/admin/service-account/{account['id']}/token").json()["pats"]
+    url = f"/api/admin/service-account/{account['id']}/token/{token['id']}"
+    assert admin_client.post(f"{url}/rotate").status_code == 409
+    allowed = admin_client.put(f"{url}/self-rotation", json={"enabled": True})
+    assert allowed.status_code == 409
+    caller = new_client()
+    caller.headers.update(bearer(secret))
+    assert caller.post("/api/admin/user/tokens/self/rotate").status_code in (403, 409)
+    assert admin_client.post(f"{url}/disable").status_code == 200
+    assert caller.get("/api/admin/projects").status_code == 401
