@@ -22,6 +22,7 @@ class Periodic:
         self._job = job
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._nudged = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
@@ -32,22 +33,33 @@ class Periodic:
         with self._lock:
             if self._thread is not None:
                 return
-            self._stop = threading.Event()  # a fresh one: a stopped worker can start again
+            # Fresh ones: a stopped worker can start again.
+            self._stop, self._nudged = threading.Event(), threading.Event()
             self._thread = threading.Thread(
-                target=self._run, args=(self._stop,), name=self.name, daemon=True
+                target=self._run, args=(self._stop, self._nudged), name=self.name, daemon=True
             )
             self._thread.start()
+
+    def nudge(self) -> None:
+        """Run the job now rather than at the end of the interval (from any thread). The job
+        still runs only on this worker's thread, which ``stop`` waits for."""
+        self._nudged.set()
 
     def stop(self) -> None:
         """Stop and wait for a job in progress, so nothing uses the database after this."""
         with self._lock:
             thread, self._thread = self._thread, None
             self._stop.set()
+            self._nudged.set()
         if thread is not None:
             thread.join(timeout=5)
 
-    def _run(self, stop: threading.Event) -> None:
-        while not stop.wait(self.interval):
+    def _run(self, stop: threading.Event, nudged: threading.Event) -> None:
+        while True:
+            nudged.wait(self.interval)
+            nudged.clear()
+            if stop.is_set():
+                return
             try:
                 self._job()
             except Exception:

@@ -3,7 +3,8 @@
 Each process caches what it can rebuild from the database (resolved credentials, Client API
 payloads). A change writes its event and bumps the counter in the same transaction; a background
 thread in each process polls the counter and drops the caches when it moves, so a revocation made
-through one process is honoured by all of them within a poll interval.
+through one process is honoured by all of them within a poll interval; ``core.wake`` makes them
+look at once when another process commits.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import BigInteger, Integer, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from flagstaff.core import wake
 from flagstaff.core.db import Base, Database
 from flagstaff.core.periodic import Periodic
 
@@ -38,6 +40,9 @@ def bump(session: Session) -> None:
     order (unlike ``max(events.id)``, which a slower transaction can fill in later).
     """
     session.execute(update(Revision).where(Revision.id == 1).values(value=Revision.value + 1))
+    # Other processes look at once when this commits (core.wake); PostgreSQL delivers a
+    # notification sent twice in one transaction once.
+    wake.notify(session)
     session.info[SESSION_BUMPED] = True
 
 
@@ -59,6 +64,9 @@ class RevisionWatcher:
         # never put an older value back after a newer one has been announced.
         self._lock = threading.RLock()  # re-entrant: a listener may itself ask for a check
         self._poller = Periodic("revision-watcher", interval, self.check_now)
+        # Another process committed: the poller looks now (on its own thread, which stop()
+        # waits for, so no database work outlives the watcher).
+        self._wake = wake.WakeListener(database, self._poller.nudge)
         self._failing = False
         self.current = -1
 
@@ -106,6 +114,8 @@ class RevisionWatcher:
     def start(self) -> None:
         self.check_now()
         self._poller.start()
+        self._wake.start()
 
     def stop(self) -> None:
+        self._wake.stop()
         self._poller.stop()
