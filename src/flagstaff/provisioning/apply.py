@@ -15,9 +15,9 @@ from flagstaff.core.errors import FlagstaffError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags.projects.access import ProjectAccessService
 from flagstaff.flags.projects.service import ProjectFields, ProjectService
+from flagstaff.provisioning.changes import ROLE_TYPES, Action, Change, Kind, Plan
 from flagstaff.provisioning.errors import ApplyFailedError, Problem
 from flagstaff.provisioning.ledger import LEDGER_EVENT
-from flagstaff.provisioning.plan import ROLE_TYPES, Action, Change, Kind, Plan
 from flagstaff.provisioning.schemas import (
     ProjectSpec,
     RoleSpec,
@@ -80,7 +80,7 @@ class Applier:
     def _role(self, change: Change, spec: RoleSpec) -> None:
         refs = [
             PermissionRef(None, p.name, environment)
-            for p in spec.permissions
+            for p in spec.permissions or []
             for environment in each_environment(p)
         ]
         if change.action == Action.CREATE:
@@ -97,6 +97,11 @@ class Applier:
         assert isinstance(change.target, int)
         existing = self.roles.get(change.target)
         description = spec.description if spec.description is not None else existing.description
+        if spec.permissions is None:  # left as they are
+            refs = [
+                PermissionRef(None, p.permission, p.environment or None)
+                for p in existing.permissions
+            ]
         self.roles.update(
             self.actor, self.principal, change.target, spec.name, description, None, refs
         )

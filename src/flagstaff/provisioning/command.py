@@ -19,7 +19,7 @@ from flagstaff.config import Settings
 from flagstaff.core.keys import Keys
 from flagstaff.credentials.account_tokens.service import AccountTokenService
 from flagstaff.events.service import Actor
-from flagstaff.provisioning.plan import Plan
+from flagstaff.provisioning.changes import Plan
 from flagstaff.provisioning.service import Provisioner
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.principal import (

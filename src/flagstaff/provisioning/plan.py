@@ -5,8 +5,6 @@ with its line, and none is left for the apply step to find if the database can t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -16,9 +14,18 @@ from flagstaff.accounts.models import Account
 from flagstaff.config import Settings
 from flagstaff.core.errors import BadDataError
 from flagstaff.flags.environments.models import Environment
-from flagstaff.flags.projects.models import DEFAULT_PROJECT, Project
-from flagstaff.provisioning import ledger
+from flagstaff.flags.projects.models import Project
+from flagstaff.provisioning.changes import (
+    FILE_ROLE_TYPES,
+    ROLE_TYPES,
+    Action,
+    Change,
+    Kind,
+    Plan,
+    permission_text,
+)
 from flagstaff.provisioning.errors import InvalidFileError, Problem
+from flagstaff.provisioning.prune import deletions, leaves_no_admin
 from flagstaff.provisioning.schemas import (
     ProjectSpec,
     ProvisioningFile,
@@ -28,75 +35,10 @@ from flagstaff.provisioning.schemas import (
 )
 from flagstaff.provisioning.source import Path, Source
 from flagstaff.provisioning.trust import current_policies, wanted_policy
-from flagstaff.rbac.models import (
-    ANY_ENVIRONMENT,
-    AccountManager,
-    ProjectRoleAssignment,
-    Role,
-    RoleType,
-)
+from flagstaff.rbac.models import ANY_ENVIRONMENT, AccountManager, ProjectRoleAssignment, Role
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permission
-from flagstaff.rbac.predefined import ADMIN_ROLE_ID
 from flagstaff.rbac.principal import Principal
 from flagstaff.roles.service import PermissionRef, permission_row
-
-
-class Kind(StrEnum):
-    ROLE = "role"
-    PROJECT = "project"
-    SERVICE_ACCOUNT = "serviceAccount"
-
-
-class Action(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    DELETE = "delete"
-
-
-ROLE_TYPES = {"root": RoleType.ROOT_CUSTOM, "project": RoleType.CUSTOM}
-FILE_ROLE_TYPES = {v: k for k, v in ROLE_TYPES.items()}
-Spec = RoleSpec | ProjectSpec | ServiceAccountSpec
-
-
-@dataclass
-class Change:
-    kind: Kind
-    key: str
-    action: Action
-    line: int | None = None
-    # field -> (before, after); before is None when creating, after is None when deleting.
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    spec: Spec | None = None
-    # The existing object: a role's or an account's id, a project's id.
-    target: int | str | None = None
-    # A service account's managers, resolved from the names in the file.
-    manager_ids: list[int] | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind.value} {self.key}"
-
-
-@dataclass
-class Plan:
-    file: str
-    prune: bool
-    changes: list[Change]
-    dry_run: bool = False
-    applied: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return any(c.action != Action.UNCHANGED for c in self.changes)
-
-    def counts(self) -> dict[str, int]:
-        return {a.value: sum(1 for c in self.changes if c.action == a) for a in Action}
-
-
-def permission_text(row: tuple[str, str]) -> str:
-    permission, environment = row
-    return f"{permission}:{environment}" if environment else permission
 
 
 def _decided(change: Change) -> Change:
@@ -126,8 +68,11 @@ class Planner:
             *self._service_accounts(spec.service_accounts),
         ]
         if prune:
-            changes += self._prune(spec)
-        self._keep_an_admin(changes)
+            pruned, problems = deletions(self.session, self.principal, spec, set(self.projects))
+            changes += pruned
+            self.problems += [self.source.problem((), p) for p in problems]
+        if leaves_no_admin(self.session, changes):
+            self._fail((), "applying would leave no account with the Admin role")
         if self.problems:
             raise InvalidFileError(self.problems)
         return Plan(spec.name, prune, [_decided(c) for c in changes])
@@ -173,7 +118,7 @@ class Planner:
         if spec.description is not None and spec.description != existing.description:
             change.fields["description"] = (existing.description, spec.description)
         current = {(p.permission, p.environment) for p in existing.permissions}
-        if current != rows:
+        if spec.permissions is not None and current != rows:
             change.fields["permissions"] = (
                 sorted(map(permission_text, current)),
                 sorted(map(permission_text, rows)),
@@ -182,7 +127,7 @@ class Planner:
 
     def _permission_rows(self, path: Path, type_: str, spec: RoleSpec) -> set[tuple[str, str]]:
         rows: set[tuple[str, str]] = set()
-        for j, permission in enumerate(spec.permissions):
+        for j, permission in enumerate(spec.permissions or []):
             where: Path = (*path, "permissions", j)
             known = parse_permission(permission.name)
             kind = PERMISSIONS[known].type if known else None
@@ -391,52 +336,6 @@ class Planner:
         return {k: sorted(set(v)) for k, v in found.items()}
 
     # Prune
-
-    def _prune(self, spec: ProvisioningFile) -> list[Change]:
-        owned = ledger.owned(self.session, spec.name)
-        declared_accounts = {a.username for a in spec.service_accounts}
-        changes = []
-        for account_id in sorted(owned.service_accounts):
-            account = self.session.get(Account, account_id)
-            if account is None or not account.is_service or account.username in declared_accounts:
-                continue
-            assert account.username is not None
-            if account.id == self.principal.account_id:
-                self._fail((), f"prune would delete {account.username!r}, the caller's own account")
-            changes.append(_deletion(Kind.SERVICE_ACCOUNT, account.username, account.id))
-        for project_id in sorted(owned.projects):
-            declared = project_id in self.declared_projects or project_id == DEFAULT_PROJECT
-            if project_id in self.projects and not declared:
-                changes.append(_deletion(Kind.PROJECT, project_id, project_id))
-        for role_id in sorted(owned.roles):
-            role = self.session.get(Role, role_id)
-            if role is None or role.is_predefined or role.name in self.declared_roles:
-                continue
-            changes.append(_deletion(Kind.ROLE, role.name, role.id))
-        return changes
-
-    def _keep_an_admin(self, changes: list[Change]) -> None:
-        """Neither prune nor a changed root role may leave the instance without an Admin."""
-        admin = self.session.get(Role, ADMIN_ROLE_ID)
-        admin_name = admin.name if admin is not None else None
-        accounts = [c for c in changes if c.kind == Kind.SERVICE_ACCOUNT]
-        root_roles = {c.target: c.fields["rootRole"][1] for c in accounts if "rootRole" in c.fields}
-        losing = {c.target for c in accounts if c.action == Action.DELETE} | {
-            target for target, role in root_roles.items() if role != admin_name
-        }
-        if not losing or admin_name in root_roles.values():
-            return
-        admins = self.session.scalars(
-            select(Account.id).where(
-                Account.root_role_id == ADMIN_ROLE_ID, Account.disabled_at.is_(None)
-            )
-        )
-        if not set(admins) - losing:
-            self._fail((), "applying would leave no account with the Admin role")
-
-
-def _deletion(kind: Kind, key: str, target: int | str) -> Change:
-    return Change(kind, key, Action.DELETE, None, target=target)
 
 
 def _person_name(person: Account) -> str:

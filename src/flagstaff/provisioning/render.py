@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flagstaff.provisioning.plan import Action, Change, Plan
+from flagstaff.provisioning.changes import Action, Change, Plan
 
 KIND_WORDS = {"role": "role", "project": "project", "serviceAccount": "service account"}
 

@@ -57,7 +57,7 @@ class RoleSpec(FileModel):
     name: RequiredName
     description: LongText | None = None
     type: Literal["root", "project"]
-    permissions: Annotated[list[PermissionSpec], Field(max_length=500)] = []
+    permissions: Annotated[list[PermissionSpec], Field(max_length=500)] | None = None
 
     @field_validator("permissions", mode="before")
     @classmethod

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from flagstaff.config import Settings
 from flagstaff.events.service import Actor
 from flagstaff.provisioning.apply import Applier
+from flagstaff.provisioning.changes import Plan
 from flagstaff.provisioning.errors import InvalidFileError, Problem
-from flagstaff.provisioning.plan import Plan, Planner
+from flagstaff.provisioning.plan import Planner
 from flagstaff.provisioning.schemas import ProvisioningFile
 from flagstaff.provisioning.source import Source, dotted, read
 from flagstaff.rbac.principal import Principal

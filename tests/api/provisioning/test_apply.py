@@ -196,3 +196,35 @@ def test_apply__the_example_in_docs__applies_and_then_is_unchanged(
         "serviceAccount shop-deployer": "create",
     }
     assert set(actions(applied(admin_client, example)).values()) == {"unchanged"}
+
+
+def test_apply__custom_root_role_and_left_out_permissions__in_one_file(
+    admin_client: TestClient,
+) -> None:
+    text = """\
+version: 1
+roles:
+  - name: auditor
+    type: root
+    permissions: [READ_CLIENT_API_TOKEN]
+serviceAccounts:
+  - username: audit-bot
+    name: Audit bot
+    rootRole: auditor
+"""
+    applied(admin_client, text)
+    account = service_account(admin_client, "audit-bot")
+    roles = {r["name"]: r["id"] for r in admin_client.get("/api/admin/roles").json()["roles"]}
+    assert account is not None
+    assert account["rootRole"] == roles["auditor"]
+
+    described = text.replace(
+        "    permissions: [READ_CLIENT_API_TOKEN]\n", "    description: Reads\n"
+    )
+    plan = applied(admin_client, described)
+
+    assert {c["name"]: c.get("fields") for c in plan["changes"]}["auditor"] == {
+        "description": {"from": "", "to": "Reads"}
+    }
+    permissions = admin_client.get(f"/api/admin/roles/{roles['auditor']}").json()["permissions"]
+    assert [p["name"] for p in permissions] == ["READ_CLIENT_API_TOKEN"]
