@@ -134,17 +134,22 @@ def read_file(name: str) -> str:
 def read(text: str) -> Source:
     """The file's values, or ``InvalidFileError`` with every problem found in its form."""
     check_size(len(text.encode("utf-8", errors="surrogatepass")))
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        # The reader checks every character as it is built: inside the try.
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         raise InvalidFileError([_yaml_problem(error)]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise InvalidFileError([Problem(line, "", f"not valid YAML: {error.reason}")]) from None
     except yaml.YAMLError as error:
         raise InvalidFileError([Problem(None, "", f"not valid YAML: {error}")]) from None
     except RecursionError:
         raise InvalidFileError([Problem(None, "", "nested too deeply")]) from None
-    finally:
-        loader.dispose()
     if node is None:
         raise InvalidFileError([Problem(None, "", "the file is empty")])
     builder = _Builder(loader)

@@ -136,6 +136,7 @@ serviceAccounts:
         ("version: 1\nname: !!python/name:os.system\n", 2, "cannot read this value"),
         ("version: 1\nprojects:\n  - id: 0123\n    name: x\n", 3, "valid string"),
         ("version: 1\n---\nversion: 1\n", 2, "not valid YAML"),
+        ("version: 1\nname: a\x01b\n", 2, "special characters are not allowed"),
         ("version: 1\nroles: " + "[" * 500 + "]" * 500 + "\n", None, "nested too deeply"),
         ("version: 1\nroles: " + "[" * 30 + "]" * 30 + "\n", 2, "nested too deeply"),
     ],
