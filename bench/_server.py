@@ -1,5 +1,8 @@
 """Shared by the benchmarks: start ``flagstaff serve`` on a fresh SQLite data directory, pinned
-to one core, and drive it with ``wrk`` pinned to the other."""
+to one core, and drive it with ``wrk`` pinned to the other. The server runs as ``flagstaff
+serve`` starts it by default, access log included (written to a file in the data directory, as a
+service manager would take it); ``LOGGING_OFF`` is the environment that turns logging off, for
+benchmarks that print both."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ ADMIN_PASSWORD = "Bench-Passw0rd!"  # noqa: S105 - a throwaway server's password
 FLAGSTAFF = str(Path(sys.executable).with_name("flagstaff"))
 SERVER_CPU = "0"
 LOAD_CPU = "1"
+LOGGING_OFF = {"FLAGSTAFF_LOG_LEVEL": "warning"}
 
 
 @dataclass
@@ -50,12 +54,13 @@ def server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
             **os.environ,
             "FLAGSTAFF_DATA_DIR": data_dir,
             "FLAGSTAFF_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "FLAGSTAFF_LOG_LEVEL": "WARNING",
-            **(extra_env or {}),
         }
-        env.pop("DATABASE_URL", None)
+        for name in ("DATABASE_URL", "FLAGSTAFF_LOG_LEVEL", "FLAGSTAFF_LOG_FORMAT"):
+            env.pop(name, None)
+        env.update(extra_env or {})
         command = ["taskset", "-c", SERVER_CPU, FLAGSTAFF, "serve", "--port", str(port)]
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+        with (Path(data_dir) / "server.log").open("ab") as log:
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
         try:
             url = f"http://127.0.0.1:{port}"
             _wait(url)

@@ -8,7 +8,9 @@ Loads the flags through the Admin API (~120 kB of client payload for 350 flags),
 a baseline (``GET /health``), ``GET /api/client/features`` answered 200 (gzip, as SDKs ask, and
 uncompressed), 304 (``If-None-Match``), 304 with a new connection per request, and
 ``POST /api/client/metrics``. Prints req/s, p99 latency, the ratio to the baseline, and the
-server's RSS; then loads up to 1,000 flags and prints the RSS again.
+server's RSS; then loads up to 1,000 flags and prints the RSS again. All of it twice: with the
+server as ``flagstaff serve`` starts it (an access log line per request, written to a file), and
+with logging off (``FLAGSTAFF_LOG_LEVEL=warning``), then the two side by side.
 
 wrk is a closed loop: every connection sends its next request as soon as the last is answered,
 so each scenario runs the server at saturation and its p99 is mostly queueing behind the other
@@ -74,19 +76,33 @@ def free_port() -> int:
         return port
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+# What each run's server is started with, on top of what ``flagstaff serve`` does by default: the
+# default itself (an access log line per request, to a file as a service manager would take it),
+# then logging off, so that the cost of the default is in the same table.
+CONFIGURATIONS: dict[str, dict[str, str]] = {
+    "default": {},
+    "logging off": {"FLAGSTAFF_LOG_LEVEL": "warning"},
+}
+
+
+def start_server(
+    data_dir: Path, port: int, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "FLAGSTAFF_DATA_DIR": str(data_dir),
         "FLAGSTAFF_ADMIN_PASSWORD": "Bench-Passw0rd!",
-        "FLAGSTAFF_LOG_LEVEL": "warning",  # no access log line per request
         "INIT_ADMIN_API_TOKENS": ADMIN,
         "INIT_CLIENT_API_TOKENS": CLIENT,
+        **(extra_env or {}),
     }
-    env.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "FLAGSTAFF_LOG_LEVEL", "FLAGSTAFF_LOG_FORMAT"):
+        if name not in (extra_env or {}):
+            env.pop(name, None)
     flagstaff = Path(sys.executable).with_name("flagstaff")
     command = ["taskset", "-c", SERVER_CPU, str(flagstaff), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    with (data_dir / "server.log").open("ab") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -183,6 +199,15 @@ def wrk(
     return Result(name, rps, float(p99.group(1)) * scale, failed, requests, cpu_used)
 
 
+@dataclass
+class Running:
+    label: str
+    url: str
+    process: subprocess.Popen[bytes]
+    data_dir: Path
+    etag: str = ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--flags", type=int, default=350)
@@ -190,97 +215,145 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--paced-rate", type=int, default=8000)
+    parser.add_argument(
+        "--only", choices=sorted(CONFIGURATIONS), help="measure one configuration only"
+    )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is not installed (apt-get install -y {tool})")
-
-    data_dir = Path(tempfile.mkdtemp(prefix="flagstaff-bench-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = start_server(data_dir, port)
-    args.server_pid = server.pid
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    # Every configuration's server runs at once (on the same core; the one not measured is
+    # idle), and each scenario is measured on each in turn: what else the machine does then
+    # weighs on both alike, which a run per configuration one after the other cannot promise.
+    servers: list[Running] = []
     try:
-        started = time.monotonic()
-        load_flags(url, 0, args.flags)
-        print(
-            f"loaded {args.flags} flags through the Admin API in {time.monotonic() - started:.1f}s"
-        )
-        client = {"Authorization": CLIENT, "Unleash-Client-Spec": "5.2.0"}
-        plain = httpx.get(
-            f"{url}/api/client/features", headers={**client, "Accept-Encoding": "identity"}
-        )
-        etag = plain.headers["etag"]
-        zipped = len(gzip.compress(plain.content)) / 1024
-        count = len(plain.json()["features"])
-        print(f"payload: {len(plain.content) / 1024:.1f} kB ({zipped:.1f} kB gzip), {count} flags")
-        script = data_dir / "metrics.lua"
-        script.write_text(
-            'wrk.method = "POST"\n'
-            f"wrk.body = {json.dumps(json.dumps(METRICS_BODY))}\n"
-            'wrk.headers["Content-Type"] = "application/json"\n'
-        )
-        features = f"{url}/api/client/features"
-        paced = data_dir / "paced.lua"
-        # Less one millisecond for the answer itself, so the achieved rate comes near the target.
-        pause_ms = max(1, 1000 * args.connections // args.paced_rate - 1)
-        paced.write_text(f"function delay()\n  return {pause_ms}\nend\n")
-        runs = [
-            wrk("baseline GET /health", f"{url}/health", args, {}),
-            wrk("200 features (gzip)", features, args, {**client, "Accept-Encoding": "gzip"}),
-            wrk(
-                "200 features (identity)", features, args, {**client, "Accept-Encoding": "identity"}
-            ),
-            wrk(
-                f"200 identity, paced ~{args.paced_rate}/s",
-                features,
-                args,
-                {**client, "Accept-Encoding": "identity"},
-                str(paced),
-            ),
-            wrk(
-                f"200 gzip, paced ~{args.paced_rate}/s",
-                features,
-                args,
-                {**client, "Accept-Encoding": "gzip"},
-                str(paced),
-            ),
-            wrk("304 features", features, args, {**client, "If-None-Match": etag}),
-            wrk(
-                "304 features, new connection each",
-                features,
-                args,
-                {**client, "If-None-Match": etag, "Connection": "close"},
-            ),
-            wrk("202 POST metrics", f"{url}/api/client/metrics", args, client, str(script)),
-        ]
-        rss_350 = rss_mb(server.pid)
-        baseline = runs[0].rps
-        print(
-            f"\n{'scenario':36} {'req/s':>9} {'p99 ms':>8} {'x base':>7} {'errors':>7}"
-            f" {'server CPU us/req':>18} {'req/s per busy core':>20}"
-        )
-        for run in runs:
-            per_core = 1e6 / run.cpu_us_per_request if run.cpu_us_per_request else 0.0
-            print(
-                f"{run.name:36} {run.rps:9.0f} {run.p99_ms:8.2f} {run.rps / baseline:7.2f}"
-                f" {run.non_2xx_3xx:7} {run.cpu_us_per_request:18.1f} {per_core:20.0f}"
-            )
-        print(f"load average after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        print(f"\nserver RSS after the runs ({args.flags} flags): {rss_350:.1f} MB")
-        if args.flags_for_memory > args.flags:
-            load_flags(url, args.flags, args.flags_for_memory)
+        for label, extra_env in CONFIGURATIONS.items():
+            if args.only and label != args.only:
+                continue
+            data_dir = Path(tempfile.mkdtemp(prefix="flagstaff-bench-"))
+            port = free_port()
+            process = start_server(data_dir, port, extra_env)
+            servers.append(Running(label, f"http://127.0.0.1:{port}", process, data_dir))
+        for running in servers:
+            started = time.monotonic()
+            load_flags(running.url, 0, args.flags)
+            running.etag = describe_payload(running.url, args.flags, time.monotonic() - started)
+        results: dict[str, list[Result]] = {running.label: [] for running in servers}
+        plans = {running.label: scenarios(args, running) for running in servers}
+        for index in range(len(plans[servers[0].label])):
+            for running in servers:
+                name, url, headers, script = plans[running.label][index]
+                args.server_pid = running.process.pid
+                results[running.label].append(wrk(name, url, args, headers, script))
+        for running in servers:
+            report(running, results[running.label], args)
+        if len(servers) == 2:
+            compare(results["default"], results["logging off"])
+        default = next((r for r in servers if r.label == "default"), None)
+        if default is not None and args.flags_for_memory > args.flags:
+            features = f"{default.url}/api/client/features"
+            load_flags(default.url, args.flags, args.flags_for_memory)
             for encoding in ("gzip", "identity"):
-                httpx.get(features, headers={**client, "Accept-Encoding": encoding})
-            httpx.get(features, headers={"Authorization": CLIENT})  # the inlined variant too
-            print(f"server RSS with {args.flags_for_memory} flags: {rss_mb(server.pid):.1f} MB")
+                httpx.get(features, headers={"Authorization": CLIENT, "Accept-Encoding": encoding})
+            httpx.get(features, headers={"Authorization": CLIENT, "Unleash-Client-Spec": "3.0.0"})
+            rss = rss_mb(default.process.pid)
+            print(f"\nserver RSS with {args.flags_for_memory} flags (default): {rss:.1f} MB")
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        for running in servers:
+            stop_server(running)
+    print(f"\nload average after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
+def describe_payload(url: str, flags: int, seconds: float) -> str:
+    client = {"Authorization": CLIENT, "Unleash-Client-Spec": "5.2.0"}
+    plain = httpx.get(
+        f"{url}/api/client/features", headers={**client, "Accept-Encoding": "identity"}
+    )
+    zipped = len(gzip.compress(plain.content)) / 1024
+    count = len(plain.json()["features"])
+    print(
+        f"loaded {flags} flags through the Admin API in {seconds:.1f}s; payload "
+        f"{len(plain.content) / 1024:.1f} kB ({zipped:.1f} kB gzip), {count} flags"
+    )
+    return str(plain.headers["etag"])
+
+
+def scenarios(
+    args: argparse.Namespace, running: Running
+) -> list[tuple[str, str, dict[str, str], str | None]]:
+    client = {"Authorization": CLIENT, "Unleash-Client-Spec": "5.2.0"}
+    script = running.data_dir / "metrics.lua"
+    script.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(json.dumps(METRICS_BODY))}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    paced = running.data_dir / "paced.lua"
+    # Less one millisecond for the answer itself, so the achieved rate comes near the target.
+    pause_ms = max(1, 1000 * args.connections // args.paced_rate - 1)
+    paced.write_text(f"function delay()\n  return {pause_ms}\nend\n")
+    features = f"{running.url}/api/client/features"
+    identity = {**client, "Accept-Encoding": "identity"}
+    gzipped = {**client, "Accept-Encoding": "gzip"}
+    not_modified = {**client, "If-None-Match": running.etag}
+    rate = args.paced_rate
+    return [
+        ("baseline GET /health", f"{running.url}/health", {}, None),
+        ("200 features (gzip)", features, gzipped, None),
+        ("200 features (identity)", features, identity, None),
+        (f"200 identity, paced ~{rate}/s", features, identity, str(paced)),
+        (f"200 gzip, paced ~{rate}/s", features, gzipped, str(paced)),
+        ("304 features", features, not_modified, None),
+        (
+            "304 features, new connection each",
+            features,
+            {**not_modified, "Connection": "close"},
+            None,
+        ),
+        ("202 POST metrics", f"{running.url}/api/client/metrics", client, str(script)),
+    ]
+
+
+def report(running: Running, runs: list[Result], args: argparse.Namespace) -> None:
+    baseline = runs[0].rps
+    print(f"\n== {running.label}")
+    print(
+        f"{'scenario':36} {'req/s':>9} {'p99 ms':>8} {'x base':>7} {'errors':>7}"
+        f" {'server CPU us/req':>18} {'req/s per busy core':>20}"
+    )
+    for run in runs:
+        per_core = 1e6 / run.cpu_us_per_request if run.cpu_us_per_request else 0.0
+        print(
+            f"{run.name:36} {run.rps:9.0f} {run.p99_ms:8.2f} {run.rps / baseline:7.2f}"
+            f" {run.non_2xx_3xx:7} {run.cpu_us_per_request:18.1f} {per_core:20.0f}"
+        )
+    log_lines = sum(1 for _ in (running.data_dir / "server.log").open("rb"))
+    print(f"server log: {log_lines} lines")
+    print(f"server RSS after the runs ({args.flags} flags): {rss_mb(running.process.pid):.1f} MB")
+
+
+def compare(default: list[Result], off: list[Result]) -> None:
+    print(
+        f"\n{'scenario':36} {'default':>9} {'log off':>9} {'ratio':>6}"
+        f" {'CPU us/req default':>19} {'log off':>8} {'ratio':>6}"
+    )
+    for on_run, off_run in zip(default, off, strict=True):
+        print(
+            f"{on_run.name:36} {on_run.rps:9.0f} {off_run.rps:9.0f} "
+            f"{on_run.rps / off_run.rps:6.2f} {on_run.cpu_us_per_request:19.1f}"
+            f" {off_run.cpu_us_per_request:8.1f}"
+            f" {on_run.cpu_us_per_request / off_run.cpu_us_per_request:6.2f}"
+        )
+
+
+def stop_server(running: Running) -> None:
+    running.process.send_signal(signal.SIGINT)
+    try:
+        running.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        running.process.kill()
+    shutil.rmtree(running.data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

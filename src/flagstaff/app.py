@@ -17,6 +17,8 @@ from flagstaff.accounts import routes as accounts_routes
 from flagstaff.applications import routes as applications_routes
 from flagstaff.config import Settings
 from flagstaff.core import draining, http_errors
+from flagstaff.core.access_log import AccessLog, AccessLogMiddleware
+from flagstaff.core.access_log import enabled as access_log_enabled
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
 from flagstaff.credentials import leak_routes
@@ -109,13 +111,21 @@ def authenticated_routers() -> list[APIRouter]:
     return routers
 
 
-def create_app(settings: Settings | None = None, context: AppContext | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    context: AppContext | None = None,
+    *,
+    access_log: AccessLog | None = None,
+) -> FastAPI:
+    """``access_log``: where to write a line per request (``flagstaff serve`` passes one)."""
     settings = settings or Settings()
     context = context or AppContext.build(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         draining.drain_on_signals()  # open streams must not hold up a graceful shutdown
+        if access_log is not None:
+            access_log.start()
         context.watcher.start()
         context.seen.start()
         context.token_jobs.start()
@@ -128,6 +138,8 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
             context.seen.stop()
             context.watcher.stop()
             context.database.dispose()
+            if access_log is not None:
+                access_log.stop()
 
     app = FastAPI(
         title="Flagstaff",
@@ -163,10 +175,15 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.add_middleware(NoStore)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
+    if access_log is not None:
+        app.add_middleware(AccessLogMiddleware, log=access_log)
     gate_included_routers(app)
     return app
 
 
 def create_app_from_env() -> FastAPI:
-    """The factory uvicorn's workers call: each process builds its own context."""
-    return create_app(Settings())
+    """The factory uvicorn's workers call: each process builds its own context, and writes its
+    own access log (``core.access_log``) when the log level is info or debug."""
+    settings = Settings()
+    log = AccessLog(settings.log_format) if access_log_enabled(settings.log_level) else None
+    return create_app(settings, access_log=log)

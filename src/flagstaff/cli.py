@@ -97,6 +97,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         log_level=settings.log_level,
         proxy_headers=settings.trust_proxy_headers,
         server_header=False,
+        # The app writes its own access log, off the request path (flagstaff.core.access_log).
+        access_log=False,
     )
     return 0
 

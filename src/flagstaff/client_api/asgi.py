@@ -17,7 +17,6 @@ from flagstaff.client_api import handlers
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply, sdk_principal
 from flagstaff.client_api.state import client_api_state
 from flagstaff.client_api.streaming import (
-    HEARTBEAT,
     ShuttingDownError,
     Stream,
     TooManyStreamsError,
@@ -123,7 +122,8 @@ async def serve_stream(context: AppContext, scope: Scope, receive: Receive, send
     try:
         await send({"type": "http.response.start", "status": 200, "headers": EVENT_STREAM})
         await send({"type": "http.response.body", "body": first, "more_body": True})
-        await _pump(stream, receive, send, context.settings.streaming_heartbeat_seconds)
+        del first  # not held for the life of the stream
+        await _pump(stream, receive, send)
     finally:
         hub.remove(stream)
 
@@ -152,9 +152,9 @@ def shutting_down() -> Reply:
     return json_reply(503, body, [(b"retry-after", b"5")])
 
 
-async def _pump(stream: Stream, receive: Receive, send: Send, heartbeat: float) -> None:
-    """Sends what the hub hands the stream, and a comment line when there is nothing to send,
-    until the stream is ended or the client goes away."""
+async def _pump(stream: Stream, receive: Receive, send: Send) -> None:
+    """Sends what the hub hands the stream (changes, and heartbeats when idle) until the stream
+    is ended or the client goes away."""
 
     async def watch_disconnect() -> None:
         while True:
@@ -166,11 +166,7 @@ async def _pump(stream: Stream, receive: Receive, send: Send, heartbeat: float) 
     watcher = asyncio.create_task(watch_disconnect())
     try:
         while not stream.closed:
-            try:
-                await asyncio.wait_for(stream.ready.wait(), heartbeat)
-            except TimeoutError:
-                await send({"type": "http.response.body", "body": HEARTBEAT, "more_body": True})
-                continue
+            await stream.ready.wait()
             data = stream.take()
             if data:
                 await send({"type": "http.response.body", "body": data, "more_body": True})

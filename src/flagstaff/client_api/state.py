@@ -28,7 +28,14 @@ def client_api_state(context: ProcessContext) -> ClientApiState:
     payloads = PayloadCache(context.database)
     deltas = DeltaHistory()
     created = ClientApiState(
-        payloads, deltas, StreamHub(payloads, deltas, context.settings.streaming_max_connections)
+        payloads,
+        deltas,
+        StreamHub(
+            payloads,
+            deltas,
+            context.settings.streaming_max_connections,
+            context.settings.streaming_heartbeat_seconds,
+        ),
     )
     context.watcher.subscribe(created.payloads.on_revision)
     # After the payloads: the hub builds new ones when told, so the old must be gone by then.

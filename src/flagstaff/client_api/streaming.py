@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ class Stream:
     pending: deque[bytes] = field(default_factory=deque)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     closed: bool = False
+    sent_at: float = field(default_factory=time.monotonic)
 
     def push(self, data: bytes) -> None:
         if self.closed:
@@ -78,6 +80,7 @@ class Stream:
         self.ready.set()
 
     def take(self) -> bytes:
+        self.sent_at = time.monotonic()
         self.ready.clear()
         data = b"".join(self.pending)
         self.pending.clear()
@@ -91,16 +94,30 @@ class Channel:
     streams: set[Stream] = field(default_factory=set)
     content: Content | None = None
     revision: int = -1
+    # The unleash-connected frame of (revision): one bytes object that every stream joining at
+    # that revision is sent, rather than a copy each.
+    connected: tuple[int, bytes] = (-1, b"")
+
+    def connected_frame(self) -> bytes:
+        assert self.content is not None
+        if self.connected[0] != self.revision:
+            hydration = delta_body([self.content.hydration(self.revision)])
+            self.connected = (self.revision, frame(b"unleash-connected", self.revision, hydration))
+        return self.connected[1]
 
 
 class StreamHub:
     """This process's streams, by scope. Lives on the event loop; ``on_revision`` is the only
     entry point from other threads."""
 
-    def __init__(self, payloads: PayloadCache, deltas: DeltaHistory, limit: int) -> None:
+    def __init__(
+        self, payloads: PayloadCache, deltas: DeltaHistory, limit: int, heartbeat: float
+    ) -> None:
         self.payloads = payloads
         self.deltas = deltas
         self.limit = limit
+        self.heartbeat = heartbeat
+        self._checked = 0.0
         self.channels: dict[Scope, Channel] = {}
         self.count = 0
         self._context: AppContext | None = None
@@ -149,10 +166,9 @@ class StreamHub:
         # stream while this one was joining has stopped, and must be started again.
         self._start(context)
         draining.on_drain(self.close_all_soon)
-        hydration = delta_body([channel.content.hydration(channel.revision)])
         assert self._wake is not None
         self._wake.set()  # in case the revision moved while this stream was joining
-        return stream, frame(b"unleash-connected", channel.revision, hydration)
+        return stream, channel.connected_frame()
 
     def remove(self, stream: Stream) -> None:
         channel = self.channels.get(stream.scope)
@@ -199,25 +215,43 @@ class StreamHub:
         self._task = self._loop.create_task(self._run(), name="client-api-streams")
 
     async def _run(self) -> None:
+        """Woken by a revision; otherwise ticks for heartbeats and the token check. Heartbeats
+        are pushed from here rather than timed by each stream: one timer for all of them costs
+        less memory than a timeout per stream."""
         assert self._wake is not None
         while not self._closing:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), TOKEN_CHECK_SECONDS)
+            tick = min(TOKEN_CHECK_SECONDS, self.heartbeat / 2)
+            woken = False
+            try:
+                await asyncio.wait_for(self._wake.wait(), tick)
+                woken = True
+            except TimeoutError:
+                pass
             self._wake.clear()
             if self._closing:
                 break
-            try:
-                await self._check_tokens()
-                for scope, channel in list(self.channels.items()):
-                    if channel.streams:
-                        await self._advance(scope, channel)
-            except Exception:
-                # A database that went away, say: the streams stay open and the next revision
-                # (or token check) tries again.
-                log.exception("could not bring the client API streams up to date")
+            now = time.monotonic()
+            if woken or now - self._checked >= TOKEN_CHECK_SECONDS:
+                self._checked = now
+                try:
+                    await self._check_tokens()
+                    for scope, channel in list(self.channels.items()):
+                        if channel.streams:
+                            await self._advance(scope, channel)
+                except Exception:
+                    # A database that went away, say: the streams stay open and the next
+                    # revision (or token check) tries again.
+                    log.exception("could not bring the client API streams up to date")
+            self._beat(time.monotonic())
             if not self.count:
                 break  # started again by the next stream
         self._task = None
+
+    def _beat(self, now: float) -> None:
+        for channel in self.channels.values():
+            for stream in channel.streams:
+                if now - stream.sent_at >= self.heartbeat and not stream.pending:
+                    stream.push(HEARTBEAT)
 
     async def _advance(self, scope: Scope, channel: Channel) -> None:
         assert self._context is not None

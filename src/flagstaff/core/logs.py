@@ -100,11 +100,11 @@ class JsonFormatter(_StructuredFormatter):
 class LogfmtFormatter(_StructuredFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return " ".join(
-            f"{key}={_logfmt_value(value)}" for key, value in record_fields(record).items()
+            f"{key}={logfmt_value(value)}" for key, value in record_fields(record).items()
         )
 
 
-def _logfmt_value(value: object) -> str:
+def logfmt_value(value: object) -> str:
     text = str(value)
     if text and not re.search(r'[\s"=]', text):
         return text
