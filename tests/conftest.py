@@ -11,12 +11,30 @@ from flagstaff.accounts.passwords import Passwords
 from flagstaff.app import create_app
 from flagstaff.config import Settings
 from flagstaff.http.context import AppContext
-from tests.db import TemplateDatabase
+from tests.db import TemplateDatabase, on_postgres
 from tests.factories import PASSWORD, UserHandle, login, make_user
+from tests.scheduling import SharedServerScheduling
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 # Cheap argon2 parameters: the algorithm is the same, the work factor is not what is tested.
 FAST_PASSWORDS = Passwords(time_cost=1, memory_kib=1024, parallelism=1)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    if config.getvalue("dist") != "load":
+        return None  # someone asked for another distribution: xdist's own
+    return SharedServerScheduling(config, log)  # type: ignore[arg-type]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL pass repeats what the engine can change; a test whose outcome no engine can
+    # change (import rules, the OpenAPI comparison, screenshots) runs once, on SQLite.
+    if not on_postgres():
+        return
+    once = pytest.mark.skip(reason="engine-independent: run on SQLite")
+    for item in items:
+        if item.get_closest_marker("engine_independent"):
+            item.add_marker(once)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.engine_independent
+
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 TIERS: tuple[frozenset[str], ...] = tuple(

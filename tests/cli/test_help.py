@@ -4,6 +4,8 @@ import pytest
 
 from tests.cli.harness import Installation
 
+pytestmark = pytest.mark.engine_independent
+
 COMMANDS = {
     "": ["serve", "db", "users", "DATABASE_URL", "FLAGSTAFF_DATA_DIR"],
     "serve": ["--host", "--port", "--workers"],

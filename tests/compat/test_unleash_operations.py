@@ -4,6 +4,7 @@ coverage document says truthfully how much of Unleash's API is served."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi import FastAPI
 
 from tests.compat.coverage import (
@@ -14,6 +15,8 @@ from tests.compat.coverage import (
     flagstaff_operations,
     unleash_operations,
 )
+
+pytestmark = pytest.mark.engine_independent
 
 
 def test_operations__every_one_served__is_unleash_s_or_a_listed_extra(app: FastAPI) -> None:

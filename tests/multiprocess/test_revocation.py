@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,8 +16,10 @@ pytestmark = pytest.mark.slow
 REVOCATION_BUDGET = 1.0
 
 
-@pytest.fixture
-def two_servers(tmp_path: Path) -> Iterator[tuple[Server, Server]]:
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    """Shared by the module: each test makes its own service account."""
+    tmp_path = tmp_path_factory.mktemp("revocation")
     with (
         shared_database(tmp_path) as env,
         running_server(env, tmp_path) as first,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
@@ -29,6 +30,8 @@ from tests.web.factories import (
     token_id,
 )
 from tests.web.helpers import log_in
+
+pytestmark = pytest.mark.engine_independent
 
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
 

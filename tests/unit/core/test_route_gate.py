@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import _IncludedRouter
 from starlette.routing import Match
 
 from flagstaff.core.route_gate import GatedRouter
+
+pytestmark = pytest.mark.engine_independent
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 EXTRA_PATHS = (
