@@ -3,6 +3,7 @@ scrubbed, every pending line written at stop, and a bound on what waits."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from typing import Any
@@ -78,18 +79,29 @@ def test_stop__pending_lines__written() -> None:
     log.start()
     for _ in range(3):
         log.add(scope("/health"), 200)
+    assert out.getvalue() == ""  # waiting for the next batch
     log.stop()
     assert len(out.getvalue().splitlines()) == 3
 
 
-def test_too_many_waiting__counted_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(access_log, "MAX_PENDING", 2)
+def test_a_full_batch__written_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access_log, "BATCH_LINES", 2)
     out = io.StringIO()
     log = AccessLog("json", out)
     for _ in range(5):
         log.add(scope("/health"), 200)
+    assert len(out.getvalue().splitlines()) == 4
     log.flush()
-    lines = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [line["msg"] for line in lines[:2]] == ["request", "request"]
-    assert lines[2]["msg"] == "access log behind: 3 request(s) not logged"
-    assert lines[2]["level"] == "warning"
+    assert len(out.getvalue().splitlines()) == 5
+
+
+def test_on_a_loop__written_by_the_timer() -> None:
+    out = io.StringIO()
+    log = AccessLog("json", out)
+
+    async def requests() -> None:
+        log.add(scope("/health"), 200)
+        await asyncio.sleep(access_log.FLUSH_SECONDS + 0.1)
+
+    asyncio.run(requests())
+    assert len(out.getvalue().splitlines()) == 1
