@@ -58,27 +58,31 @@ def server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
         for name in ("DATABASE_URL", "FLAGSTAFF_LOG_LEVEL", "FLAGSTAFF_LOG_FORMAT"):
             env.pop(name, None)
         env.update(extra_env or {})
-        command = ["taskset", "-c", SERVER_CPU, FLAGSTAFF, "serve", "--port", str(port)]
-        with (Path(data_dir) / "server.log").open("ab") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        process = spawn(env, Path(data_dir), port)
         try:
-            url = f"http://127.0.0.1:{port}"
-            _wait(url)
-            yield Server(url, process.pid)
+            yield Server(f"http://127.0.0.1:{port}", process.pid)
         finally:
             process.terminate()
             process.wait(timeout=20)
 
 
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 30
+def spawn(
+    env: dict[str, str], data_dir: Path, port: int, timeout: float = 60
+) -> subprocess.Popen[bytes]:
+    """``flagstaff serve`` with ``env`` on ``SERVER_CPU``, its output appended to
+    ``data_dir/server.log``; returns once ``/health`` answers (killed if it never does)."""
+    command = ["taskset", "-c", SERVER_CPU, FLAGSTAFF, "serve", "--port", str(port)]
+    with (data_dir / "server.log").open("ab") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
         except httpx.TransportError:
             time.sleep(0.05)
-    raise RuntimeError("server did not come up")
+    process.kill()
+    raise SystemExit(f"the server did not become healthy within {timeout:.0f} s")
 
 
 @contextmanager

@@ -33,13 +33,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from _server import spawn
 
 ADMIN = "*:*.bench-admin-token-0123456789abcdef"
 CLIENT = "*:development.bench-client-token-0123456789abcdef"
@@ -99,19 +99,7 @@ def start_server(
     for name in ("DATABASE_URL", "FLAGSTAFF_LOG_LEVEL", "FLAGSTAFF_LOG_FORMAT"):
         if name not in (extra_env or {}):
             env.pop(name, None)
-    flagstaff = Path(sys.executable).with_name("flagstaff")
-    command = ["taskset", "-c", SERVER_CPU, str(flagstaff), "serve", "--port", str(port)]
-    with (data_dir / "server.log").open("ab") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not become healthy within 30 s")
+    return spawn(env, data_dir, port, timeout=30)
 
 
 def flag_body(index: int) -> list[tuple[str, str, object]]:

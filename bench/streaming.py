@@ -16,12 +16,12 @@ import asyncio
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from _server import spawn
 
 ADMIN = "*:*.bench-admin-token-0123456789abcdef"
 CLIENT = "*:development.bench-client-token-0123456789abcdef"
@@ -40,19 +40,7 @@ def start_server(data_dir: Path, port: int, streams: int) -> subprocess.Popen[by
     }
     for name in ("DATABASE_URL", "FLAGSTAFF_LOG_LEVEL"):
         env.pop(name, None)
-    flagstaff = Path(sys.executable).with_name("flagstaff")
-    command = ["taskset", "-c", SERVER_CPU, str(flagstaff), "serve", "--port", str(port)]
-    with (data_dir / "server.log").open("ab") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not become healthy within 60 s")
+    return spawn(env, data_dir, port, timeout=60)
 
 
 def rss_mb(pid: int) -> float:
