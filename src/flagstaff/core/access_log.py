@@ -57,6 +57,16 @@ def _address(client: tuple[str, int] | None) -> str:
     return f"{client[0]}:{client[1]}" if client else "-"
 
 
+@lru_cache(maxsize=4096)
+def _json_address(client: tuple[str, int] | None) -> str:
+    return _json_text(_address(client))
+
+
+@lru_cache(maxsize=4096)
+def _logfmt_address(client: tuple[str, int] | None) -> str:
+    return logfmt_value(_address(client))
+
+
 def _json_text(text: str) -> str:
     return orjson.dumps(text).decode()
 
@@ -77,18 +87,19 @@ class AccessLog:
         if query:
             path = f"{path}?{query.decode('latin-1')}"
         ts = self._timestamp(time.time())
-        client = _address(tuple(scope["client"]) if scope.get("client") else None)
+        peer = scope.get("client")
+        client = tuple(peer) if peer else None
         if self._json:
             line = (
                 f'{{"ts": "{ts}", "level": "info", "logger": "{LOGGER}", "pid": {self._pid}, '
                 f'"msg": "request", {_json_request(scope["method"], path)}, '
-                f'"status": {status}, "client": {_json_text(client)}}}'
+                f'"status": {status}, "client": {_json_address(client)}}}'
             )
         else:
             line = (
                 f"ts={ts} level=info logger={LOGGER} pid={self._pid} msg=request "
                 f"{_logfmt_request(scope['method'], path)} status={status} "
-                f"client={logfmt_value(client)}"
+                f"client={_logfmt_address(client)}"
             )
         self._lines.append(line)
         if len(self._lines) >= BATCH_LINES:
