@@ -31,7 +31,7 @@ TIERS: tuple[frozenset[str], ...] = tuple(
         "flags",  # projects, environments, flags and everything on them
         "credentials",  # account tokens, API tokens, their resolution into a Principal
         "service_accounts roles inactive_users applications transfer instance_stats maintenance "
-        "provisioning",
+        "provisioning addons",
         # admin features over the layers below
         "http",  # the request: process context, principal, permission, actor
         "client_api frontend_api edge playground",  # SDK-facing APIs

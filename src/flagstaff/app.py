@@ -14,6 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from flagstaff import __version__
 from flagstaff.accounts import login_routes as auth_routes
 from flagstaff.accounts import routes as accounts_routes
+from flagstaff.addons import routes as addons_routes
+from flagstaff.addons.state import deliverer
 from flagstaff.applications import routes as applications_routes
 from flagstaff.config import Settings
 from flagstaff.core import draining, http_errors
@@ -102,6 +104,7 @@ def authenticated_routers() -> list[APIRouter]:
         transfer_routes,
         favorites_routes,
         instance_stats_routes,
+        addons_routes,
     ):
         routers.append(module.router)
     routers.extend(FLAG_ROUTERS)
@@ -130,9 +133,11 @@ def create_app(
         context.seen.start()
         context.token_jobs.start()
         sdk_apis.start(context)
+        deliverer(context).start()  # webhooks: never inline, always from the outbox
         try:
             yield
         finally:
+            deliverer(context).stop()
             sdk_apis.stop(context)
             context.token_jobs.stop()
             context.seen.stop()

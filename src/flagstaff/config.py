@@ -84,6 +84,18 @@ class Settings(BaseSettings):
     oidc_clock_skew_seconds: Annotated[int, Field(ge=0, le=300)] = 60
     oidc_fetch_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
     oidc_exchanges_per_minute: Annotated[int, Field(ge=1, le=1_000_000)] = 60
+    # Webhooks (addons, docs/webhooks.md): whether targets may be private, loopback or
+    # link-local addresses (refused by default, at save time for literal addresses and at
+    # delivery after DNS); how long one delivery may take; the first wait before a retry
+    # (doubling each time, at most the longest wait) and for how long an event is retried
+    # before it is given up; how often each process looks for due deliveries when nothing
+    # woke it sooner.
+    webhooks_allow_private_addresses: bool = False
+    webhooks_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10.0
+    webhooks_retry_first_seconds: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    webhooks_retry_longest_seconds: Annotated[float, Field(gt=0, le=86_400)] = 900.0
+    webhooks_retry_for_seconds: Annotated[float, Field(ge=0, le=604_800)] = 21_600.0
+    webhooks_sweep_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
 
     @field_validator("secret_key")
     @classmethod

@@ -1,11 +1,12 @@
-"""The event log: one row per change, written in the change's own transaction."""
+"""The event log: one row per change, written in the change's own transaction; who subscribes
+to it, and the outbox of what they have yet to receive."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
@@ -40,3 +41,41 @@ class Event(Base):
     token_id: Mapped[int | None] = mapped_column(Integer)
     token_hint: Mapped[str | None] = mapped_column(String(32))
     user_agent: Mapped[str | None] = mapped_column(String(512))
+
+
+class EventSubscription(Base):
+    """Who wants to hear of which events (an addon, today): the event types, and the projects
+    and environments an event must belong to. An empty project or environment list, or ``*``,
+    means any; an event that names no project (or environment) passes that filter, as in
+    Unleash. The subscriber's own settings live with it (``addons.models.Addon``)."""
+
+    __tablename__ = "event_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    event_types: Mapped[list[str]] = mapped_column(JSONType, nullable=False)
+    projects: Mapped[list[str]] = mapped_column(JSONType, nullable=False)
+    environments: Mapped[list[str]] = mapped_column(JSONType, nullable=False)
+
+
+class OutboxEntry(Base):
+    """An event a subscriber has yet to receive, written in the event's own transaction, so
+    that a delivery is never lost (the event committed) nor invented (it rolled back). The
+    deliverer claims an entry until ``claimed_until``, and deletes it once delivered or given
+    up; the attempts are in the subscriber's delivery log."""
+
+    __tablename__ = "event_outbox"
+    __table_args__ = (Index("ix_event_outbox_due_at_id", "due_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("event_subscriptions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), nullable=False
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(255))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from flagstaff.core import revision
 from flagstaff.core.db import LIKE_ESCAPE, contains_pattern
 from flagstaff.events.models import Event
+from flagstaff.events.outbox import fan_out
 from flagstaff.rbac.principal import (
     ADMIN_TOKEN_USER_ID,
     SYSTEM_USER_ID,
@@ -128,7 +129,8 @@ class EventService:
         feature_name: str | None = None,
         tags: list[dict[str, str]] | None = None,
     ) -> Event:
-        """Write the event and bump the revision, in the caller's transaction."""
+        """Write the event, queue it for its subscribers (``events.outbox``) and bump the
+        revision, all in the caller's transaction."""
         event = Event(
             type=type,
             created_by=actor.name,
@@ -146,6 +148,7 @@ class EventService:
         )
         self.session.add(event)
         self.session.flush()
+        fan_out(self.session, event)
         revision.bump(self.session)
         return event
 

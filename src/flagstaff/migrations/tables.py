@@ -1,6 +1,7 @@
 """Imports every table so that Alembic and ``Base.metadata`` see the whole schema."""
 
 from flagstaff.accounts.models import Account, LoginFailures, LoginSession
+from flagstaff.addons.models import Addon, DeliveryAttempt
 from flagstaff.applications.models import ClientApplication, ClientInstance
 from flagstaff.core.db import Base
 from flagstaff.core.leases import JobLease
@@ -9,7 +10,7 @@ from flagstaff.core.revision import Revision
 from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.api_tokens.models import ApiToken, ApiTokenProject
 from flagstaff.credentials.federation.models import AcceptedIdToken, TrustPolicy
-from flagstaff.events.models import Event
+from flagstaff.events.models import Event, EventSubscription, OutboxEntry
 from flagstaff.flags.context.models import ContextField
 from flagstaff.flags.environments.models import Environment
 from flagstaff.flags.favorites.models import FavoriteFeature, FavoriteProject
@@ -38,6 +39,7 @@ __all__ = [
     "Account",
     "AccountManager",
     "AccountToken",
+    "Addon",
     "ApiToken",
     "ApiTokenProject",
     "Base",
@@ -46,8 +48,10 @@ __all__ = [
     "ClientMetric",
     "ClientMetricVariant",
     "ContextField",
+    "DeliveryAttempt",
     "Environment",
     "Event",
+    "EventSubscription",
     "FavoriteFeature",
     "FavoriteProject",
     "Feature",
@@ -63,6 +67,7 @@ __all__ = [
     "JobLease",
     "LoginFailures",
     "LoginSession",
+    "OutboxEntry",
     "Project",
     "ProjectEnvironment",
     "ProjectRoleAssignment",
