@@ -100,6 +100,10 @@ class Deliverer:
         )
 
     def start(self) -> None:
+        self._open()
+        self._periodic.start()
+
+    def _open(self) -> None:
         if self._client is None:
             timeout = self._settings.webhooks_timeout_seconds
             self._client = httpx.Client(
@@ -110,7 +114,6 @@ class Deliverer:
                 headers={"User-Agent": f"Flagstaff-Webhook/{__version__}"},
             )
             self._pool = ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook-send")
-        self._periodic.start()
 
     def stop(self) -> None:
         self._periodic.stop()
@@ -148,8 +151,7 @@ class Deliverer:
             log.exception("the webhook deliverer failed")
 
     def _sender(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self.start()
+        self._open()  # run_once without start (tests, a command)
         assert self._pool is not None
         return self._pool
 
