@@ -41,6 +41,7 @@ class DeliveryAttempt(Base):
     __table_args__ = (
         Index("ix_addon_deliveries_addon_id_id", "addon_id", "id"),
         CheckConstraint("state IN ('success', 'failed')", name="state_known"),
+        {"sqlite_autoincrement": True},  # ids the API shows: never reused
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flagstaff.core.db import Base, JSONType, UTCDateTime, utcnow
@@ -50,6 +50,9 @@ class EventSubscription(Base):
     Unleash. The subscriber's own settings live with it (``addons.models.Addon``)."""
 
     __tablename__ = "event_subscriptions"
+    # Ids are never reused (SQLite would hand out a deleted last id again): a receiver must
+    # not mistake a new addon's deliveries for an old one's.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
@@ -65,11 +68,18 @@ class OutboxEntry(Base):
     up; the attempts are in the subscriber's delivery log."""
 
     __tablename__ = "event_outbox"
-    __table_args__ = (Index("ix_event_outbox_due_at_id", "due_at", "id"),)
+    __table_args__ = (
+        Index("ix_event_outbox_due_at_id", "due_at", "id"),
+        # One entry per subscriber and event: a delivery is never queued twice.
+        UniqueConstraint("subscription_id", "event_id"),
+        # The id is the delivery id receivers de-duplicate on: never reused, even after the
+        # entry is deleted.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(
-        ForeignKey("event_subscriptions.id", ondelete="CASCADE"), nullable=False, index=True
+        ForeignKey("event_subscriptions.id", ondelete="CASCADE"), nullable=False
     )
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), nullable=False

@@ -123,7 +123,8 @@ def test_receiver_fails_once__retried__both_attempts_logged(
     create_flag(admin_client, "retried")
     first, second = hook.wait_for(2)
     assert first.headers["flagstaff-delivery"] == second.headers["flagstaff-delivery"]
-    assert first.verified and second.verified
+    assert first.verified
+    assert second.verified
     entries = _log_until(admin_client, addon_id, lambda e: len(e) == 2)
     newest, oldest = entries
     assert oldest["state"] == "failed"

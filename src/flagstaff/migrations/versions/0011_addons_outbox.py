@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("projects", JSON, nullable=False),
         sa.Column("environments", JSON, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_subscriptions")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "event_outbox",
@@ -62,12 +63,13 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_outbox")),
+        sa.UniqueConstraint(
+            "subscription_id", "event_id", name=op.f("uq_event_outbox_subscription_id_event_id")
+        ),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("event_outbox", schema=None) as batch_op:
         batch_op.create_index("ix_event_outbox_due_at_id", ["due_at", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_event_outbox_subscription_id"), ["subscription_id"], unique=False
-        )
     op.create_table(
         "addons",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -115,6 +117,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_addon_deliveries")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("addon_deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_addon_deliveries_addon_id_id", ["addon_id", "id"], unique=False)
@@ -130,7 +133,6 @@ def downgrade() -> None:
     op.drop_table("addon_deliveries")
     op.drop_table("addons")
     with op.batch_alter_table("event_outbox", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_event_outbox_subscription_id"))
         batch_op.drop_index("ix_event_outbox_due_at_id")
     op.drop_table("event_outbox")
     op.drop_table("event_subscriptions")
