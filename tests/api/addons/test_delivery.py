@@ -247,3 +247,20 @@ def test_two_deliverers__one_outbox__each_entry_sent_once(
     deliveries = [r.headers["flagstaff-delivery"] for r in received]
     assert len(deliveries) == 12
     assert len(set(deliveries)) == 12
+
+
+def test_token_leak_reported__an_ordinary_event__delivered(
+    admin_client: TestClient, hook: Receiver, new_client: Any
+) -> None:
+    _hook(admin_client, hook, ["token-leak-reported"])
+    secret = admin_client.post(
+        "/api/admin/api-tokens",
+        json={"tokenName": "leaky", "type": "client", "environment": "development"},
+    ).json()["secret"]
+    report = new_client().post("/api/public/token-revocation", json={"tokens": [secret]})
+    assert report.status_code == 202
+    [received] = hook.wait_for(1)
+    assert received.verified
+    assert received.json()["type"] == "token-leak-reported"
+    assert received.json()["data"]["tokenName"] == "leaky"
+    assert secret not in received.body.decode()
