@@ -42,6 +42,13 @@ def can_see_api_tokens(principal: Principal) -> bool:
     return bool(readable_api_token_types(principal))
 
 
+def manages_webhooks(principal: Principal) -> bool:
+    return any(
+        is_allowed(principal, p)
+        for p in (Permission.CREATE_ADDON, Permission.UPDATE_ADDON, Permission.DELETE_ADDON)
+    )
+
+
 def _anyone(_: Principal) -> bool:
     return True
 
@@ -56,6 +63,7 @@ NAVIGATION: tuple[tuple[NavItem, Callable[[Principal], bool]], ...] = (
     (NavItem("users", "Users", "/admin/users", "people"), is_admin),
     (NavItem("tokens", "Tokens", "/admin/tokens", "shield"), is_admin),
     (NavItem("api-tokens", "API tokens", "/admin/api-tokens", "key"), can_see_api_tokens),
+    (NavItem("webhooks", "Webhooks", "/admin/webhooks", "play"), manages_webhooks),
     (NavItem("events", "Event log", "/history", "clock"), _anyone),
     (NavItem("profile", "Profile", "/profile", "person"), _anyone),
 )

@@ -26,6 +26,7 @@ from flagstaff.web.routes import (
     token_inventory,
     token_policy,
     users,
+    webhooks,
 )
 
 PAGE_MODULES = (
@@ -49,6 +50,7 @@ PAGE_MODULES = (
     profile,
     profile_token_lifecycle,
     events,
+    webhooks,
 )
 
 public_router = login.public_router
