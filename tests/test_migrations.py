@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -157,6 +159,29 @@ def test_migration_step__downgraded_and_upgraded_again__restores_each_schema(
 def test_migration_scripts__every_revision__has_a_downgrade() -> None:
     missing = [s.revision for s in REVISIONS if "def downgrade" not in Path(s.path).read_text()]
     assert missing == []
+
+
+def test_migration_scripts__ids__their_file_prefix_in_one_line_to_the_head() -> None:
+    # What migrate.head_revision reads from the file names without loading Alembic.
+    assert [s.revision for s in REVISIONS] == [Path(s.path).name[:4] for s in REVISIONS]
+    assert [s.down_revision for s in REVISIONS] == [None] + [s.revision for s in REVISIONS[:-1]]
+    assert SCRIPTS.get_heads() == [migrate.head_revision()]
+
+
+def test_upgrade__database_at_head__alembic_never_loaded(database: Database) -> None:
+    assert migrate.current_revision(database) is None
+    migrate.upgrade(database)
+    assert migrate.current_revision(database) == migrate.head_revision()
+    url = database.engine.url.render_as_string(hide_password=False)
+    program = (
+        "import sys; from flagstaff.core import migrate; from flagstaff.core.db import Database\n"
+        f"database = Database({url!r}); migrate.upgrade(database); database.dispose()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_migration_0007__existing_tokens__become_active_originals(database: Database) -> None:

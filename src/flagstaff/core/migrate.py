@@ -6,10 +6,10 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from flagstaff.core.db import Database
 from flagstaff.core.errors import FlagstaffError
@@ -19,11 +19,17 @@ MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 ADVISORY_LOCK_KEY = 0x466C6167  # "Flag"
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+
 class MigrationError(FlagstaffError):
     """A migration left the database in a state it must not be committed in."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -107,10 +113,37 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 
 def upgrade(database: Database, revision: str = "heads") -> None:
+    if revision == "heads" and current_revision(database) == head_revision():
+        # Nothing to do, and nothing of Alembic loaded: it holds about 10 MB in a server
+        # process that would never use it again (every start of an up-to-date database).
+        return
+    from alembic import command
+
     with migration_connection(database) as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def downgrade(database: Database, revision: str) -> None:
+    from alembic import command
+
     with migration_connection(database) as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+def head_revision() -> str:
+    """The newest migration's id, read from the file names without loading Alembic: each id is
+    its file's four-digit prefix and each file follows the one before (tests/test_migrations.py
+    holds every migration to both)."""
+    versions = (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    return max(path.name[:4] for path in versions)
+
+
+def current_revision(database: Database) -> str | None:
+    """The revision the database is at; None for a database never migrated (or one Alembic
+    could not describe with a single row, which ``upgrade`` then leaves to Alembic)."""
+    with database.engine.connect() as connection:
+        try:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        except DBAPIError:
+            return None  # no such table yet
+    return str(rows[0][0]) if len(rows) == 1 else None

@@ -21,7 +21,6 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -77,6 +76,9 @@ class WakeListener:
             thread.join(timeout=5)
 
     def _listen(self, stop: threading.Event) -> None:
+        # Imported here: psycopg holds about 9 MB a process that runs on SQLite never needs.
+        import psycopg
+
         url = self._database.engine.url.set(drivername="postgresql")
         failing = False
         while not stop.is_set():
