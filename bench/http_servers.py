@@ -28,6 +28,28 @@ ADMIN = "*:*.bench-admin-token-0123456789abcdef"
 GRANIAN = str(Path(sys.executable).with_name("granian"))
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU time of a process and all its descendants (granian runs its worker in a
+    child process): what the requests cost, whatever else the machine was doing."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def wait_healthy(url: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -134,14 +156,23 @@ def main() -> int:
             ),
             ("202 POST /api/client/metrics", "/api/client/metrics", client, script),
         ]
-        print(f"\n{'scenario':36} {'uvicorn':>9} {'granian':>9} {'ratio':>6}   req/s (p99 ms)")
+        print(
+            f"\n{'scenario':36} {'uvicorn':>9} {'granian':>9} {'ratio':>6}   req/s (p99 ms)"
+            f"   server CPU us/req: uvicorn granian ratio"
+        )
         for label, path, headers, lua in scenarios:
-            first = wrk(f"{uvicorn_url}{path}", headers=headers, seconds=seconds, script=lua)
-            second = wrk(f"{granian_url}{path}", headers=headers, seconds=seconds, script=lua)
+            runs = []
+            for url, process in ((uvicorn_url, processes[0]), (granian_url, processes[1])):
+                before = tree_cpu_seconds(process.pid)
+                result = wrk(f"{url}{path}", headers=headers, seconds=seconds, script=lua)
+                used = tree_cpu_seconds(process.pid) - before
+                runs.append((result, used / max(result.requests_per_second * seconds, 1) * 1e6))
+            (first, first_cpu), (second, second_cpu) = runs
             print(
                 f"{label:36} {first.requests_per_second:9.0f} {second.requests_per_second:9.0f}"
                 f" {second.requests_per_second / first.requests_per_second:6.2f}"
                 f"   ({first.p99_ms:.1f} / {second.p99_ms:.1f})"
+                f"   {first_cpu:8.1f} {second_cpu:7.1f} {second_cpu / first_cpu:5.2f}"
             )
     finally:
         for process in processes:
