@@ -95,6 +95,28 @@ def server_pair(tmp_path: Path, **settings: str) -> Iterator[tuple[Server, Serve
 
 @contextmanager
 def running_server(env: dict[str, str], log_dir: Path) -> Iterator[Server]:
+    with running_servers(env, log_dir, count=1) as (server,):
+        yield server
+
+
+@contextmanager
+def running_servers(env: dict[str, str], log_dir: Path, count: int) -> Iterator[list[Server]]:
+    """``count`` servers started at the same moment (each migrates and bootstraps at start, so
+    this is also how processes racing on a fresh database are shown), yielded once all are
+    healthy."""
+    servers: list[Server] = []
+    try:
+        for _ in range(count):
+            servers.append(_start(env, log_dir))
+        for server in servers:
+            _wait_healthy(server)
+        yield servers
+    finally:
+        for server in servers:
+            _stop(server)
+
+
+def _start(env: dict[str, str], log_dir: Path) -> Server:
     port = free_port()
     output = log_dir / f"server-{port}.log"
     with output.open("wb") as log:
@@ -104,17 +126,16 @@ def running_server(env: dict[str, str], log_dir: Path) -> Iterator[Server]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = Server(port, process, output, env)
+    return Server(port, process, output, env)
+
+
+def _stop(server: Server) -> None:
+    server.process.terminate()  # nothing if a test already killed it and it was reaped
     try:
-        _wait_healthy(server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
 
 
 def _wait_healthy(server: Server) -> None:
