@@ -152,14 +152,19 @@ class LoadBalancer:
         return b"".join(chunks).decode()
 
 
-def server_name(server: Server) -> str:
-    return f"s{server.port}"
+def server_name(server: Server | int) -> str:
+    """The name HAProxy gives a server (or the server on a port)."""
+    return f"s{_port(server)}"
+
+
+def _port(server: Server | int) -> int:
+    return server if isinstance(server, int) else server.port
 
 
 @contextmanager
-def running_load_balancer(servers: Sequence[Server], workdir: Path) -> Iterator[LoadBalancer]:
-    """HAProxy on a free loopback port, round robin over ``servers``; yielded once every one of
-    them is UP."""
+def running_load_balancer(servers: Sequence[Server | int], workdir: Path) -> Iterator[LoadBalancer]:
+    """HAProxy on a free loopback port, round robin over ``servers`` (or servers on those ports
+    of 127.0.0.1); yielded once every one of them is UP."""
     binary = haproxy()
     port = free_port()
     stats_socket = workdir / "haproxy.sock"
@@ -172,7 +177,7 @@ def running_load_balancer(servers: Sequence[Server], workdir: Path) -> Iterator[
             inter=CHECK_INTERVAL_MS,
             rise=RISE,
             fall=FALL,
-            servers="\n".join(f"    server {server_name(s)} 127.0.0.1:{s.port}" for s in servers),
+            servers="\n".join(f"    server {server_name(s)} 127.0.0.1:{_port(s)}" for s in servers),
         )
     )
     log = workdir / "haproxy.log"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).parent
-PACKAGES = ("unleash-client", "unleash-proxy-client")
+PACKAGES = ("unleash-client", "unleash-proxy-client", "@unleash/proxy")
 MIN_NODE = 20  # what unleash-client 6 declares in its engines
 
 
