@@ -24,7 +24,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 TIERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
-        "flagstaff core config",  # infrastructure; the package root holds the version only
+        "flagstaff core config metrics",  # infrastructure; the package root: the version only
         "rbac",  # the caller (Principal), permissions, the one policy function
         "events",  # the event log every change writes to
         "accounts instance",  # people and service accounts, login; instance-wide settings

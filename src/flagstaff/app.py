@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.routing import Route
 
 from flagstaff import __version__
 from flagstaff.accounts import login_routes as auth_routes
@@ -19,7 +20,7 @@ from flagstaff.addons.state import deliverer
 from flagstaff.applications import routes as applications_routes
 from flagstaff.config import Settings
 from flagstaff.core import draining, http_errors
-from flagstaff.core.access_log import AccessLog, AccessLogMiddleware
+from flagstaff.core.access_log import AccessLog
 from flagstaff.core.access_log import enabled as access_log_enabled
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
@@ -41,6 +42,9 @@ from flagstaff.inactive_users import routes as inactive_routes
 from flagstaff.instance import routes as instance_routes
 from flagstaff.instance_stats import routes as instance_stats_routes
 from flagstaff.maintenance import routes as maintenance_routes
+from flagstaff.metrics import exposition
+from flagstaff.metrics import routes as metrics_routes
+from flagstaff.metrics.requests import RequestMetrics, RouteMarker
 from flagstaff.playground import routes as playground_routes
 from flagstaff.provisioning import routes as provisioning_routes
 from flagstaff.roles import routes as rbac_routes
@@ -55,7 +59,7 @@ log = logging.getLogger(__name__)
 JSON_API_PREFIXES = ("/api/", "/auth/")
 
 
-def public_router() -> APIRouter:
+def public_router(settings: Settings) -> APIRouter:
     """The one router whose routes need no credential. Keep it short."""
     router = APIRouter(tags=["Public"])
 
@@ -79,12 +83,16 @@ def public_router() -> APIRouter:
     router.include_router(leak_routes.router)  # leaked secrets, reported by anyone
     router.include_router(exchange_routes.router)  # the ID token is the credential
     router.include_router(web_routes.public_router)  # the login page; static files are mounted
+    if not settings.prometheus_require_auth:
+        router.include_router(metrics_routes.router(require_auth=False))  # open, as Unleash's
     return router
 
 
-def authenticated_routers() -> list[APIRouter]:
+def authenticated_routers(settings: Settings) -> list[APIRouter]:
     """Everything else: a credential is resolved before any route runs."""
     routers: list[APIRouter] = []
+    if settings.prometheus_require_auth:
+        routers.append(metrics_routes.router(require_auth=True))
     for module in (
         inactive_routes,  # before accounts_routes: /user-admin/{id} would match 'inactive'
         accounts_routes,
@@ -138,6 +146,7 @@ def create_app(
             yield
         finally:
             deliverer(context).stop()
+            exposition.process_exited()
             sdk_apis.stop(context)
             context.token_jobs.stop()
             context.seen.stop()
@@ -161,12 +170,15 @@ def create_app(
     )
     app.state.context = context
     http_errors.install(app)
-    app.include_router(public_router())
+    app.include_router(public_router(settings))
     # Included one by one rather than through a parent router: FastAPI matches nested routers
     # level by level on every request, which cost more than the rest of a cached read.
     authenticated = [Depends(resolve_principal)]
-    for router in authenticated_routers():
+    for router in authenticated_routers(settings):
         app.include_router(router, dependencies=authenticated)
+    # Innermost, added first: shows RequestMetrics the scope that routing fills in (inside the
+    # Client API's fast path, whose answers never reach routing).
+    app.add_middleware(RouteMarker)
     sdk_apis.install_sdk_apis(app, context)
     app.mount("/static", static_files(), name="static")
     app.add_middleware(
@@ -180,10 +192,27 @@ def create_app(
     app.add_middleware(NoStore)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
-    if access_log is not None:
-        app.add_middleware(AccessLogMiddleware, log=access_log)
+    # Outermost: sees every request, the Client API's fast path included, and writes the
+    # access log's line (core.access_log) from the same wrapped ``send``.
+    app.add_middleware(
+        RequestMetrics,
+        fixed={**sdk_apis.FAST_PATH_ROUTES, **_plain_routes(app)},
+        prefixed=sdk_apis.FAST_PATH_PREFIXES,
+        on_response=access_log.add if access_log is not None else None,
+    )
     gate_included_routers(app)
     return app
+
+
+def _plain_routes(app: FastAPI) -> dict[tuple[str, str], str]:
+    """Starlette's own routes (the documentation pages), which FastAPI's routing does not name
+    in the scope: labelled by their paths, which have no parameters."""
+    return {
+        (method, route.path): route.path
+        for route in app.router.routes
+        if type(route) is Route and "{" not in route.path
+        for method in route.methods or ()
+    }
 
 
 def create_app_from_env() -> FastAPI:

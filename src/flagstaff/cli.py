@@ -84,6 +84,11 @@ def shown_url(settings: Settings) -> str:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from flagstaff.metrics.exposition import prepare_multiprocess
+
+    # Before anything imports prometheus_client, which reads the setting then (each worker
+    # imports it afresh).
+    prepare_multiprocess(settings.data_dir, args.workers)
     started = time.monotonic()
     announce_admin(prepare(settings))
     log.info("database %s ready in %.2fs", shown_url(settings), time.monotonic() - started)

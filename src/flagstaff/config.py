@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     webhooks_retry_longest_seconds: Annotated[float, Field(gt=0, le=86_400)] = 900.0
     webhooks_retry_for_seconds: Annotated[float, Field(ge=0, le=604_800)] = 21_600.0
     webhooks_sweep_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    # GET /internal-backstage/prometheus is open, as Unleash's; true asks for a caller with the
+    # ADMIN permission (docs/metrics.md).
+    prometheus_require_auth: bool = False
 
     @field_validator("secret_key")
     @classmethod

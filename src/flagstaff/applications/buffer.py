@@ -30,6 +30,7 @@ from flagstaff.core.periodic import Periodic
 from flagstaff.flags.features import lifecycle
 from flagstaff.flags.features.models import Feature
 from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
+from flagstaff.metrics.instruments import job_failed
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,7 @@ class MetricsBuffer:
         except Exception:
             # Usage counts are advisory: a failed batch is logged, never a failed request.
             log.exception("client metrics flush failed")
+            job_failed(self._flusher.name)
 
     def start(self) -> None:
         self._flusher.start()

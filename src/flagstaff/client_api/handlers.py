@@ -23,6 +23,12 @@ from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply,
 from flagstaff.client_api.state import client_api_state
 from flagstaff.core.errors import BadDataError, FlagstaffError, NotFoundError
 from flagstaff.http.context import AppContext
+from flagstaff.metrics.instruments import (
+    PAYLOAD_BYTES_GZIP,
+    PAYLOAD_BYTES_IDENTITY,
+    PAYLOAD_CACHE_HIT,
+    PAYLOAD_CACHE_MISS,
+)
 from flagstaff.rbac.principal import ApiTokenScope
 
 SPEC_HEADER = b"unleash-client-spec"
@@ -69,7 +75,9 @@ async def payload_for(context: AppContext, scope: Scope) -> Payload:
     payloads = client_api_state(context).payloads
     cached = payloads.get(scope)
     if cached is not None:
+        PAYLOAD_CACHE_HIT.inc()
         return cached
+    PAYLOAD_CACHE_MISS.inc()
     return await run_in_threadpool(payloads.get_or_build, scope)
 
 
@@ -97,7 +105,9 @@ async def get_features(context: AppContext, token: ApiTokenScope, request: SdkRe
     if if_none_match is not None and etag_matches(if_none_match, payload.etag):
         return Reply(304, b"", payload.not_modified_headers, sized=True)
     if b"gzip" in request.headers.get(b"accept-encoding", b""):
+        PAYLOAD_BYTES_GZIP.inc(len(payload.gzipped))
         return Reply(200, payload.gzipped, payload.gzip_headers, sized=True)
+    PAYLOAD_BYTES_IDENTITY.inc(len(payload.body))
     return Reply(200, payload.body, payload.plain_headers, sized=True)
 
 

@@ -32,6 +32,7 @@ from flagstaff.client_api.payload import Payload, Scope
 from flagstaff.core import draining
 from flagstaff.credentials.resolver import resolve_token
 from flagstaff.http.context import AppContext
+from flagstaff.metrics.instruments import STREAMS_OPEN
 from flagstaff.rbac.principal import ApiTokenScope, Principal
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ class StreamHub:
         stream = Stream(token, principal.api_scope, scope)
         channel.streams.add(stream)
         self.count += 1
+        STREAMS_OPEN.inc()
         # Only now (no await since the stream was counted): a broadcaster that found no
         # stream while this one was joining has stopped, and must be started again.
         self._start(context)
@@ -175,6 +177,7 @@ class StreamHub:
         if channel is not None and stream in channel.streams:
             channel.streams.discard(stream)
             self.count -= 1
+            STREAMS_OPEN.dec()
             if not channel.streams:
                 del self.channels[stream.scope]
 

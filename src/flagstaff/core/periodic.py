@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
+
+from flagstaff.metrics.instruments import declare_job, job_failed, job_ran
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,7 @@ class Periodic:
         self._stop = threading.Event()
         self._nudged = threading.Event()
         self._thread: threading.Thread | None = None
+        declare_job(name)
 
     @property
     def running(self) -> bool:
@@ -60,9 +64,13 @@ class Periodic:
             nudged.clear()
             if stop.is_set():
                 return
+            started = time.perf_counter()
             try:
                 self._job()
             except Exception:
                 # The job's owner handles what it expects; anything else is logged and the
                 # thread goes on, because what it keeps up to date must not silently stop.
                 log.exception("%s failed", self.name)
+                job_failed(self.name)
+            finally:
+                job_ran(self.name, time.perf_counter() - started)

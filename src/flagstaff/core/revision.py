@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import BigInteger, Integer, select, update
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from flagstaff.core import wake
 from flagstaff.core.db import Base, Database
 from flagstaff.core.periodic import Periodic
+from flagstaff.metrics.instruments import REVISION, REVISION_LAG, job_failed
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class RevisionWatcher:
         # waits for, so no database work outlives the watcher).
         self._wake = wake.WakeListener(database, self._poller.nudge)
         self._failing = False
+        self._read_at: float | None = None  # monotonic time of the last successful read
         self.current = -1
 
     def subscribe(self, listener: Listener) -> None:
@@ -86,11 +89,17 @@ class RevisionWatcher:
                     value = read(session)
             except SQLAlchemyError:
                 self._log_failure()
+                job_failed(self._poller.name)
+                if self._read_at is not None:
+                    REVISION_LAG.set(time.monotonic() - self._read_at)
                 return self.current
             self._log_recovery()
+            self._read_at = time.monotonic()
+            REVISION_LAG.set(0)
             if value != self.current:
                 self.current = value
                 self._notify(value)
+                REVISION.set(value)
             return value
 
     def _notify(self, value: int) -> None:

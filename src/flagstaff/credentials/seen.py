@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from flagstaff.core.db import Database, utcnow
 from flagstaff.core.periodic import Periodic
+from flagstaff.metrics.instruments import job_failed
 from flagstaff.rbac.principal import KIND_BITS, CredentialKind
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class SeenTracker:
         except Exception:
             # Last-seen times are advisory: a failed flush is logged, not fatal.
             log.exception("seen-at flush failed")
+            job_failed(self._flusher.name)
 
 
 KINDS = list(CredentialKind)

@@ -36,6 +36,7 @@ from flagstaff.credentials.account_tokens.service import (
     audit_data,
 )
 from flagstaff.events.service import SYSTEM, EventService
+from flagstaff.metrics.instruments import job_failed
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class TokenJobs:
         except Exception:
             # Notices and cleanup can wait for the next run; a request never does.
             log.exception("the token job failed")
+            job_failed(self._periodic.name)
 
 
 def _live() -> list[ColumnElement[bool]]:

@@ -1,0 +1,56 @@
+"""``GET /internal-backstage/prometheus`` (Unleash's path): open by default, as in Unleash; with
+``FLAGSTAFF_PROMETHEUS_REQUIRE_AUTH=true`` only for callers with the ADMIN permission (an admin
+API token, or a personal or service-account token of an Admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from flagstaff.http.deps import AdminDep, ContextDep
+from flagstaff.metrics.exposition import CONTENT_TYPE, render
+
+PATH = "/internal-backstage/prometheus"
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}}}
+}
+DESCRIPTION = (
+    "Flagstaff's metrics in Prometheus's text format: HTTP requests by route, Client API and "
+    "token caches, revision lag, database pool, background jobs and SDK streams "
+    "(docs/metrics.md)."
+)
+
+
+def _scrape(context: ContextDep) -> Response:
+    return Response(render(context.database.engine), media_type=CONTENT_TYPE)
+
+
+def router(*, require_auth: bool) -> APIRouter:
+    """The open route goes on the public router; the guarded one among the authenticated."""
+    routes = APIRouter(tags=["Metrics"])
+    if require_auth:
+
+        @routes.get(
+            PATH,
+            operation_id="getPrometheusMetrics",
+            response_class=Response,
+            responses=RESPONSES,
+            description=DESCRIPTION,
+        )
+        def guarded(_: AdminDep, context: ContextDep) -> Response:
+            return _scrape(context)
+
+    else:
+
+        @routes.get(
+            PATH,
+            operation_id="getPrometheusMetrics",
+            response_class=Response,
+            responses=RESPONSES,
+            description=DESCRIPTION,
+        )
+        def open_metrics(context: ContextDep) -> Response:
+            return _scrape(context)
+
+    return routes
