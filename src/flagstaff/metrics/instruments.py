@@ -14,7 +14,7 @@ from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
 # A ``_created`` series beside every counter and histogram doubles the scrape for a figure
 # (when a label child was first used) that no Flagstaff dashboard needs.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped upstream
 
 # Client API answers take tens of microseconds, Admin API writes milliseconds, an export or a
 # slow database seconds: the buckets span all three.
