@@ -14,12 +14,14 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from tests.api.metrics.helpers import parse
 from tests.cli.harness import Installation, Server, free_port, login
 
 pytestmark = pytest.mark.slow
 
 ANNOUNCED = re.compile(r"Password \(shown only this once\): (\S+)")
 ENV_PASSWORD = "From-The-Env-42!"
+REQUESTS = "flagstaff_http_requests_total"
 
 
 def _announced_password(server: Server) -> str:
@@ -100,7 +102,7 @@ def _pids_answering(server: Server) -> set[int]:
     return pids
 
 
-def test_serve__two_workers__both_answer(install: Installation) -> None:
+def test_serve__two_workers__both_answer_and_metrics_count_both(install: Installation) -> None:
     server = install.start("--workers", "2")
     server.wait_healthy()
 
@@ -118,8 +120,20 @@ def test_serve__two_workers__both_answer(install: Installation) -> None:
             sent += 40
             time.sleep(0.1)  # let the log lines reach the file
 
-    assert len(_pids_answering(server)) == 2, server
-    assert server.process.pid not in _pids_answering(server)  # workers, not the supervisor
+    workers = _pids_answering(server)
+    assert len(workers) == 2, server
+    assert server.process.pid not in workers  # workers, not the supervisor
+
+    # Metrics: whichever worker answers the scrape reports both workers' figures.
+    assert any((install.data_dir / "prometheus").iterdir())
+    for _ in range(4):  # a connection each: either worker may answer
+        with httpx.Client(base_url=server.url, timeout=5, trust_env=False) as client:
+            response = client.get("/internal-backstage/prometheus")
+        assert response.status_code == 200
+        found = parse(response.text)
+        assert found.value(REQUESTS, route="/health", method="GET", status="200") >= sent
+        assert {int(pid) for pid in found.label_values("flagstaff_revision", "pid")} == workers
+        assert "process_cpu_seconds_total" not in found.names  # per process: left out
 
 
 def test_serve__two_processes_at_once_on_a_fresh_database__both_up_with_one_admin(
