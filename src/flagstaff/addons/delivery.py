@@ -44,6 +44,7 @@ from flagstaff.core.leases import process_holder
 from flagstaff.core.periodic import Periodic
 from flagstaff.events.models import Event, OutboxEntry
 from flagstaff.events.schemas import event_out
+from flagstaff.metrics.instruments import job_failed
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ class Deliverer:
         except Exception:
             # The outbox keeps what was not delivered; the next sweep tries again.
             log.exception("the webhook deliverer failed")
+            job_failed(self._periodic.name)
 
     def _sender(self) -> ThreadPoolExecutor:
         self._open()  # run_once without start (tests, a command)
