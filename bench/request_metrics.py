@@ -9,6 +9,7 @@ Each case sends the same 304 from a bare ASGI app, once wrapped and once not:
   FastAPI does), so the cost of the marker is in the figure;
 - the access log's middleware alone, then the metrics middleware writing the same access log
   lines: what metrics add to a server that logs (the default).
+Updates are tallied on the loop and flushed at the end (``metrics.tally``), as in the server.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flagstaff.core.access_log import AccessLog, AccessLogMiddleware
+from flagstaff.metrics import tally
 from flagstaff.metrics.requests import RequestMetrics, RouteMarker
 
 
@@ -71,8 +73,10 @@ def per_request(
     requests: int, app: Any, path: str, after: Callable[[], None] = lambda: None
 ) -> float:
     async def calls() -> None:
+        tally.bind_to_running_loop()  # as the server's lifespan does
         for _ in range(requests):
             await app(_scope(path), nothing, nothing)
+        tally.unbind()  # the flush of what was tallied is in the figure
 
     def run() -> None:
         asyncio.run(calls())

@@ -42,7 +42,7 @@ from flagstaff.inactive_users import routes as inactive_routes
 from flagstaff.instance import routes as instance_routes
 from flagstaff.instance_stats import routes as instance_stats_routes
 from flagstaff.maintenance import routes as maintenance_routes
-from flagstaff.metrics import exposition
+from flagstaff.metrics import exposition, tally
 from flagstaff.metrics import routes as metrics_routes
 from flagstaff.metrics.requests import RequestMetrics, RouteMarker
 from flagstaff.playground import routes as playground_routes
@@ -137,6 +137,7 @@ def create_app(
         draining.drain_on_signals()  # open streams must not hold up a graceful shutdown
         if access_log is not None:
             access_log.start()
+        tally.bind_to_running_loop()
         context.watcher.start()
         context.seen.start()
         context.token_jobs.start()
@@ -146,6 +147,7 @@ def create_app(
             yield
         finally:
             deliverer(context).stop()
+            tally.unbind()
             exposition.process_exited()
             sdk_apis.stop(context)
             context.token_jobs.stop()

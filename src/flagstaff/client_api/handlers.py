@@ -23,6 +23,7 @@ from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, json_reply,
 from flagstaff.client_api.state import client_api_state
 from flagstaff.core.errors import BadDataError, FlagstaffError, NotFoundError
 from flagstaff.http.context import AppContext
+from flagstaff.metrics import tally
 from flagstaff.metrics.instruments import (
     PAYLOAD_BYTES_GZIP,
     PAYLOAD_BYTES_IDENTITY,
@@ -75,9 +76,9 @@ async def payload_for(context: AppContext, scope: Scope) -> Payload:
     payloads = client_api_state(context).payloads
     cached = payloads.get(scope)
     if cached is not None:
-        PAYLOAD_CACHE_HIT.inc()
+        tally.inc(PAYLOAD_CACHE_HIT)
         return cached
-    PAYLOAD_CACHE_MISS.inc()
+    tally.inc(PAYLOAD_CACHE_MISS)
     return await run_in_threadpool(payloads.get_or_build, scope)
 
 
@@ -105,9 +106,9 @@ async def get_features(context: AppContext, token: ApiTokenScope, request: SdkRe
     if if_none_match is not None and etag_matches(if_none_match, payload.etag):
         return Reply(304, b"", payload.not_modified_headers, sized=True)
     if b"gzip" in request.headers.get(b"accept-encoding", b""):
-        PAYLOAD_BYTES_GZIP.inc(len(payload.gzipped))
+        tally.inc(PAYLOAD_BYTES_GZIP, len(payload.gzipped))
         return Reply(200, payload.gzipped, payload.gzip_headers, sized=True)
-    PAYLOAD_BYTES_IDENTITY.inc(len(payload.body))
+    tally.inc(PAYLOAD_BYTES_IDENTITY, len(payload.body))
     return Reply(200, payload.body, payload.plain_headers, sized=True)
 
 

@@ -19,6 +19,7 @@ from flagstaff.core.keys import Keys
 from flagstaff.credentials.cache import MISS, CredentialCache
 from flagstaff.credentials.refusal import Refusal
 from flagstaff.credentials.seen import SeenTracker
+from flagstaff.metrics import tally
 from flagstaff.metrics.instruments import TOKEN_CACHE_HIT, TOKEN_CACHE_MISS
 from flagstaff.rbac.grants import load_grants
 from flagstaff.rbac.principal import CredentialKind, Principal, TokenScope
@@ -114,9 +115,9 @@ class CredentialResolver:
                     return None
                 found = self._cached(self._keys.digest(authenticator.purpose, token))
                 if isinstance(found, NotCached):
-                    TOKEN_CACHE_MISS.inc()
+                    tally.inc(TOKEN_CACHE_MISS)
                     return found
-                TOKEN_CACHE_HIT.inc()
+                tally.inc(TOKEN_CACHE_HIT)
                 if isinstance(found, Principal) and found.seen_key is not None:
                     self._seen.mark(found.seen_key)
                 return found

@@ -12,7 +12,8 @@ no route knows).
 The access log's middleware wrapped ``send`` here already; the two are one middleware so that
 a request pays for one wrapper. ``on_response`` is the access log's ``add``, called as before.
 Per request: a list, a closure, two clock reads, a dict lookup of the bound label children and
-their increments. prometheus_client's ``labels()`` is called once per (route, method, status).
+their updates, tallied on the loop (``metrics.tally``). prometheus_client's ``labels()`` is called
+once per (route, method, status).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from prometheus_client.metrics import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from flagstaff.metrics import tally
 from flagstaff.metrics.instruments import HTTP_DURATION, HTTP_REQUESTS
 
 SCOPE_KEY = "flagstaff.routed_scope"
@@ -100,8 +102,8 @@ class RequestMetrics:
         children = self._children.get(key)
         if children is None:
             children = self._bind(key)
-        children[0].inc()
-        children[1].observe(seconds)
+        tally.inc(children[0])
+        tally.observe(children[1], seconds)
 
     def _unrouted(self, method: str, path: str, routed: Scope | None, root: str) -> str:
         """A request that routing did not label: answered before it, or by a route that is

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
 
 from flagstaff.http.deps import AdminDep, ContextDep
+from flagstaff.metrics import tally
 from flagstaff.metrics.exposition import CONTENT_TYPE, render
 
 PATH = "/internal-backstage/prometheus"
@@ -22,8 +24,10 @@ DESCRIPTION = (
 )
 
 
-def _scrape(context: ContextDep) -> Response:
-    return Response(render(context.database.engine), media_type=CONTENT_TYPE)
+async def _scrape(context: ContextDep) -> Response:
+    tally.flush()  # on the loop, where the pending updates are made
+    text = await run_in_threadpool(render, context.database.engine)  # reads files: off the loop
+    return Response(text, media_type=CONTENT_TYPE)
 
 
 def router(*, require_auth: bool) -> APIRouter:
@@ -38,8 +42,8 @@ def router(*, require_auth: bool) -> APIRouter:
             responses=RESPONSES,
             description=DESCRIPTION,
         )
-        def guarded(_: AdminDep, context: ContextDep) -> Response:
-            return _scrape(context)
+        async def guarded(_: AdminDep, context: ContextDep) -> Response:
+            return await _scrape(context)
 
     else:
 
@@ -50,7 +54,7 @@ def router(*, require_auth: bool) -> APIRouter:
             responses=RESPONSES,
             description=DESCRIPTION,
         )
-        def open_metrics(context: ContextDep) -> Response:
-            return _scrape(context)
+        async def open_metrics(context: ContextDep) -> Response:
+            return await _scrape(context)
 
     return routes
