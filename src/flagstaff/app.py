@@ -53,6 +53,7 @@ from flagstaff.startup import sdk_apis
 from flagstaff.transfer import routes as transfer_routes
 from flagstaff.web import routes as web_routes
 from flagstaff.web.static import static_files
+from flagstaff.web.unleash_ui import UnleashUi
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +195,10 @@ def create_app(
     app.add_middleware(NoStore)
     # Flag names with '/' arrive as %2F; keep them one path segment (flagstaff.flags.paths).
     app.add_middleware(EncodedSlashes)
+    if settings.unleash_ui_dir is not None:
+        # Outside the others but the metrics: the UI's calls to the server reach them with the
+        # prefix stripped.
+        app.add_middleware(UnleashUi, directory=settings.unleash_ui_dir)
     # Outermost: sees every request, the Client API's fast path included, and writes the
     # access log's line (core.access_log) from the same wrapped ``send``.
     app.add_middleware(

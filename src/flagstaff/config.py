@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # GET /internal-backstage/prometheus is open, as Unleash's; true asks for a caller with the
     # ADMIN permission (docs/metrics.md).
     prometheus_require_auth: bool = False
+    # Unleash's own web UI (the `frontend/build` directory of the npm package unleash-server),
+    # served under /unleash/ when set (web/unleash_ui.py, docs/unleash-ui.md).
+    unleash_ui_dir: Path | None = None
 
     @field_validator("secret_key")
     @classmethod
@@ -126,6 +129,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "FLAGSTAFF_FRONTEND_API_ORIGINS must list '*' or origins such as "
                 f"https://app.example.com; {invalid!r} is not one"
+            )
+        return value
+
+    @field_validator("unleash_ui_dir")
+    @classmethod
+    def _ui_build_present(cls, value: Path | None) -> Path | None:
+        if value is not None and not (value / "index.html").is_file():
+            raise ValueError(
+                "FLAGSTAFF_UNLEASH_UI_DIR must name the UI's build directory (the one holding "
+                "index.html and static/, `frontend/build` in the npm package unleash-server)"
             )
         return value
 

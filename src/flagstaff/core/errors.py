@@ -57,7 +57,15 @@ class TooManyAttemptsError(FlagstaffError):
 
 
 class AuthenticationRequiredError(FlagstaffError):
+    """No credential, or a session that is gone. Unleash's web UI reads ``login_path`` and
+    ``login_type`` from the answer to show its login screen (``path`` and ``type``)."""
+
     name = "AuthenticationRequired"
+    login_type = "password"
+
+    def __init__(self, message: str, *, login_path: str = "/auth/simple/login") -> None:
+        super().__init__(message)
+        self.login_path = login_path
 
 
 class UnauthorizedError(FlagstaffError):

@@ -73,6 +73,10 @@ def error_response(error: errors.FlagstaffError) -> JSONResponse:
     extra: dict[str, Any] = {}
     if isinstance(error, errors.PermissionDeniedError):
         extra["permissions"] = error.permissions
+    if isinstance(error, errors.AuthenticationRequiredError):
+        # What Unleash's own UI needs for its login screen: where and how to log in, and that
+        # the password form is shown.
+        extra.update(path=error.login_path, type=error.login_type, defaultHidden=False)
     body = error_body(error.name, error.message, error.details, **extra)
     return JSONResponse(body, status_code=status_for(error), headers=error_headers(error))
 

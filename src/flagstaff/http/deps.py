@@ -53,6 +53,13 @@ async def get_session(request: Request, context: ContextDep) -> Session:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def login_path(request: Request) -> str:
+    """Where to log in with a password, under the prefix the request came through (the
+    Unleash UI's, docs/unleash-ui.md)."""
+    root: str = request.scope.get("root_path", "")
+    return f"{root}/auth/simple/login"
+
+
 def bearer(header: str) -> str:
     scheme, _, rest = header.strip().partition(" ")
     if rest and scheme.lower() == "bearer":
@@ -73,14 +80,22 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
         principal = await _accepted(request, context, found, "You must log in to use Unleash.")
     elif cookie:
         found = await resolve_session(context.resolver, cookie)
+        if found is None:
+            # As Unleash: a session that is gone is no credential at all, so the answer shows
+            # the login screen in Unleash's UI.
+            raise AuthenticationRequiredError(
+                "Your session has expired. Log in again.", login_path=login_path(request)
+            )
         principal = await _accepted(
             request, context, found, "Your session has expired. Log in again."
         )
         refuse_foreign_origin(request, context.settings.trust_proxy_headers)
     else:
+        path = login_path(request)
         raise AuthenticationRequiredError(
             "You must log in to use Unleash. Your request had no authorization header, so we "
-            "could not authorize you. Try logging in at /auth/simple/login"
+            f"could not authorize you. Try logging in at {path}",
+            login_path=path,
         )
     if principal.scope is not None:
         _ensure_in_scope(request, principal)

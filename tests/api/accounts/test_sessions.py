@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from flagstaff.core.db import utcnow
@@ -42,7 +44,7 @@ def test_logout__with_session__ends_it(
     replay.cookies.set(SESSION_COOKIE, cookie)
     refused = replay.get(ME)
     assert refused.status_code == 401
-    assert_error(refused.json(), "UnauthorizedError")
+    assert_login_screen(refused.json())
 
 
 def test_logout__clears_cookie(context: AppContext, new_client: Callable[[], TestClient]) -> None:
@@ -104,7 +106,7 @@ def test_session__expired__401(context: AppContext, new_client: Callable[[], Tes
     response = client.get(ME)
 
     assert response.status_code == 401
-    assert_error(response.json(), "UnauthorizedError")
+    assert_login_screen(response.json())
 
 
 def test_session__unknown_cookie__401(client: TestClient) -> None:
@@ -113,14 +115,14 @@ def test_session__unknown_cookie__401(client: TestClient) -> None:
     response = client.get(ME)
 
     assert response.status_code == 401
-    assert_error(response.json(), "UnauthorizedError")
+    assert_login_screen(response.json())
 
 
 def test_session__no_credential__401_authentication_required(client: TestClient) -> None:
     response = client.get(ME)
 
     assert response.status_code == 401
-    assert_error(response.json(), "AuthenticationRequired")
+    assert_login_screen(response.json())
 
 
 def test_session__user_deleted__ended_at_once(
@@ -180,3 +182,22 @@ def test_session__role_changed__permissions_follow_at_once(
 
     assert updated.status_code == 200
     assert client.get("/api/admin/user-admin").status_code == 200
+
+
+def assert_login_screen(body: dict[str, Any]) -> None:
+    """As Unleash answers a caller with no credential or a session that is gone: its web UI
+    shows the password login from ``path``, ``type`` and ``defaultHidden``."""
+    assert_error(body, "AuthenticationRequired")
+    assert body["path"] == "/auth/simple/login"
+    assert body["type"] == "password"
+    assert body["defaultHidden"] is False
+
+
+def test_session__no_credential_under_a_prefix__login_path_carries_it(app: FastAPI) -> None:
+    """Behind a proxy (or the Unleash UI's prefix) that sets the ASGI root path, the login path
+    is under it, as Unleash's is under its base path."""
+    with TestClient(app, root_path="/unleash") as client:
+        response = client.get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["path"] == "/unleash/auth/simple/login"
