@@ -166,7 +166,13 @@ def _feature(admin: httpx.Client, feature: dict[str, Any], segment_ids: dict[int
             },
         )
     if feature.get("variants"):
-        _call(admin, "PUT", f"{base}/variants", feature["variants"])
+        # Unleash 8 takes environment variants for a new flag only this way.
+        _call(
+            admin,
+            "PUT",
+            f"{_path(feature)}/variants-batch",
+            {"variants": feature["variants"], "environments": [ENVIRONMENT]},
+        )
 
 
 def _segment(segment_ids: dict[int, int], spec_id: int) -> int:

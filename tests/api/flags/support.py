@@ -54,6 +54,22 @@ def env_url(feature: str, env: str = "development", project: str = "default") ->
     return features_url(project, feature, "environments", env)
 
 
+def seed_environment_variants(
+    client: TestClient,
+    feature: str,
+    variants: list[dict[str, Any]],
+    env: str = "development",
+    project: str = "default",
+) -> None:
+    """Variants on one environment, the way Unleash 8 still takes them for a flag that has
+    none (its environment-level PUT and PATCH refuse such a flag)."""
+    response = client.put(
+        features_url(project, feature, "variants-batch"),
+        json={"variants": variants, "environments": [env]},
+    )
+    assert response.status_code == 200, response.text
+
+
 def snapshot(context: AppContext) -> dict[str, Any]:
     """Row counts of every flag table and the revision: equal before and after a refused write."""
     with context.database.session(write=False) as session:

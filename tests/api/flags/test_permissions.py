@@ -22,6 +22,7 @@ from tests.api.flags.support import (
     features_url,
     make_caller,
     make_project,
+    seed_environment_variants,
 )
 
 CALLERS = {
@@ -51,6 +52,10 @@ def world(
         for name in (f"{project}-flag", f"{project}-parent", f"{project}-doomed"):
             create_flag(admin_client, name, project=project)
         strategy_ids[project] = add_strategy(admin_client, f"{project}-flag", project=project)["id"]
+        # Unleash 8 changes environment variants only on flags that have some.
+        seed_environment_variants(
+            admin_client, f"{project}-flag", [{"name": "seed", "weight": 1}], project=project
+        )
 
     def build(caller: str) -> World:
         role, projects, _ = CALLERS[caller]

@@ -8,7 +8,12 @@ from fastapi.testclient import TestClient
 from yggdrasil_engine.engine import UnleashEngine  # type: ignore[import-untyped]
 
 from flagstaff.http.context import AppContext
-from tests.api.flags.support import add_strategy, create_flag, env_url, make_project
+from tests.api.flags.support import (
+    add_strategy,
+    create_flag,
+    make_project,
+    seed_environment_variants,
+)
 from tests.api.playground.support import PLAYGROUND, play, turn_on
 
 TIER_GOLD = {"contextName": "tier", "operator": "IN", "values": ["gold"]}
@@ -154,8 +159,7 @@ def test_rollout__each_strategy_result_matches_the_engine_on_the_client_payload(
 def test_variants__flag_and_strategy(admin_client: TestClient) -> None:
     create_flag(admin_client, "colour")
     variant = {"name": "blue", "weight": 1000, "weightType": "variable", "stickiness": "default"}
-    response = admin_client.put(env_url("colour") + "/variants", json=[variant])
-    assert response.status_code == 200, response.text
+    seed_environment_variants(admin_client, "colour", [variant])
     add_strategy(admin_client, "colour")
     turn_on(admin_client, "colour")
     flag = play(admin_client, userId="1")["colour"]

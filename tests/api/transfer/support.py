@@ -9,7 +9,13 @@ from fastapi.testclient import TestClient
 
 from flagstaff.http.context import AppContext
 from tests.api.credentials.api_tokens.helpers import auth, make_api_token
-from tests.api.flags.support import add_strategy, create_flag, env_url, features_url
+from tests.api.flags.support import (
+    add_strategy,
+    create_flag,
+    env_url,
+    features_url,
+    seed_environment_variants,
+)
 
 BASE = "/api/admin/features-batch"
 EXPORT, VALIDATE, IMPORT = f"{BASE}/export", f"{BASE}/validate", f"{BASE}/import"
@@ -61,20 +67,20 @@ def build_source(client: TestClient, project: str = "default", prefix: str = "sr
         ],
     )
     add_strategy(client, child, project=project, name="userWithId", parameters={"userIds": "7"})
-    ok(
-        client.put(
-            env_url(child, "development", project) + "/variants",
-            json=[
-                {"name": "a", "weight": 500, "weightType": "variable", "stickiness": "default"},
-                {
-                    "name": "b",
-                    "weight": 500,
-                    "weightType": "variable",
-                    "stickiness": "default",
-                    "payload": {"type": "string", "value": "x"},
-                },
-            ],
-        )
+    seed_environment_variants(
+        client,
+        child,
+        [
+            {"name": "a", "weight": 500, "weightType": "variable", "stickiness": "default"},
+            {
+                "name": "b",
+                "weight": 500,
+                "weightType": "variable",
+                "stickiness": "default",
+                "payload": {"type": "string", "value": "x"},
+            },
+        ],
+        project=project,
     )
     for flag in (parent, child):
         ok(client.post(env_url(flag, "development", project) + "/on"))

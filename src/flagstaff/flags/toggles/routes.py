@@ -99,7 +99,7 @@ def put_environment_variants(
     _: EnvVariantsDep,
     db: SessionDep,
 ) -> dict[str, Any]:
-    variants = ToggleService(db).set_environment_variants(
+    variants = ToggleService(db).replace_environment_variants(
         actor, project_id, feature_name, environment, dumped(body)
     )
     return _variants_body(variants)

@@ -12,6 +12,7 @@ from flagstaff.core.errors import BadDataError
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.environments.models import Environment
+from flagstaff.flags.errors import InvalidOperationError
 from flagstaff.flags.features.models import Feature, FeatureEnvironment
 from flagstaff.flags.jsonpatch import apply_patch
 from flagstaff.flags.strategies.defaults import DefaultStrategyService
@@ -78,6 +79,19 @@ class ToggleService:
         )
         return list(feature_env.variants)
 
+    def replace_environment_variants(
+        self,
+        actor: Actor,
+        project_id: str,
+        feature_name: str,
+        env: str,
+        variants: list[dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        """PUT on one environment's variants, refused as Unleash 8 refuses it (below)."""
+        self.feature_environment(project_id, feature_name, env)
+        self._refuse_new_environment_variants(feature_name)
+        return self.set_environment_variants(actor, project_id, feature_name, env, variants)
+
     def patch_environment_variants(
         self,
         actor: Actor,
@@ -87,8 +101,19 @@ class ToggleService:
         operations: list[dict[str, Any]],
     ) -> list[dict[str, Any]]:
         current = self.environment_variants(project_id, feature_name, env)
+        self._refuse_new_environment_variants(feature_name)
         patched = _patched_list(current, operations)
         return self.set_environment_variants(actor, project_id, feature_name, env, patched)
+
+    def _refuse_new_environment_variants(self, feature_name: str) -> None:
+        """Unleash 8 keeps per-environment variants only for flags that already have some (in
+        any environment): others get strategy variants, or the same variants on chosen
+        environments at once (``set_feature_variants``). Refused alike, a flag can move back."""
+        if not any(feature_env.variants for feature_env in self._environments(feature_name)):
+            raise InvalidOperationError(
+                f"Environment variants deprecated for feature: {feature_name}. "
+                "Use strategy variants instead."
+            )
 
     def feature_variants(self, project_id: str, feature_name: str) -> list[dict[str, Any]]:
         """The legacy flag-wide variants: those of the flag's first environment."""

@@ -18,6 +18,7 @@ from tests.api.flags.support import (
     events,
     make_caller,
     make_project,
+    seed_environment_variants,
     snapshot,
 )
 
@@ -62,7 +63,7 @@ def source(admin_client: TestClient) -> dict[str, Any]:
     add_strategy(
         admin_client, "source", env="production", name="userWithId", parameters={"userIds": "7"}
     )
-    assert admin_client.put(env_url("source") + "/variants", json=[VARIANT]).status_code == 200
+    seed_environment_variants(admin_client, "source", [VARIANT])
     assert admin_client.post(env_url("source") + "/on").status_code == 200
     response = admin_client.post(
         f"{PROJECT}/features/source/dependencies", json={"feature": "parent"}

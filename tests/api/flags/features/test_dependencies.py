@@ -13,10 +13,10 @@ from tests.api.flags.support import (
     add_strategy,
     assert_error,
     create_flag,
-    env_url,
     events,
     features_url,
     make_project,
+    seed_environment_variants,
     snapshot,
 )
 
@@ -155,8 +155,7 @@ def test_parent_variants__from_strategies_and_environments_sorted_once(
     assert admin_client.get(parent_variants_url("parent")).json() == []
     add_strategy(admin_client, "parent", variants=variants("red", "blue"))
     add_strategy(admin_client, "parent", "production", variants=variants("green"))
-    put = admin_client.put(env_url("parent") + "/variants", json=variants("yellow", "blue"))
-    assert put.status_code == 200, put.text
+    seed_environment_variants(admin_client, "parent", variants("yellow", "blue"))
     add_strategy(admin_client, "child", variants=variants("other-flag"))
     before = snapshot(context)
     response = admin_client.get(parent_variants_url("parent"))

@@ -17,6 +17,7 @@ from tests.api.flags.support import (
     events,
     features_url,
     make_caller,
+    seed_environment_variants,
     snapshot,
 )
 
@@ -92,6 +93,7 @@ def test_on__unknown_flag_environment_or_project__404(
 def test_environment_variants__put_get_patch(
     admin_client: TestClient, context: AppContext, flag: str
 ) -> None:
+    seed_environment_variants(admin_client, flag, VARIANTS[:1], env="production")
     url = env_url(flag) + "/variants"
     response = admin_client.put(url, json=VARIANTS)
     assert response.status_code == 200, response.text
@@ -101,7 +103,10 @@ def test_environment_variants__put_get_patch(
     patched = admin_client.patch(url, json=[{"op": "remove", "path": "/0"}])
     assert patched.status_code == 200, patched.text
     assert [v["name"] for v in patched.json()["variants"]] == ["variant2", "variant3"]
-    assert admin_client.get(env_url(flag, "production") + "/variants").json()["variants"] == []
+    assert (
+        admin_client.get(env_url(flag, "production") + "/variants").json()["variants"]
+        == (VARIANTS[:1])
+    )
     [first, second] = events(context, "feature-environment-variants-updated")
     assert (first.environment, first.feature_name) == ("development", "f")
     assert second.pre_data["variants"] == VARIANTS
@@ -134,10 +139,38 @@ def test_environment_variants__invalid__400_unchanged(
     variants: list[dict[str, Any]],
     fragment: str,
 ) -> None:
+    seed_environment_variants(admin_client, flag, VARIANTS[:1])
     before = snapshot(context)
     response = admin_client.put(env_url(flag) + "/variants", json=variants)
     assert_error(response, 400, fragment)
     assert snapshot(context) == before
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_environment_variants__flag_without_any__403_deprecated_unchanged(
+    admin_client: TestClient, context: AppContext, flag: str, method: str
+) -> None:
+    """Unleash 8 refuses new environment variants (strategy variants replace them), with
+    this 403; the flag stays as it was."""
+    body: list[dict[str, Any]] = (
+        VARIANTS if method == "PUT" else [{"op": "add", "path": "/0", "value": VARIANTS[0]}]
+    )
+    before = snapshot(context)
+
+    response = admin_client.request(method, env_url(flag) + "/variants", json=body)
+
+    assert_error(response, 403, "Environment variants deprecated for feature: f.")
+    assert response.json()["name"] == "InvalidOperationError"
+    assert response.json()["message"] == (
+        "Environment variants deprecated for feature: f. Use strategy variants instead."
+    )
+    assert snapshot(context) == before
+
+
+def test_environment_variants__unknown_flag__404_before_the_refusal(
+    admin_client: TestClient,
+) -> None:
+    assert_error(admin_client.put(env_url("nope") + "/variants", json=VARIANTS), 404, "nope")
 
 
 def test_environment_variants__unknown_environment__404(
