@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,8 @@ from flagstaff.flags.projects.service import ensure_active
 from flagstaff.flags.tags.models import FeatureTag
 
 MAX_FEATURE_NAME = 100  # as Unleash
+# What encodeURIComponent leaves alone besides ASCII letters and digits: Unleash's test.
+URL_SAFE = "-_.!~*'()"
 PATCHABLE = ("description", "type", "stale", "impressionData")
 
 
@@ -51,15 +54,17 @@ def feature_data(feature: Feature) -> dict[str, Any]:
 
 
 def check_feature_name(name: str) -> None:
-    """Any characters a path can carry percent-encoded, but no control characters."""
+    """Unleash's rule for a new name: URL-friendly, what ``encodeURIComponent`` leaves as it is
+    (ASCII letters, digits and ``-_.!~*'()``), and neither ``.`` nor ``..``. A flag Unleash
+    would refuse could not move back to it. Flags stored before this rule keep their names."""
     if not name.strip():
         raise BadDataError("A flag name cannot be empty or only spaces")
     if len(name) > MAX_FEATURE_NAME:
         raise BadDataError(
             f'"name" length must be less than or equal to {MAX_FEATURE_NAME} characters long.'
         )
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
-        raise BadDataError("A flag name cannot contain control characters")
+    if quote(name, safe=URL_SAFE) != name or name in (".", ".."):
+        raise BadDataError(f'"name" must be URL friendly. You provided "{name}".')
 
 
 class FeatureService:
