@@ -1,7 +1,8 @@
 """Constraints as the client specification defines them, checked before they are stored.
 
-Refused: an unknown operator, a missing ``value`` for a single-value operator, a number, date,
-semantic version or regular expression that the SDKs could never match. Accepted as given: empty
+Refused: an unknown operator, a missing ``value`` for a single-value operator, an empty entry in
+``values`` (as Unleash refuses it), a number, date, semantic version or regular expression that
+the SDKs could never match. Accepted as given: empty
 value lists and IN_CIDR entries that are not networks (SDKs skip those), as the specification
 expects.
 """
@@ -71,11 +72,17 @@ def _normalize(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     if values is not None:
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise BadDataError(f"{where}: `values` must be a list of strings")
+        if "" in values:
+            # Unleash refuses an empty entry (on a strategy's constraints and a segment's).
+            raise BadDataError(f'"{where}.values[{values.index("")}]" is not allowed to be empty.')
         constraint["values"] = list(values)
     value = raw.get("value")
     if value is not None:
         if not isinstance(value, str):
             raise BadDataError(f"{where}: `value` must be a string")
+        if value == "" and operator in MULTI_VALUE_OPERATORS:
+            # Unleash's schema refuses it; a single-value operator says so below.
+            raise BadDataError(f"{where}: `value` must not be empty (leave it out instead)")
         constraint["value"] = value
     if operator in MULTI_VALUE_OPERATORS:
         constraint.setdefault("values", [])

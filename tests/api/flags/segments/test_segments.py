@@ -153,3 +153,53 @@ def test_segment_writes__viewer__403(
     )
     assert_error(viewer.client.delete(url), 403, "DELETE_SEGMENT")
     assert viewer.client.get(SEGMENTS).status_code == 200
+
+
+EMPTY_CONSTRAINT_VALUES = [
+    ({"contextName": "userId", "operator": "IN", "values": [""]}, "values[0]"),
+    ({"contextName": "userId", "operator": "NOT_IN", "values": ["a", ""]}, "values[1]"),
+    ({"contextName": "userId", "operator": "STR_CONTAINS", "value": ""}, "value"),
+    ({"contextName": "userId", "operator": "NUM_EQ", "value": ""}, "value"),
+]
+
+
+@pytest.mark.parametrize(("constraint", "fragment"), EMPTY_CONSTRAINT_VALUES)
+def test_segment__empty_constraint_value__400_as_unleash_nothing_written(
+    admin_client: TestClient, context: AppContext, constraint: dict[str, Any], fragment: str
+) -> None:
+    """Unleash refuses an empty value in a segment's constraint; stored here, the segment
+    could not move back to it."""
+    segment = create_segment(admin_client)
+    before = snapshot(context)
+    body = {"name": "empty", "constraints": [constraint]}
+
+    created = admin_client.post(SEGMENTS, json=body)
+    updated = admin_client.put(f"{SEGMENTS}/{segment['id']}", json=body)
+
+    for response in (created, updated):
+        assert_error(response, 400, fragment)
+    assert snapshot(context) == before
+
+
+def test_segment__blank_but_not_empty_value__accepted_as_unleash(admin_client: TestClient) -> None:
+    blank = {"contextName": "userId", "operator": "IN", "values": [" "]}
+
+    created = create_segment(admin_client, "blank", constraints=[blank])
+
+    assert created["constraints"][0]["values"] == [" "]
+
+
+@pytest.mark.parametrize(("constraint", "fragment"), EMPTY_CONSTRAINT_VALUES)
+def test_strategy__empty_constraint_value__400_as_unleash(
+    admin_client: TestClient, context: AppContext, constraint: dict[str, Any], fragment: str
+) -> None:
+    create_flag(admin_client, "f")
+    before = snapshot(context)
+
+    response = admin_client.post(
+        "/api/admin/projects/default/features/f/environments/development/strategies",
+        json={"name": "default", "constraints": [constraint]},
+    )
+
+    assert_error(response, 400, fragment)
+    assert snapshot(context) == before
