@@ -13,7 +13,13 @@ from flagstaff.accounts.models import Account, LoginSession
 from flagstaff.accounts.passwords import Passwords, check_strength
 from flagstaff.core import revision
 from flagstaff.core.db import LIKE_ESCAPE, batches, contains_pattern, utcnow
-from flagstaff.core.errors import BadDataError, NameExistsError, NotFoundError, OperationDeniedError
+from flagstaff.core.errors import (
+    BadDataError,
+    FlagstaffError,
+    NameExistsError,
+    NotFoundError,
+    OperationDeniedError,
+)
 from flagstaff.events.service import Actor, EventService
 from flagstaff.rbac.granting import ensure_can_grant, resolve_root_role
 from flagstaff.rbac.models import Role
@@ -37,6 +43,24 @@ class UserChanges:
     email: str | None = None
     name: str | None = None
     root_role: int | str | None = None
+
+
+class UserExistsError(BadDataError):
+    """A person's username or e-mail that an account already has: Unleash's 400."""
+
+    def __init__(self) -> None:
+        super().__init__("User already exists")
+
+
+def _taken(service: bool) -> FlagstaffError:
+    """A service account's taken name stays a 409 (docs/service-accounts.md: Unleash's
+    open-source server has no service accounts to follow, and 409 is what a name clash means
+    everywhere else here); a person's is Unleash's 400."""
+    if service:
+        return NameExistsError(
+            "A user or service account with that username or email already exists"
+        )
+    return UserExistsError()
 
 
 class AccountService:
@@ -211,26 +235,24 @@ class AccountService:
         action = "disabled" if disabled else "enabled"
         self.events.record(actor, f"{kind}-{action}", data=user_data(account))
 
-    def ensure_login_name_free(self, username: str | None, email: str | None) -> None:
+    def ensure_login_name_free(
+        self, username: str | None, email: str | None, *, service: bool = False
+    ) -> None:
         clauses = []
         if username:
             clauses.append(Account.username == username)
         if email:
             clauses.append(Account.email == email)
         if clauses and self.session.scalars(select(Account.id).where(or_(*clauses))).first():
-            raise NameExistsError(
-                "A user or service account with that username or email already exists"
-            )
+            raise _taken(service)
 
-    def flush_unique(self) -> None:
+    def flush_unique(self, *, service: bool = False) -> None:
         # The unique constraints decide races that the check above cannot see.
         try:
             with self.session.begin_nested():
                 self.session.flush()
         except IntegrityError:
-            raise NameExistsError(
-                "A user or service account with that username or email already exists"
-            ) from None
+            raise _taken(service) from None
 
     def _ensure_other_admin(self, account: Account) -> None:
         """Refuse to demote or delete the last Admin who can log in.

@@ -57,7 +57,7 @@ class ServiceAccountService:
     ) -> Account:
         role = resolve_root_role(self.session, root_role)
         ensure_can_grant(principal, role)
-        self.accounts.ensure_login_name_free(username, None)
+        self.accounts.ensure_login_name_free(username, None, service=True)
         account = Account(
             username=username,
             name=name,
@@ -66,7 +66,7 @@ class ServiceAccountService:
             created_by_user_id=principal.account_id,
         )
         self.session.add(account)
-        self.accounts.flush_unique()
+        self.accounts.flush_unique(service=True)
         self.events.record(actor, "service-account-created", data=_audit(account))
         return account
 

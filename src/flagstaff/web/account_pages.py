@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Query
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.passwords import WeakPasswordError
+from flagstaff.accounts.service import UserExistsError
 from flagstaff.core.errors import FlagstaffError, NameExistsError
 from flagstaff.roles.service import RoleService
 from flagstaff.web.forms import OnField, form_errors
@@ -54,6 +55,7 @@ def account_form_errors(problem: Exception, taken: OnField) -> dict[str, str]:
     on_fields: dict[type[FlagstaffError], OnField] = {
         WeakPasswordError: OnField("password"),
         NameExistsError: taken,
+        UserExistsError: taken,
     }
     return form_errors(problem, on_fields)
 

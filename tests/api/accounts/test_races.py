@@ -47,7 +47,7 @@ def admins_who_can_log_in(context: AppContext) -> int:
         ).scalar_one()
 
 
-def test_create__same_username_at_once__one_201_one_409(
+def test_create__same_username_at_once__one_201_one_400(
     admin_client: TestClient, context: AppContext, new_client: Callable[[], TestClient]
 ) -> None:
     other = login(new_client(), make_user(context, role="Admin").username)
@@ -56,7 +56,7 @@ def test_create__same_username_at_once__one_201_one_409(
 
         responses = at_once((admin_client, "POST", BASE, body), (other, "POST", BASE, body))
 
-        assert sorted(r.status_code for r in responses) == [201, 409]
+        assert sorted(r.status_code for r in responses) == [201, 400]
     created = [e["data"]["username"] for e in events_of(context, "user-created")]
     assert [f"twin{r}" for r in range(ROUNDS)] == [n for n in created if n.startswith("twin")]
 

@@ -107,7 +107,7 @@ def test_create__actor_with_email__event_created_by_is_email(
         {"username": "sa-taken", "rootRole": 3},
     ],
 )
-def test_create__duplicate_username_or_email__409_nothing_written(
+def test_create__duplicate_username_or_email__400_as_unleash_nothing_written(
     admin_client: TestClient, context: AppContext, body: dict[str, Any]
 ) -> None:
     make_user(context, username="taken", email="taken@example.com")
@@ -116,8 +116,9 @@ def test_create__duplicate_username_or_email__409_nothing_written(
 
     response = admin_client.post(BASE, json=body)
 
-    assert response.status_code == 409
-    assert_error(response.json(), "NameExistsError")
+    assert response.status_code == 400
+    assert_error(response.json(), "BadDataError")
+    assert response.json()["message"] == "User already exists"
     assert counts(context) == before
 
 
@@ -276,7 +277,7 @@ def test_update__username_in_body__ignored(admin_client: TestClient, context: Ap
     assert response.json()["username"] == "fixed"
 
 
-def test_update__email_taken__409_nothing_written(
+def test_update__email_taken__400_nothing_written(
     admin_client: TestClient, context: AppContext
 ) -> None:
     make_user(context, username="first", email="first@example.com")
@@ -287,8 +288,9 @@ def test_update__email_taken__409_nothing_written(
         f"{BASE}/{second.id}", json={"email": "first@example.com", "name": "Changed"}
     )
 
-    assert response.status_code == 409
-    assert_error(response.json(), "NameExistsError")
+    assert response.status_code == 400
+    assert_error(response.json(), "BadDataError")
+    assert response.json()["message"] == "User already exists"
     assert counts(context) == before
     account = load_account(context, second.id)
     assert account is not None
