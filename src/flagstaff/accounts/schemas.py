@@ -130,7 +130,6 @@ def user_out(
         "createdAt": iso(account.created_at),
         "rootRole": account.root_role_id,
         "accountType": account.account_type,
-        "isAPI": False,
         "inviteLink": "",
         "emailSent": False,
         # Flagstaff: a disabled user cannot log in; their sessions and tokens are refused.

@@ -23,6 +23,13 @@ def _projects(given: str | list[str] | None) -> list[str] | None:
     return None if given is None or given == "*" else list(dict.fromkeys(given))
 
 
+def _input(
+    body: PlaygroundIn | AdvancedPlaygroundIn, checked: playground_context.CheckedContext
+) -> dict[str, Any]:
+    """The request as evaluated, as Unleash echoes it: the context's values as text."""
+    return {**body.model_dump(by_alias=True, exclude_unset=True), "context": checked.fields}
+
+
 def _service(app: ContextDep) -> PlaygroundService:
     return PlaygroundService(app.database, client_api_state(app).payloads.get)
 
@@ -31,7 +38,7 @@ def _service(app: ContextDep) -> PlaygroundService:
 def get_playground(body: PlaygroundIn, _: AnyAccountDep, app: ContextDep) -> dict[str, Any]:
     checked = playground_context.check(body.context, lenient=False)
     features = _service(app).evaluate(_projects(body.projects), body.environment, checked)
-    return {"input": body.model_dump(by_alias=True, exclude_unset=True), "features": features}
+    return {"input": _input(body, checked), "features": features}
 
 
 @router.post("/api/admin/playground/advanced", operation_id="getAdvancedPlayground")
@@ -40,10 +47,7 @@ def get_advanced_playground(
 ) -> dict[str, Any]:
     checked = playground_context.check(body.context, lenient=True)
     features = _service(app).evaluate_advanced(_projects(body.projects), body.environments, checked)
-    response: dict[str, Any] = {
-        "input": body.model_dump(by_alias=True, exclude_unset=True),
-        "features": features,
-    }
+    response: dict[str, Any] = {"input": _input(body, checked), "features": features}
     if checked.removed:
         response["warnings"] = {"invalidContextProperties": checked.removed}
     return response

@@ -87,7 +87,12 @@ def validate_feature(body: ValidateFeatureIn, _: AnyAccountDep, db: SessionDep) 
 @router.get("/api/admin/projects/{projectId}/features", operation_id="getFeatures")
 def get_features(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     features = FeatureService(db).all(project_id)
-    return {"version": 2, "features": feature_list_json(db, features)}
+    # Unleash's list names neither the project (it is in the path) nor archivedAt (none is).
+    listed = [
+        {key: value for key, value in item.items() if key not in ("project", "archivedAt")}
+        for item in feature_list_json(db, features)
+    ]
+    return {"version": 2, "features": listed}
 
 
 @router.post(

@@ -94,7 +94,7 @@ def feature_json(
         **feature_data(feature),
         "createdBy": _created_by(session, feature),
         "archivedAt": iso(feature.archived_at),
-        "lastSeenAt": iso(feature.last_seen_at),
+        # No flag-wide lastSeenAt: Unleash 8.2 has it per environment only (below).
         "environments": environments,
         "dependencies": [dependency_json(d) for d in parents],
         "children": list(children),
