@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy import select
@@ -162,13 +163,23 @@ def test_flags__viewer__switch_disabled_and_toggle_forbidden(
     assert response.status_code == 403
 
 
-def test_flags__name_with_slash__detail_page(admin_web: TestClient) -> None:
+def test_flags__stored_name_with_slash__detail_page(
+    admin_web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag named before the URL-friendly rule (as Unleash's) still has its page."""
+    monkeypatch.setattr("flagstaff.flags.features.service.check_feature_name", lambda _: None)
     _create_flag(admin_web, "team/checkout")
 
     response = admin_web.get("/projects/default/features/team%2Fcheckout")
 
     assert response.status_code == 200
     assert "<h1>team/checkout</h1>" in response.text
+
+
+def test_flags__name_not_url_friendly__error(admin_web: TestClient) -> None:
+    response = post_form(admin_web, "/projects/default/flags", {"name": "team/checkout"})
+
+    assert_form_error(response, "must be URL friendly")
 
 
 def test_flags__duplicate_name__error(admin_web: TestClient) -> None:
