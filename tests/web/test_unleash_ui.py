@@ -73,6 +73,7 @@ def seed(url: str) -> None:
         for method, path, body in (
             ("POST", "/api/admin/projects", {"id": PROJECT, "name": "Storefront"}),
             ("POST", f"/api/admin/projects/{PROJECT}/features", {"name": FLAG}),
+            ("POST", "/api/admin/segments", {"name": "beta-testers", "constraints": []}),
             (
                 "POST",
                 "/api/admin/api-tokens",
@@ -186,3 +187,29 @@ def test_unleash_ui__service_accounts__the_open_source_ui_offers_none(ui: Browse
 def test_unleash_ui__event_log__shows_the_changes(ui: BrowserContext) -> None:
     page = open_page(ui, "history")
     expect(page.get_by_text(FLAG).first).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("segments", "beta-testers"),
+        ("context", "currentTime"),
+        ("strategies", "Gradual rollout"),
+        ("tag-types", "simple"),
+        ("profile", "Your root role"),
+        ("applications", "Applications (0)"),
+    ],
+)
+def test_unleash_ui__configuration_pages__show_flagstaff_s_data(
+    ui: BrowserContext, path: str, shown: str
+) -> None:
+    page = open_page(ui, path)
+    expect(page.get_by_text(shown).first).to_be_visible()
+
+
+def test_unleash_ui__playground__evaluates_the_flags(ui: BrowserContext) -> None:
+    page = open_page(ui, "playground")
+
+    page.get_by_role("button", name="Try configuration").click()
+
+    expect(page.get_by_role("link", name=FLAG)).to_be_visible()
