@@ -73,24 +73,28 @@ def make_flags(server: LiveServer) -> None:
     admin(
         server,
         "PUT",
-        f"{PROJECT}/node-variants/{DEV}/variants",
-        [
-            {
-                "name": "red",
-                "weight": 500,
-                "weightType": "variable",
-                "stickiness": "userId",
-                "payload": RED,
-                "overrides": [{"contextName": "userId", "values": ["alice"]}],
-            },
-            {
-                "name": "green",
-                "weight": 500,
-                "weightType": "variable",
-                "stickiness": "userId",
-                "payload": GREEN,
-            },
-        ],
+        # Variants on the development environment, the way Unleash 8 still takes them.
+        f"{PROJECT}/node-variants/variants-batch",
+        {
+            "environments": ["development"],
+            "variants": [
+                {
+                    "name": "red",
+                    "weight": 500,
+                    "weightType": "variable",
+                    "stickiness": "userId",
+                    "payload": RED,
+                    "overrides": [{"contextName": "userId", "values": ["alice"]}],
+                },
+                {
+                    "name": "green",
+                    "weight": 500,
+                    "weightType": "variable",
+                    "stickiness": "userId",
+                    "payload": GREEN,
+                },
+            ],
+        },
     )
     admin(server, "POST", strategy.format("node-off"), {"name": "default"})
     for name in ("node-rollout", "node-users", "node-variants"):

@@ -292,8 +292,10 @@ def test_sign_out__ends_the_session(admin_web: TestClient) -> None:
 
 
 def test_escaping__script_in_names__shown_as_text(
-    admin_web: TestClient, context: AppContext
+    admin_web: TestClient, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A flag named before the URL-friendly rule (as Unleash's) could carry such a name.
+    monkeypatch.setattr("flagstaff.flags.features.service.check_feature_name", lambda _: None)
     account = make_service_account(context, name=XSS, username="service-xss")
     make_sa_token(context, account.id, description=XSS)
     make_user(context, username="xss-user", name=XSS)

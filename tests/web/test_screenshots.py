@@ -77,7 +77,7 @@ def _seed(context: AppContext, base: str) -> dict[str, int]:
         for name, description in (
             ("checkout-redesign", "The new one-page checkout"),
             ("dark-mode", "Dark theme for the dashboard"),
-            ("team/search-v2", "Search on the new index"),
+            ("search-v2", "Search on the new index"),
         ):
             api.post(
                 "/api/admin/projects/default/features",

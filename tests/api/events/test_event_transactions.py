@@ -40,7 +40,7 @@ def _revision(context: AppContext) -> int:
         return revision.read(session)
 
 
-def test_create_user__unique_constraint_fails_after_check__409_no_event(
+def test_create_user__unique_constraint_fails_after_check__400_no_event(
     admin_client: TestClient, context: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     taken = admin_client.post(USERS, json={"username": "dana", "rootRole": "Viewer"})
@@ -51,7 +51,8 @@ def test_create_user__unique_constraint_fails_after_check__409_no_event(
 
     response = admin_client.post(USERS, json={"username": "dana", "rootRole": "Editor"})
 
-    assert response.status_code == 409, response.text
+    assert response.status_code == 400, response.text
+    assert response.json()["message"] == "User already exists"
     assert [e.id for e in all_events(context)] == [e.id for e in events_before]
     assert _count(context, Account) == users_before
 
