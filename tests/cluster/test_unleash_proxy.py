@@ -78,24 +78,28 @@ def make_flags(server: LiveServer) -> None:
     )
     ok(
         server.admin.put(
-            f"{PROJECT}/px-variants/{DEV}/variants",
-            json=[
-                {
-                    "name": "red",
-                    "weight": 500,
-                    "weightType": "variable",
-                    "stickiness": "default",
-                    "payload": {"type": "json", "value": '{"color": "red"}'},
-                    "overrides": [{"contextName": "userId", "values": ["alice"]}],
-                },
-                {
-                    "name": "green",
-                    "weight": 500,
-                    "weightType": "variable",
-                    "stickiness": "default",
-                    "payload": {"type": "string", "value": "green"},
-                },
-            ],
+            # Variants on the development environment, the way Unleash 8 still takes them.
+            f"{PROJECT}/px-variants/variants-batch",
+            json={
+                "environments": ["development"],
+                "variants": [
+                    {
+                        "name": "red",
+                        "weight": 500,
+                        "weightType": "variable",
+                        "stickiness": "default",
+                        "payload": {"type": "json", "value": '{"color": "red"}'},
+                        "overrides": [{"contextName": "userId", "values": ["alice"]}],
+                    },
+                    {
+                        "name": "green",
+                        "weight": 500,
+                        "weightType": "variable",
+                        "stickiness": "default",
+                        "payload": {"type": "string", "value": "green"},
+                    },
+                ],
+            },
         )
     )
     for name in ("px-rollout", "px-users", "px-variants", "px-disabled-strategy", "px-impressions"):

@@ -183,6 +183,18 @@ def seed(admin: TestClient) -> dict[str, Any]:
         for kind in ("client", "frontend")
     }
     user = ok(admin.post("/api/admin/user-admin", json={"email": "u@example.com", "rootRole": 3}))
+    addon = ok(
+        admin.post(
+            "/api/admin/addons",
+            json={
+                "provider": "webhook",
+                "enabled": False,  # nothing is sent: the test needs no network
+                "description": "audit hook",
+                "parameters": {"url": "https://hooks.example.com/flagstaff"},
+                "events": ["feature-created"],
+            },
+        )
+    )
     ok(
         admin.post(
             "/api/admin/service-account", json={"name": "bot", "username": "bot", "rootRole": 2}
@@ -190,6 +202,7 @@ def seed(admin: TestClient) -> dict[str, Any]:
     )
     return {
         "secrets": secrets,
+        "addonId": addon["id"],
         "segmentId": segment["id"],
         "projectId": "shop",
         "featureName": "checkout",
@@ -211,6 +224,7 @@ PARAMETERS_UNDER = {
     "/api/admin/strategies/": {"name": "default"},
     "/api/admin/tag-types/": {"name": "team"},
     "/api/admin/segments/": {"id": "segmentId"},
+    "/api/admin/addons/": {"id": "addonId"},
 }
 QUERIES = {"/api/admin/user/roles": "?projectId=shop"}
 
