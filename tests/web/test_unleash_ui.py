@@ -209,6 +209,8 @@ def test_unleash_ui__configuration_pages__show_flagstaff_s_data(
 
 def test_unleash_ui__playground__evaluates_the_flags(ui: BrowserContext) -> None:
     page = open_page(ui, "playground")
+    # The form is filled in once the environments have loaded.
+    expect(page.get_by_text("development").first).to_be_visible()
 
     page.get_by_role("button", name="Try configuration").click()
 
