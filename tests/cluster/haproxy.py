@@ -191,12 +191,17 @@ def running_load_balancer(servers: Sequence[Server | int], workdir: Path) -> Ite
         _wait_all_up(balancer, len(servers))
         yield balancer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL for a process that has not ended ten seconds later."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_all_up(balancer: LoadBalancer, count: int) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from flagstaff.http.context import AppContext
 from tests.api.credentials.api_tokens.helpers import make_api_token
-from tests.cluster.haproxy import haproxy, running_load_balancer
+from tests.cluster.haproxy import haproxy, running_load_balancer, stop
 from tests.multiprocess.servers import free_port
 from tests.sdk.live import LiveServer, live_server, wait_for
 from tests.sdk.node.driver import HERE as NODE_DIR
@@ -151,12 +151,7 @@ def running_unleash_proxy(
         _wait_ready(proxy)
         yield proxy
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _wait_ready(proxy: UnleashProxy) -> None:

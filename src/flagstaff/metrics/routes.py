@@ -33,27 +33,22 @@ async def _scrape(context: ContextDep) -> Response:
 def router(*, require_auth: bool) -> APIRouter:
     """The open route goes on the public router; the guarded one among the authenticated."""
     routes = APIRouter(tags=["Metrics"])
+    route = routes.get(
+        PATH,
+        operation_id="getPrometheusMetrics",
+        response_class=Response,
+        responses=RESPONSES,
+        description=DESCRIPTION,
+    )
     if require_auth:
 
-        @routes.get(
-            PATH,
-            operation_id="getPrometheusMetrics",
-            response_class=Response,
-            responses=RESPONSES,
-            description=DESCRIPTION,
-        )
+        @route
         async def guarded(_: AdminDep, context: ContextDep) -> Response:
             return await _scrape(context)
 
     else:
 
-        @routes.get(
-            PATH,
-            operation_id="getPrometheusMetrics",
-            response_class=Response,
-            responses=RESPONSES,
-            description=DESCRIPTION,
-        )
+        @route
         async def open_metrics(context: ContextDep) -> Response:
             return await _scrape(context)
 
