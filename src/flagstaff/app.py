@@ -35,6 +35,7 @@ from flagstaff.events import routes as events_routes
 from flagstaff.flags.favorites import routes as favorites_routes
 from flagstaff.flags.paths import EncodedSlashes
 from flagstaff.flags.routes import ROUTERS as FLAG_ROUTERS
+from flagstaff.http import openapi
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, resolve_principal
 from flagstaff.http.no_store import NoStore
@@ -208,6 +209,7 @@ def create_app(
         on_response=access_log.add if access_log is not None else None,
     )
     gate_included_routers(app)
+    openapi.install(app, json_prefixes=JSON_API_PREFIXES)
     return app
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -127,11 +128,27 @@ async def handle_domain(_request: Request, exc: Exception) -> Response:
 async def handle_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     name = HTTP_NAMES.get(exc.status_code, "Error")
+    headers = exc.headers
     if exc.status_code == 404:
         message = f"The path you were looking for ({request.url.path}) is not available."
+    elif exc.status_code == 405:
+        message = f"The path {request.url.path} does not take {request.method}."
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     else:
         message = str(exc.detail)
-    return JSONResponse(error_body(name, message), status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse(error_body(name, message), status_code=exc.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes on this path. Starlette's 405 names only those of the
+    first route whose path matched, and FastAPI makes one route per method."""
+    path = request.scope.get("route_path") or request.url.path
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and route.methods and regex.match(path):
+            methods |= route.methods
+    return sorted(methods)
 
 
 async def handle_unstorable(request: Request, exc: Exception) -> Response:
