@@ -162,7 +162,8 @@ def create_app(
     app = FastAPI(
         title="Flagstaff",
         version=__version__,
-        description="A feature-flag server that speaks Unleash's HTTP API.",
+        description="A feature-flag server that speaks Unleash's HTTP API. Text values never "
+        "contain NUL (U+0000): a request with one is refused with 400.",
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,

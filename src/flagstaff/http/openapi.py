@@ -81,6 +81,7 @@ OPERATION_STATUSES: dict[str, set[int]] = {
     "validateContextFieldName": {409},
     "createContextFieldForProject": {409},
     "createRole": {409},
+    "validateRole": {409},
     "validateSegment": {409},
     "validateTagType": {409},
     "exportFeatures": {404},
@@ -198,15 +199,16 @@ def _declare_empty_answers(responses: dict[str, Any], route: RouteContext) -> No
 def _empty_returns(endpoint: Callable[..., Any]) -> tuple[frozenset[int], bool]:
     """The statuses of the endpoint's ``return Response(status_code=N)`` statements, and whether
     it has any other return."""
+    function = inspect.unwrap(endpoint)
     try:
-        source = textwrap.dedent(inspect.getsource(inspect.unwrap(endpoint)))
+        source = textwrap.dedent(inspect.getsource(function))
     except (OSError, TypeError):
         return frozenset(), True
-    function = ast.parse(source).body[0]
+    names = getattr(function, "__globals__", {})
     statuses: set[int] = set()
     other = False
-    for node in _own_returns(function):
-        status = _empty_response_status(node.value)
+    for node in _own_returns(ast.parse(source).body[0]):
+        status = _empty_response_status(node.value, names)
         if status is None:
             other = True
         else:
@@ -224,13 +226,18 @@ def _own_returns(function: ast.AST) -> Iterator[ast.Return]:
         yield from _own_returns(child)
 
 
-def _empty_response_status(value: ast.expr | None) -> int | None:
+def _empty_response_status(value: ast.expr | None, names: dict[str, Any]) -> int | None:
+    """N for ``Response(status_code=N)``, N a literal or a module constant; else None."""
     if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)):
         return None
     if value.func.id != "Response" or value.args:
         return None
     keywords = {keyword.arg: keyword.value for keyword in value.keywords}
     status = keywords.pop("status_code", None)
-    if keywords or not isinstance(status, ast.Constant) or not isinstance(status.value, int):
+    if keywords or status is None:
         return None
-    return status.value
+    if isinstance(status, ast.Name):
+        found = names.get(status.id)
+    else:
+        found = status.value if isinstance(status, ast.Constant) else None
+    return found if isinstance(found, int) and not isinstance(found, bool) else None
