@@ -1,0 +1,115 @@
+"""What the OpenAPI document declares beside each operation's success (flagstaff.http.openapi),
+checked against what the server answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from flagstaff.http.context import AppContext
+from tests.api.credentials.api_tokens.helpers import auth, make_api_token
+
+ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+
+
+@pytest.fixture
+def document(client: TestClient) -> dict[str, Any]:
+    found: dict[str, Any] = client.get("/docs/openapi.json").json()
+    return found
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method.upper(), path, operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_document__every_error_answer__unleash_error_body(document: dict[str, Any]) -> None:
+    wrong = [
+        (method, path, status)
+        for method, path, operation in operations(document)
+        for status, response in operation["responses"].items()
+        if int(status) >= 400 and response.get("content") != ERROR
+    ]
+
+    assert wrong == []
+    assert document["components"]["schemas"]["ErrorBody"]["required"] == ["id", "name", "message"]
+
+
+def test_document__fastapi_422__never_declared(document: dict[str, Any]) -> None:
+    declared = [
+        (m, p) for m, p, operation in operations(document) if "422" in operation["responses"]
+    ]
+
+    assert declared == []
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def test_document__facts_of_routes__statuses(document: dict[str, Any]) -> None:
+    paths = document["paths"]
+
+    token = paths["/api/admin/api-tokens/{token}"]
+    public = paths["/health"]["get"]["responses"]
+    login = paths["/auth/simple/login"]["post"]["responses"]
+
+    assert set(token["put"]["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "413",
+        "415",
+        "503",
+    }
+    assert set(token["delete"]["responses"]) == {"200", "400", "401", "403", "404", "503"}
+    assert set(public) == {"200", "400"}  # no credential, no database
+    assert {"401", "429"} <= set(login)
+    assert "403" not in login
+    assert "409" in paths["/api/admin/roles"]["post"]["responses"]
+
+
+def test_document__empty_answers__no_content(
+    document: dict[str, Any], client: TestClient, context: AppContext
+) -> None:
+    secret = make_api_token(context, "admin", environment="*")
+    declared = document["paths"]["/api/admin/api-tokens/{token}"]["delete"]["responses"]["200"]
+
+    response = client.delete("/api/admin/api-tokens/unknown", headers=auth(secret))
+
+    assert "content" not in declared
+    assert response.status_code == 200
+    assert response.content == b""
+    assert "content-type" not in response.headers
+
+
+def test_document__handler_answering_204_only__200_not_declared(
+    document: dict[str, Any],
+) -> None:
+    responses = document["paths"]["/api/admin/segments/validate"]["post"]["responses"]
+
+    assert "content" not in responses["204"]
+    assert "200" not in responses
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("OPTIONS", "/api/admin/projects", "GET, POST"),
+        ("PATCH", "/api/admin/tags/simple/value", "DELETE, GET"),
+    ],
+)
+def test_method_not_allowed__allow__every_method_of_the_path(
+    client: TestClient, context: AppContext, method: str, path: str, allowed: str
+) -> None:
+    secret = make_api_token(context, "admin", environment="*")
+
+    response = client.request(method, path, headers=auth(secret))
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    assert response.json()["name"] == "MethodNotAllowedError"
