@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
 MAX_NAME = 255
@@ -31,6 +32,19 @@ class InputModel(BaseModel):
         alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _integral_floats(cls, value: Any, info: ValidationInfo) -> Any:
+        # JSON Schema, the document and Unleash count 1.0 as an integer; strict mode would not.
+        name = info.field_name
+        if name is None:
+            return value
+        if isinstance(value, float) and value.is_integer() and _takes_int(cls, name):
+            return int(value)
+        if isinstance(value, list) and any(isinstance(item, float) for item in value):
+            return [_as_int(item) for item in value] if _takes_int_list(cls, name) else value
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
@@ -38,6 +52,33 @@ class InputModel(BaseModel):
         if _has_nul(value):
             raise ValueError("must not contain NUL characters")
         return value
+
+
+def _as_int(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+@cache
+def _takes_int(model: type[BaseModel], field: str) -> bool:
+    return _is_int(model.model_fields[field].annotation)
+
+
+@cache
+def _takes_int_list(model: type[BaseModel], field: str) -> bool:
+    annotation = model.model_fields[field].annotation
+    options = get_args(annotation) if get_origin(annotation) is not list else (annotation,)
+    return any(get_origin(option) is list and _is_int(get_args(option)[0]) for option in options)
+
+
+def _is_int(annotation: Any) -> bool:
+    """``int``, ``int | None`` or an ``Annotated`` int (not ``bool``)."""
+    if annotation is int:
+        return True
+    if get_origin(annotation) is Annotated:
+        return _is_int(get_args(annotation)[0])
+    return any(
+        _is_int(option) for option in get_args(annotation) if get_origin(annotation) is not list
+    )
 
 
 def _has_nul(value: Any) -> bool:
