@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 MAX_NAME = 255
@@ -17,6 +24,18 @@ RequiredName = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=MAX_NAME, strip_whitespace=True)
 ]
 LongText = Annotated[str, StringConstraints(strict=True, max_length=10_000)]
+
+
+def stated(**keywords: Any) -> Any:
+    """JSON Schema keywords for the OpenAPI document only: a rule the service enforces itself,
+    in Unleash's words, stated where a client (and a fuzzer) can read it."""
+    return Field(json_schema_extra=keywords)
+
+
+URL_FRIENDLY = r"^[A-Za-z0-9\-_.!~*'()]+$"
+# Unleash's URL-friendly names: unreserved characters only, and not a path's "." or "..".
+URL_FRIENDLY_NAME = stated(pattern=URL_FRIENDLY, **{"not": {"enum": [".", ".."]}})
+NOT_BLANK = stated(pattern=r"\S")
 
 
 class WireModel(BaseModel):

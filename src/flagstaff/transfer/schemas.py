@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import Field, StrictBool, StrictStr, model_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictStr, model_validator
 
 from flagstaff.core.schemas import InputModel, LongText, Name
 from flagstaff.flags.constraints.schemas import ConstraintIn
@@ -27,6 +27,16 @@ Many = Annotated[list[T], Field(max_length=MAX_ITEMS)]
 
 
 class ExportQueryIn(InputModel):
+    # Unleash's anyOf, stated for the document; the validator below enforces it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": kind}}}
+                for name, kind in (("features", "array"), ("tag", "string"), ("project", "string"))
+            ]
+        }
+    )
+
     environment: Annotated[StrictStr, Field(max_length=100)]
     features: Annotated[list[ItemName], Field(max_length=MAX_NAMED)] | None = None
     tag: Annotated[StrictStr, Field(max_length=511)] | None = None

@@ -8,9 +8,12 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import URL_FRIENDLY_NAME, InputModel, LongText, Name, stated
 
 MAX_LEGAL_VALUES = 10_000
+NAME_MAX = 100
+DESCRIPTION_MAX = 250
+ContextName = Annotated[Name, stated(minLength=1, maxLength=NAME_MAX), URL_FRIENDLY_NAME]
 SortOrder = Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]
 
 
@@ -20,7 +23,7 @@ class LegalValueIn(InputModel):
 
 
 class UpdateContextFieldIn(InputModel):
-    description: LongText | None = None
+    description: Annotated[LongText, stated(maxLength=DESCRIPTION_MAX)] | None = None
     stickiness: StrictBool | None = None
     sort_order: SortOrder | None = None
     legal_values: Annotated[list[LegalValueIn], Field(max_length=MAX_LEGAL_VALUES)] | None = None
@@ -28,8 +31,8 @@ class UpdateContextFieldIn(InputModel):
 
 
 class CreateContextFieldIn(UpdateContextFieldIn):
-    name: Name
+    name: ContextName
 
 
 class ContextFieldNameIn(InputModel):
-    name: Name
+    name: ContextName

@@ -20,12 +20,11 @@ from flagstaff.core.schemas import iso
 from flagstaff.events.service import Actor, EventService
 from flagstaff.flags import lookup
 from flagstaff.flags.context.models import ContextField
+from flagstaff.flags.context.schemas import DESCRIPTION_MAX, NAME_MAX
 from flagstaff.flags.features.models import Feature
 from flagstaff.flags.strategies.models import FeatureStrategy
 
 # Unleash's limits (``nameType`` and ``contextSchema``).
-NAME_MAX = 100
-DESCRIPTION_MAX = 250
 LEGAL_VALUE_MAX = 100
 # What encodeURIComponent leaves alone, which is Unleash's test of a URL-friendly name.
 URL_SAFE = "-_.!~*'()"

@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import URL_FRIENDLY_NAME, InputModel, LongText, Name, stated
 from flagstaff.flags.schemas import FeatureNames
 from flagstaff.flags.strategies.schemas import VariantIn
 from flagstaff.flags.tags.schemas import TagIn
+
+MAX_FEATURE_NAME = 100  # as Unleash
 
 
 class CreateFeatureIn(InputModel):
@@ -40,7 +42,7 @@ class DependencyIn(InputModel):
 
 
 class ValidateFeatureIn(InputModel):
-    name: Name
+    name: Annotated[Name, stated(maxLength=MAX_FEATURE_NAME), URL_FRIENDLY_NAME]
 
 
 class CloneFeatureIn(InputModel):

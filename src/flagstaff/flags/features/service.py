@@ -19,13 +19,13 @@ from flagstaff.flags.errors import InvalidOperationError
 from flagstaff.flags.features import lifecycle
 from flagstaff.flags.features.dependencies import DependencyService
 from flagstaff.flags.features.models import Feature, FeatureEnvironment
+from flagstaff.flags.features.schemas import MAX_FEATURE_NAME
 from flagstaff.flags.features.types import FEATURE_TYPE_IDS
 from flagstaff.flags.jsonpatch import apply_patch
 from flagstaff.flags.projects.models import Project, ProjectEnvironment
 from flagstaff.flags.projects.service import ensure_active
 from flagstaff.flags.tags.models import FeatureTag
 
-MAX_FEATURE_NAME = 100  # as Unleash
 # What encodeURIComponent leaves alone besides ASCII letters and digits: Unleash's test.
 URL_SAFE = "-_.!~*'()"
 PATCHABLE = ("description", "type", "stale", "impressionData")

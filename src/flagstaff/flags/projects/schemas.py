@@ -6,13 +6,13 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import NOT_BLANK, InputModel, LongText, Name
 from flagstaff.flags.schemas import Id
 
 
 class CreateProjectIn(InputModel):
     id: Annotated[StrictStr, Field(max_length=100)] | None = None
-    name: Name
+    name: Annotated[Name, NOT_BLANK]
     description: LongText | None = None
     mode: StrictStr | None = None
     default_stickiness: Name | None = None
@@ -21,7 +21,7 @@ class CreateProjectIn(InputModel):
 
 
 class UpdateProjectIn(InputModel):
-    name: Name
+    name: Annotated[Name, NOT_BLANK]
     description: LongText | None = None
     mode: StrictStr | None = None
     default_stickiness: Name | None = None

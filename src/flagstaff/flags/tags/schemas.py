@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from typing import Annotated
+
+from flagstaff.core.schemas import URL_FRIENDLY, InputModel, LongText, Name, stated
 
 
 class TagIn(InputModel):
-    type: Name
-    value: Name
+    type: Annotated[Name, stated(minLength=2, maxLength=50)]
+    # Trimmed, then 2 to 50 characters (tags/service.py).
+    value: Annotated[Name, stated(minLength=2, maxLength=50, pattern=r"^\S(.*\S)?$")]
 
 
 class UpdateTagsIn(InputModel):
@@ -16,6 +19,6 @@ class UpdateTagsIn(InputModel):
 
 
 class TagTypeIn(InputModel):
-    name: Name
+    name: Annotated[Name, stated(minLength=2, maxLength=50, pattern=URL_FRIENDLY)]
     description: LongText | None = None
     icon: Name | None = None
