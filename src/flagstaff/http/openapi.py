@@ -11,7 +11,9 @@ instead of in some 250 decorators:
 - a path parameter names something that may not exist (404);
 - anything that reads the database answers 503 while the database is unreachable, and the Admin
   API's writes answer 503 in maintenance mode;
-- a handler that returns ``Response(status_code=N)`` answers N with no body (read from its source).
+- a handler that returns ``Response(status_code=N)`` answers N with no body (read from its source);
+- an answer given a model in ``responses`` (``core.schemas.answers``) is that model alone, not
+  merged with the loose ``object`` of the handler's return annotation.
 
 Statuses only a route knows (a 409 for a name in use, a 429 from a throttle) are declared on its
 decorator as ``responses={409: {"description": ...}}``; they get the error body here as well.
@@ -140,6 +142,13 @@ def _complete_operation(
     responses: dict[str, Any] = operation.setdefault("responses", {})
     responses.pop("422", None)
     _declare_empty_answers(responses, route)
+    for response in responses.values():
+        for media in response.get("content", {}).values():
+            schema = media.get("schema", {})
+            if "$ref" in schema:
+                # A model in ``responses`` is merged with the return annotation's loose
+                # ``object``: the model alone describes the answer.
+                media["schema"] = {"$ref": schema["$ref"]}
     statuses = _error_statuses(route, method, json_prefixes)
     statuses |= OPERATION_STATUSES.get(operation.get("operationId", ""), set())
     for code in sorted(statuses):

@@ -9,11 +9,22 @@ from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import InputModel, LongText, Name, answers
 from flagstaff.flags import lookup
 from flagstaff.flags.deps import FeatureName, ProjectId, ensure_allowed
 from flagstaff.flags.paths import restore_name
-from flagstaff.flags.tags.schemas import TagIn, TagTypeIn, UpdateTagsIn
+from flagstaff.flags.tags.schemas import (
+    TagIn,
+    TagOut,
+    TagsOut,
+    TagTypeIn,
+    TagTypeOut,
+    TagTypesOut,
+    TagTypeValidOut,
+    TagTypeWithVersionOut,
+    TagWithVersionOut,
+    UpdateTagsIn,
+)
 from flagstaff.flags.tags.service import MAX_TAG, MIN_TAG, Tag, TagService, tag_type_json
 from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
@@ -86,12 +97,12 @@ def _tags_body(tags: list[Tag]) -> dict[str, Any]:
     return {"version": 1, "tags": [t.to_json() for t in tags]}
 
 
-@router.get(TAGS, operation_id="listTags")
+@router.get(TAGS, operation_id="listTags", responses=answers(TagsOut))
 def list_tags(feature_name: FeatureName, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return _tags_body(TagService(db).tags_of(feature_name))
 
 
-@router.post(TAGS, operation_id="addTag", status_code=201)
+@router.post(TAGS, operation_id="addTag", status_code=201, responses=answers(TagOut, 201))
 def add_tag(
     feature_name: FeatureName,
     body: TagIn,
@@ -103,7 +114,7 @@ def add_tag(
     return TagService(db).add(actor, feature_name, Tag(body.type, body.value)).to_json()
 
 
-@router.put(TAGS, operation_id="updateTags")
+@router.put(TAGS, operation_id="updateTags", responses=answers(TagsOut))
 def update_tags(
     feature_name: FeatureName,
     body: UpdateTagsIn,
@@ -155,12 +166,17 @@ def update_project_features_tags(
     return Response(status_code=200)
 
 
-@router.get("/api/admin/tags", operation_id="getTags")
+@router.get("/api/admin/tags", operation_id="getTags", responses=answers(TagsOut))
 def get_tags(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return _tags_body(TagService(db).tags())
 
 
-@router.post("/api/admin/tags", operation_id="createTag", status_code=201)
+@router.post(
+    "/api/admin/tags",
+    operation_id="createTag",
+    status_code=201,
+    responses=answers(TagWithVersionOut, 201),
+)
 def create_tag(
     body: CreateTagIn, response: Response, actor: ActorDep, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -170,13 +186,15 @@ def create_tag(
     return {"version": 1, "tag": tag.to_json()}
 
 
-@router.get("/api/admin/tags/{type}", operation_id="getTagsByType")
+@router.get("/api/admin/tags/{type}", operation_id="getTagsByType", responses=answers(TagsOut))
 def get_tags_by_type(tag_type: TagTypePath, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     """An unknown type has no tags: an empty list, as Unleash."""
     return _tags_body(TagService(db).tags(tag_type))
 
 
-@router.get("/api/admin/tags/{type}/{value}", operation_id="getTag")
+@router.get(
+    "/api/admin/tags/{type}/{value}", operation_id="getTag", responses=answers(TagWithVersionOut)
+)
 def get_tag(
     tag_type: TagTypePath, tag_value: TagValuePath, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -195,12 +213,17 @@ def delete_tag(
     return Response(status_code=200)
 
 
-@router.get("/api/admin/tag-types", operation_id="getTagTypes")
+@router.get("/api/admin/tag-types", operation_id="getTagTypes", responses=answers(TagTypesOut))
 def get_tag_types(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"version": 1, "tagTypes": [tag_type_json(t) for t in TagService(db).tag_types()]}
 
 
-@router.post("/api/admin/tag-types", operation_id="createTagType", status_code=201)
+@router.post(
+    "/api/admin/tag-types",
+    operation_id="createTagType",
+    status_code=201,
+    responses=answers(TagTypeOut, 201),
+)
 def create_tag_type(
     body: TagTypeIn, actor: ActorDep, _: CreateTagTypeDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -208,13 +231,21 @@ def create_tag_type(
     return tag_type_json(tag_type)
 
 
-@router.post("/api/admin/tag-types/validate", operation_id="validateTagType")
+@router.post(
+    "/api/admin/tag-types/validate",
+    operation_id="validateTagType",
+    responses=answers(TagTypeValidOut),
+)
 def validate_tag_type(body: ValidateTagTypeIn, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     TagService(db).validate_tag_type(body.name)
     return {"valid": True, "tagType": body.model_dump(by_alias=True, exclude_none=True)}
 
 
-@router.get("/api/admin/tag-types/{name}", operation_id="getTagType")
+@router.get(
+    "/api/admin/tag-types/{name}",
+    operation_id="getTagType",
+    responses=answers(TagTypeWithVersionOut),
+)
 def get_tag_type(name: TagTypeName, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"version": 1, "tagType": tag_type_json(TagService(db).tag_type(name))}
 
