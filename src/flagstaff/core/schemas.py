@@ -44,8 +44,9 @@ class WireModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
-def answers(model: type[BaseModel], status: int = 200) -> dict[int | str, dict[str, Any]]:
-    """For a route's ``responses``: the document shows ``model`` as the answer's schema, while
+def answers(model: Any, status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """For a route's ``responses``: the document shows ``model`` (a model, or a type such as
+    ``list[Model]``) as the answer's schema, while
     the handler goes on returning plain JSON (no validation per request; the fuzz test holds
     the two together)."""
     return {status: {"model": model}}

@@ -144,11 +144,8 @@ def _complete_operation(
     _declare_empty_answers(responses, route)
     for response in responses.values():
         for media in response.get("content", {}).values():
-            schema = media.get("schema", {})
-            if "$ref" in schema:
-                # A model in ``responses`` is merged with the return annotation's loose
-                # ``object``: the model alone describes the answer.
-                media["schema"] = {"$ref": schema["$ref"]}
+            if "schema" in media:
+                media["schema"] = _model_alone(media["schema"])
     statuses = _error_statuses(route, method, json_prefixes)
     statuses |= OPERATION_STATUSES.get(operation.get("operationId", ""), set())
     for code in sorted(statuses):
@@ -157,6 +154,18 @@ def _complete_operation(
         if key.isdigit() and int(key) >= 400:
             response.setdefault("description", DESCRIPTIONS.get(int(key), "An error."))
             response["content"] = {"application/json": {"schema": {"$ref": ERROR_REF}}}
+
+
+def _model_alone(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model in ``responses`` comes merged with the return annotation's loose ``object``
+    (``{"$ref": ..., "type": "object", "additionalProperties": true}``): the model alone, or a
+    list of it, describes the answer."""
+    if "$ref" in schema:
+        return {"$ref": schema["$ref"]}
+    items = schema.get("items")
+    if schema.get("type") == "array" and isinstance(items, dict) and "$ref" in items:
+        return {"type": "array", "items": {"$ref": items["$ref"]}}
+    return schema
 
 
 def _error_statuses(route: RouteContext, method: str, json_prefixes: tuple[str, ...]) -> set[int]:

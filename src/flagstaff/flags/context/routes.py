@@ -16,9 +16,12 @@ from fastapi.responses import JSONResponse
 
 from flagstaff.core.errors import PermissionDeniedError
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.events.service import Actor
 from flagstaff.flags.context.schemas import (
     ContextFieldNameIn,
+    ContextFieldOut,
+    ContextFieldStrategiesOut,
     CreateContextFieldIn,
     LegalValueIn,
     UpdateContextFieldIn,
@@ -120,14 +123,19 @@ def _strategies(db: SessionDep, name: str) -> dict[str, Any]:
 # Global fields
 
 
-@router.get(GLOBAL, operation_id="getContextFields")
+@router.get(GLOBAL, operation_id="getContextFields", responses=answers(list[ContextFieldOut]))
 def get_context_fields(
     _: AnyAccountDep, db: SessionDep, include: Include = None
 ) -> list[dict[str, Any]]:
     return _list(db, None, include)
 
 
-@router.post(GLOBAL, operation_id="createContextField", status_code=201)
+@router.post(
+    GLOBAL,
+    operation_id="createContextField",
+    status_code=201,
+    responses=answers(ContextFieldOut, 201),
+)
 def create_context_field(
     body: CreateContextFieldIn, actor: ActorDep, _: CreateDep, db: SessionDep
 ) -> Response:
@@ -140,7 +148,9 @@ def validate_context_field_name(body: ContextFieldNameIn, _: UpdateDep, db: Sess
     return Response(status_code=OK)
 
 
-@router.get(f"{GLOBAL}/{{contextField}}", operation_id="getContextField")
+@router.get(
+    f"{GLOBAL}/{{contextField}}", operation_id="getContextField", responses=answers(ContextFieldOut)
+)
 def get_context_field(name: FieldName, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return context_field_json(ContextFieldService(db).get(name))
 
@@ -161,7 +171,11 @@ def delete_context_field(
     return Response(status_code=OK)
 
 
-@router.get(f"{GLOBAL}/{{contextField}}/strategies", operation_id="getStrategiesByContextField")
+@router.get(
+    f"{GLOBAL}/{{contextField}}/strategies",
+    operation_id="getStrategiesByContextField",
+    responses=answers(ContextFieldStrategiesOut),
+)
 def get_strategies_by_context_field(
     name: FieldName, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -190,14 +204,23 @@ def delete_legal_value(
 # Fields of one project
 
 
-@router.get(PROJECT, operation_id="getContextFieldsForProject")
+@router.get(
+    PROJECT,
+    operation_id="getContextFieldsForProject",
+    responses=answers(list[ContextFieldOut]),
+)
 def get_project_context_fields(
     project_id: ProjectId, _: AnyAccountDep, db: SessionDep, include: Include = None
 ) -> list[dict[str, Any]]:
     return _list(db, project_id, include)
 
 
-@router.post(PROJECT, operation_id="createContextFieldForProject", status_code=201)
+@router.post(
+    PROJECT,
+    operation_id="createContextFieldForProject",
+    status_code=201,
+    responses=answers(ContextFieldOut, 201),
+)
 def create_project_context_field(
     project_id: ProjectId,
     body: CreateContextFieldIn,
@@ -218,7 +241,11 @@ def validate_project_context_field_name(
     return Response(status_code=OK)
 
 
-@router.get(f"{PROJECT}/{{contextField}}", operation_id="getContextFieldForProject")
+@router.get(
+    f"{PROJECT}/{{contextField}}",
+    operation_id="getContextFieldForProject",
+    responses=answers(ContextFieldOut),
+)
 def get_project_context_field(
     project_id: ProjectId, name: FieldName, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -249,6 +276,7 @@ def delete_project_context_field(
 @router.get(
     f"{PROJECT}/{{contextField}}/strategies",
     operation_id="getStrategiesByContextFieldForProject",
+    responses=answers(ContextFieldStrategiesOut),
 )
 def get_project_strategies_by_context_field(
     project_id: ProjectId, name: FieldName, _: AnyAccountDep, db: SessionDep

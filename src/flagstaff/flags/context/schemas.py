@@ -8,7 +8,14 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from flagstaff.core.schemas import URL_FRIENDLY_NAME, InputModel, LongText, Name, stated
+from flagstaff.core.schemas import (
+    URL_FRIENDLY_NAME,
+    InputModel,
+    LongText,
+    Name,
+    WireModel,
+    stated,
+)
 
 MAX_LEGAL_VALUES = 10_000
 NAME_MAX = 100
@@ -36,3 +43,35 @@ class CreateContextFieldIn(UpdateContextFieldIn):
 
 class ContextFieldNameIn(InputModel):
     name: ContextName
+
+
+class LegalValueOut(WireModel):
+    value: str
+    description: str | None = None  # left out when there is none
+
+
+class ContextFieldOut(WireModel):
+    """Unleash's contextFieldSchema."""
+
+    name: str
+    description: str | None
+    stickiness: bool
+    sort_order: int
+    legal_values: list[LegalValueOut]
+    created_at: str
+    # Where Unleash lists usage (the list of fields).
+    used_in_projects: int | None = None
+    used_in_features: int | None = None
+    project: str | None = None  # a project's own field
+
+
+class ContextFieldStrategyOut(WireModel):
+    id: str
+    project_id: str
+    feature_name: str
+    strategy_name: str
+    environment: str
+
+
+class ContextFieldStrategiesOut(WireModel):
+    strategies: list[ContextFieldStrategyOut]
