@@ -8,7 +8,10 @@ from fastapi import APIRouter, Path, Response
 
 from flagstaff.core.errors import BadDataError, NotFoundError, PermissionDeniedError
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.credentials.api_tokens.schemas import (
+    ApiTokenOut,
+    ApiTokensOut,
     CreateApiTokenIn,
     CreateProjectApiTokenIn,
     UpdateApiTokenIn,
@@ -87,7 +90,7 @@ def _readable_types(principal: Principal) -> list[str]:
     return readable
 
 
-@router.get(BASE, operation_id="getAllApiTokens")
+@router.get(BASE, operation_id="getAllApiTokens", responses=answers(ApiTokensOut))
 def get_all_api_tokens(
     principal: PrincipalDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
@@ -95,7 +98,7 @@ def get_all_api_tokens(
     return {"tokens": [api_token_out(t) for t in tokens]}
 
 
-@router.get(BASE + "/{name}", operation_id="getApiTokensByName")
+@router.get(BASE + "/{name}", operation_id="getApiTokensByName", responses=answers(ApiTokensOut))
 def get_api_tokens_by_name(
     name: Annotated[str, Path(max_length=255)],
     principal: PrincipalDep,
@@ -106,7 +109,9 @@ def get_api_tokens_by_name(
     return {"tokens": [api_token_out(t) for t in tokens if t.name == name]}
 
 
-@router.post(BASE, operation_id="createApiToken", status_code=201)
+@router.post(
+    BASE, operation_id="createApiToken", status_code=201, responses=answers(ApiTokenOut, 201)
+)
 def create_api_token(
     body: CreateApiTokenIn,
     response: Response,
@@ -180,7 +185,12 @@ def _require_in_project(principal: Principal, permission: Permission, project: s
         raise PermissionDeniedError([permission.value])
 
 
-@router.get(PROJECT_BASE, operation_id="getProjectApiTokens", tags=["Projects"])
+@router.get(
+    PROJECT_BASE,
+    operation_id="getProjectApiTokens",
+    tags=["Projects"],
+    responses=answers(ApiTokensOut),
+)
 def get_project_api_tokens(
     project_id: ProjectParam, principal: PrincipalDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
@@ -189,7 +199,13 @@ def get_project_api_tokens(
     return {"tokens": [api_token_out(t) for t in _service(db, context).list_for_project(project)]}
 
 
-@router.post(PROJECT_BASE, operation_id="createProjectApiToken", status_code=201, tags=["Projects"])
+@router.post(
+    PROJECT_BASE,
+    operation_id="createProjectApiToken",
+    status_code=201,
+    tags=["Projects"],
+    responses=answers(ApiTokenOut, 201),
+)
 def create_project_api_token(
     project_id: ProjectParam,
     body: CreateProjectApiTokenIn,

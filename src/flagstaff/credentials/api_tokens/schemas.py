@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from flagstaff.core.db import ID_LENGTH
-from flagstaff.core.schemas import InputModel, RequiredName, iso, parse_datetime
+from flagstaff.core.schemas import InputModel, RequiredName, WireModel, iso, parse_datetime
 from flagstaff.credentials.api_tokens.models import ApiToken
 
 SDK_TYPES = r"^(?i:client|backend|frontend)$"
@@ -67,6 +67,29 @@ class UpdateApiTokenIn(InputModel):
     @classmethod
     def _parse_expiry(cls, value: Any) -> datetime:
         return parse_datetime(value, "expiresAt")
+
+
+class ApiTokenOut(WireModel):
+    """Unleash's apiTokenSchema (what ``api_token_out`` sends), with Flagstaff's createdBy and
+    createdByUserId."""
+
+    secret: str
+    token_name: str
+    type: str
+    environment: str
+    project: str
+    projects: list[str]
+    expires_at: str | None
+    created_at: str
+    seen_at: str | None
+    alias: str | None
+    secure: bool
+    created_by: str | None
+    created_by_user_id: int | None
+
+
+class ApiTokensOut(WireModel):
+    tokens: list[ApiTokenOut]
 
 
 def api_token_out(token: ApiToken, *, secret: str | None = None) -> dict[str, Any]:

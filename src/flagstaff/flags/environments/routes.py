@@ -8,6 +8,8 @@ from fastapi import APIRouter, Body, Path, Response
 from pydantic import StrictInt
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
+from flagstaff.flags.environments.schemas import EnvironmentOut, EnvironmentsOut
 from flagstaff.flags.environments.service import EnvironmentService
 from flagstaff.flags.projects.views import environment_json
 from flagstaff.http.deps import ActorDep, AdminDep, AnyAccountDep, SessionDep
@@ -17,7 +19,11 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Environments"])
 EnvName = Annotated[str, Path(alias="name", max_length=100)]
 
 
-@router.get("/api/admin/environments", operation_id="getAllEnvironments")
+@router.get(
+    "/api/admin/environments",
+    operation_id="getAllEnvironments",
+    responses=answers(EnvironmentsOut),
+)
 def get_environments(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = EnvironmentService(db)
     stats = service.stats()
@@ -35,7 +41,11 @@ def update_sort_order(
     return Response(status_code=200)
 
 
-@router.get("/api/admin/environments/{name}", operation_id="getEnvironment")
+@router.get(
+    "/api/admin/environments/{name}",
+    operation_id="getEnvironment",
+    responses=answers(EnvironmentOut),
+)
 def get_environment(name: EnvName, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = EnvironmentService(db)
     env = service.get(name)

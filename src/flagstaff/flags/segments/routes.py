@@ -8,9 +8,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.deps import StrategyId, ensure_allowed
 from flagstaff.flags.schemas import dumped
-from flagstaff.flags.segments.schemas import SegmentIn, ValidateSegmentIn
+from flagstaff.flags.segments.schemas import (
+    SegmentIn,
+    SegmentOut,
+    SegmentsOut,
+    SegmentStrategiesOut,
+    StrategySegmentsOut,
+    StrategySegmentsSetOut,
+    ValidateSegmentIn,
+)
 from flagstaff.flags.segments.service import SegmentInput, SegmentService, segment_json
 from flagstaff.flags.strategies.schemas import StrategySegmentsIn
 from flagstaff.http.deps import ActorDep, AnyAccountDep, PrincipalDep, SessionDep, require
@@ -34,7 +43,7 @@ def _input(body: SegmentIn) -> SegmentInput:
     )
 
 
-@router.get("/api/admin/segments", operation_id="getSegments")
+@router.get("/api/admin/segments", operation_id="getSegments", responses=answers(SegmentsOut))
 def get_segments(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = SegmentService(db)
     usage = service.usage()
@@ -51,7 +60,12 @@ def get_segments(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"segments": segments}
 
 
-@router.post("/api/admin/segments", operation_id="createSegment", status_code=201)
+@router.post(
+    "/api/admin/segments",
+    operation_id="createSegment",
+    status_code=201,
+    responses=answers(SegmentOut, 201),
+)
 def create_segment(
     body: SegmentIn, actor: ActorDep, _: CreateDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -68,6 +82,7 @@ def validate_segment(body: ValidateSegmentIn, _: AnyAccountDep, db: SessionDep) 
     "/api/admin/segments/strategies",
     operation_id="updateFeatureStrategySegments",
     status_code=201,
+    responses=answers(StrategySegmentsSetOut, 201),
 )
 def set_strategy_segments(
     body: StrategySegmentsIn,
@@ -91,14 +106,18 @@ def set_strategy_segments(
     }
 
 
-@router.get("/api/admin/segments/strategies/{strategyId}", operation_id="getSegmentsByStrategyId")
+@router.get(
+    "/api/admin/segments/strategies/{strategyId}",
+    operation_id="getSegmentsByStrategyId",
+    responses=answers(StrategySegmentsOut),
+)
 def get_strategy_segments(
     strategy_id: StrategyId, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
     return {"segments": [segment_json(s) for s in SegmentService(db).of_strategy(strategy_id)]}
 
 
-@router.get("/api/admin/segments/{id}", operation_id="getSegment")
+@router.get("/api/admin/segments/{id}", operation_id="getSegment", responses=answers(SegmentOut))
 def get_segment(segment_id: SegmentId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return segment_json(SegmentService(db).get(segment_id))
 
@@ -119,7 +138,11 @@ def delete_segment(
     return Response(status_code=204)
 
 
-@router.get("/api/admin/segments/{id}/strategies", operation_id="getStrategiesBySegmentId")
+@router.get(
+    "/api/admin/segments/{id}/strategies",
+    operation_id="getStrategiesBySegmentId",
+    responses=answers(SegmentStrategiesOut),
+)
 def get_segment_strategies(
     segment_id: SegmentId, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from typing import Any
+
+from flagstaff.core.schemas import InputModel, LongText, Name, WireModel
 from flagstaff.flags.constraints.schemas import ConstraintIn
 
 
@@ -15,3 +17,48 @@ class SegmentIn(InputModel):
 
 class ValidateSegmentIn(InputModel):
     name: Name
+
+
+class SegmentOut(WireModel):
+    """Unleash's adminSegmentSchema; the constraints as they were stored (constraintSchema)."""
+
+    id: int
+    name: str
+    description: str | None
+    project: str | None
+    constraints: list[dict[str, Any]]
+    created_by: str | None
+    created_at: str
+
+
+class UsedSegmentOut(SegmentOut):
+    used_in_features: int
+    used_in_projects: int
+
+
+class SegmentsOut(WireModel):
+    segments: list[UsedSegmentOut]
+
+
+class StrategySegmentsOut(WireModel):
+    segments: list[SegmentOut]
+
+
+class StrategySegmentsSetOut(WireModel):
+    project_id: str
+    environment_id: str
+    strategy_id: str
+    segment_ids: list[int]
+
+
+class SegmentStrategyOut(WireModel):
+    id: str
+    feature_name: str
+    project_id: str
+    environment: str
+    strategy_name: str
+
+
+class SegmentStrategiesOut(WireModel):
+    strategies: list[SegmentStrategyOut]
+    change_request_strategies: list[dict[str, Any]]
