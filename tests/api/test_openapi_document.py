@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 
 from flagstaff.http.context import AppContext
 from tests.api.credentials.api_tokens.helpers import auth, make_api_token
@@ -113,3 +114,62 @@ def test_method_not_allowed__allow__every_method_of_the_path(
     assert response.status_code == 405
     assert response.headers["allow"] == allowed
     assert response.json()["name"] == "MethodNotAllowedError"
+
+
+def declared_schema(document: dict[str, Any], method: str, path: str, status: int) -> Any:
+    content = document["paths"][path][method]["responses"][str(status)]["content"]
+    return {**content["application/json"]["schema"], "components": document["components"]}
+
+
+def test_declared_answer_schemas__with_data_in_place__answers_match(
+    document: dict[str, Any], admin_client: TestClient
+) -> None:
+    """The fuzzer sees mostly empty lists and refusals; here every typed answer carries data."""
+    constraint = {"contextName": "userId", "operator": "IN", "values": ["a"]}
+    writes = [
+        ("/api/admin/segments", {"name": "beta", "constraints": [constraint]}),
+        ("/api/admin/tag-types", {"name": "team", "description": "who owns it"}),
+        ("/api/admin/tags", {"type": "team", "value": "core"}),
+        ("/api/admin/context", {"name": "region", "legalValues": [{"value": "eu"}]}),
+        ("/api/admin/api-tokens", {"tokenName": "sdk", "type": "client"}),
+    ]
+    created = []
+    for path, body in writes:
+        response = admin_client.post(path, json=body)
+        assert response.status_code == 201, response.text
+        created.append(("post", path, 201, response.json()))
+    segment_id = created[0][3]["id"]
+    reads = [
+        "/api/admin/segments",
+        f"/api/admin/segments/{segment_id}",
+        "/api/admin/tag-types",
+        "/api/admin/tag-types/team",
+        "/api/admin/tags",
+        "/api/admin/tags/team/core",
+        "/api/admin/context",
+        "/api/admin/context/region",
+        "/api/admin/api-tokens",
+        "/api/admin/environments",
+        "/api/admin/environments/development",
+    ]
+    templates = {
+        f"/api/admin/segments/{segment_id}": "/api/admin/segments/{id}",
+        "/api/admin/tag-types/team": "/api/admin/tag-types/{name}",
+        "/api/admin/tags/team/core": "/api/admin/tags/{type}/{value}",
+        "/api/admin/context/region": "/api/admin/context/{contextField}",
+        "/api/admin/environments/development": "/api/admin/environments/{name}",
+    }
+    for path in reads:
+        response = admin_client.get(path)
+        assert response.status_code == 200, response.text
+        created.append(("get", templates.get(path, path), 200, response.json()))
+
+    problems = [
+        f"{method} {path}: {error.message}"
+        for method, path, status, body in created
+        for error in Draft202012Validator(
+            declared_schema(document, method, path, status)
+        ).iter_errors(body)
+    ]
+
+    assert problems == []
