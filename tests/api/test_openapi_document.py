@@ -151,6 +151,8 @@ def test_declared_answer_schemas__with_data_in_place__answers_match(
         "/api/admin/api-tokens",
         "/api/admin/environments",
         "/api/admin/environments/development",
+        "/api/admin/strategies",
+        "/api/admin/strategies/flexibleRollout",
     ]
     templates = {
         f"/api/admin/segments/{segment_id}": "/api/admin/segments/{id}",
@@ -158,6 +160,7 @@ def test_declared_answer_schemas__with_data_in_place__answers_match(
         "/api/admin/tags/team/core": "/api/admin/tags/{type}/{value}",
         "/api/admin/context/region": "/api/admin/context/{contextField}",
         "/api/admin/environments/development": "/api/admin/environments/{name}",
+        "/api/admin/strategies/flexibleRollout": "/api/admin/strategies/{name}",
     }
     for path in reads:
         response = admin_client.get(path)

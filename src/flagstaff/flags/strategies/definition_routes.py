@@ -7,13 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.schemas import dumped
 from flagstaff.flags.strategies.definitions import (
     DefinitionInput,
     DefinitionService,
     definition_json,
 )
-from flagstaff.flags.strategies.schemas import DefinitionIn, UpdateDefinitionIn
+from flagstaff.flags.strategies.schemas import (
+    DefinitionIn,
+    DefinitionOut,
+    DefinitionsOut,
+    UpdateDefinitionIn,
+)
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.principal import Principal
@@ -27,18 +33,27 @@ UpdateDep = Annotated[Principal, Depends(require(Permission.UPDATE_STRATEGY))]
 DeleteDep = Annotated[Principal, Depends(require(Permission.DELETE_STRATEGY))]
 
 
-@router.get("/api/admin/strategies", operation_id="getAllStrategies")
+@router.get(
+    "/api/admin/strategies", operation_id="getAllStrategies", responses=answers(DefinitionsOut)
+)
 def get_strategies(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     definitions = DefinitionService(db).all()
     return {"version": 1, "strategies": [definition_json(d) for d in definitions]}
 
 
-@router.get("/api/admin/strategies/{name}", operation_id="getStrategy")
+@router.get(
+    "/api/admin/strategies/{name}", operation_id="getStrategy", responses=answers(DefinitionOut)
+)
 def get_strategy(name: Name, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return definition_json(DefinitionService(db).get(name))
 
 
-@router.post("/api/admin/strategies", operation_id="createStrategy", status_code=201)
+@router.post(
+    "/api/admin/strategies",
+    operation_id="createStrategy",
+    status_code=201,
+    responses=answers(DefinitionOut, 201),
+)
 def create_strategy(
     body: DefinitionIn, actor: ActorDep, _: CreateDep, db: SessionDep
 ) -> dict[str, Any]:

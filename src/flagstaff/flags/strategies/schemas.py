@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import InputModel, LongText, Name, WireModel
 from flagstaff.flags.constraints.schemas import ConstraintIn
 from flagstaff.flags.schemas import MAX_BULK, Id, Text
 
@@ -72,3 +72,20 @@ class StrategySegmentsIn(InputModel):
     environment_id: Annotated[StrictStr, Field(max_length=100)]
     strategy_id: Annotated[StrictStr, Field(max_length=100)]
     segment_ids: Annotated[list[Id], Field(max_length=MAX_BULK)]
+
+
+class DefinitionOut(WireModel):
+    """Unleash's strategySchema: a strategy definition (``definitions.definition_json``)."""
+
+    name: str
+    display_name: str | None
+    title: str | None
+    description: str
+    editable: bool
+    deprecated: bool
+    parameters: list[dict[str, Any]]
+
+
+class DefinitionsOut(WireModel):
+    version: int
+    strategies: list[DefinitionOut]
