@@ -14,7 +14,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from tests.api.metrics.helpers import parse
+from flagstaff.metrics import tally
+from tests.api.metrics.helpers import Scrape, parse
 from tests.cli.harness import Installation, Server, free_port, login
 
 pytestmark = pytest.mark.slow
@@ -126,14 +127,28 @@ def test_serve__two_workers__both_answer_and_metrics_count_both(install: Install
 
     # Metrics: whichever worker answers the scrape reports both workers' figures.
     assert any((install.data_dir / "prometheus").iterdir())
+    # A worker's counts reach the shared files within tally.FLUSH_SECONDS of its requests
+    # (docs/metrics.md), so a scrape may at first miss the other worker's last ones.
+    deadline = time.monotonic() + tally.FLUSH_SECONDS + 10
     for _ in range(4):  # a connection each: either worker may answer
-        with httpx.Client(base_url=server.url, timeout=5, trust_env=False) as client:
-            response = client.get("/internal-backstage/prometheus")
-        assert response.status_code == 200
-        found = parse(response.text)
-        assert found.value(REQUESTS, route="/health", method="GET", status="200") >= sent
+        found = _scrape(server.url)
+        while _health_count(found) < sent and time.monotonic() < deadline:
+            time.sleep(0.2)
+            found = _scrape(server.url)
+        assert _health_count(found) >= sent
         assert {int(pid) for pid in found.label_values("flagstaff_revision", "pid")} == workers
         assert "process_cpu_seconds_total" not in found.names  # per process: left out
+
+
+def _scrape(url: str) -> Scrape:
+    with httpx.Client(base_url=url, timeout=5, trust_env=False) as client:
+        response = client.get("/internal-backstage/prometheus")
+    assert response.status_code == 200
+    return parse(response.text)
+
+
+def _health_count(found: Scrape) -> float:
+    return found.value(REQUESTS, route="/health", method="GET", status="200")
 
 
 def test_serve__two_processes_at_once_on_a_fresh_database__both_up_with_one_admin(
