@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from flagstaff.addons import templates
@@ -77,6 +77,13 @@ def parse_custom_headers(raw: str) -> dict[str, str]:
     return headers
 
 
+def _with_subscription() -> Select[Addon, EventSubscription]:
+    """An addon with its filters, which share its id."""
+    return select(Addon, EventSubscription).join(
+        EventSubscription, EventSubscription.id == Addon.id
+    )
+
+
 class AddonService:
     def __init__(self, session: Session, settings: Settings, secrets: Secrets) -> None:
         self.session = session
@@ -85,19 +92,11 @@ class AddonService:
         self.events = EventService(session)
 
     def all(self) -> list[AddonView]:
-        rows = self.session.execute(
-            select(Addon, EventSubscription)
-            .join(EventSubscription, EventSubscription.id == Addon.id)
-            .order_by(Addon.id)
-        ).all()
+        rows = self.session.execute(_with_subscription().order_by(Addon.id)).all()
         return [self._view(addon, subscription) for addon, subscription in rows]
 
     def get(self, addon_id: int) -> AddonView:
-        row = self.session.execute(
-            select(Addon, EventSubscription)
-            .join(EventSubscription, EventSubscription.id == Addon.id)
-            .where(Addon.id == addon_id)
-        ).first()
+        row = self.session.execute(_with_subscription().where(Addon.id == addon_id)).first()
         if row is None:
             raise NotFoundError(f"Could not find an addon with id {addon_id}")
         return self._view(*row)
