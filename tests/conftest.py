@@ -11,6 +11,7 @@ from flagstaff.accounts.passwords import Passwords
 from flagstaff.app import create_app
 from flagstaff.config import Settings
 from flagstaff.http.context import AppContext
+from tests.conformance import check_answers
 from tests.db import TemplateDatabase, on_postgres
 from tests.factories import PASSWORD, UserHandle, login, make_user
 from tests.scheduling import SharedServerScheduling
@@ -84,7 +85,9 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[FastAPI, Conte
     settings = Settings(data_dir=tmp_path_factory.mktemp("shared-app"), secret_key=TEST_SECRET)
     # Building the app touches the context (no I/O); each test then switches to its own.
     object.__setattr__(switch, "target", AppContext.build(settings, passwords=FAST_PASSWORDS))
-    return create_app(settings, switch), switch  # type: ignore[arg-type]
+    application = create_app(settings, switch)  # type: ignore[arg-type]
+    check_answers(application)  # every answer is held to the OpenAPI document
+    return application, switch
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse
@@ -24,6 +25,7 @@ from flagstaff.core.access_log import AccessLog
 from flagstaff.core.access_log import enabled as access_log_enabled
 from flagstaff.core.route_gate import gate_included_routers
 from flagstaff.core.routing import ApiGuard, StateHeaders
+from flagstaff.core.schemas import WireModel, answers
 from flagstaff.credentials import leak_routes
 from flagstaff.credentials.account_tokens import admin_routes as token_admin_routes
 from flagstaff.credentials.account_tokens import routes as tokens_routes
@@ -61,15 +63,26 @@ log = logging.getLogger(__name__)
 JSON_API_PREFIXES = ("/api/", "/auth/")
 
 
+class Health(WireModel):
+    health: Literal["GOOD", "BAD"]
+
+
 def public_router(settings: Settings) -> APIRouter:
     """The one router whose routes need no credential. Keep it short."""
     router = APIRouter(tags=["Public"])
 
-    @router.get("/health", operation_id="getHealth")
+    @router.get("/health", operation_id="getHealth", responses=answers(Health))
     def health() -> dict[str, str]:
         return {"health": "GOOD"}
 
-    @router.get("/ready", operation_id="getReady")
+    @router.get(
+        "/ready",
+        operation_id="getReady",
+        responses={
+            **answers(Health),
+            503: {"model": Health, "description": "The database did not answer: BAD."},
+        },
+    )
     def ready(context: ContextDep) -> JSONResponse:
         # Unlike /health, readiness asks the database: a load balancer should not send
         # traffic to a process that cannot reach it.

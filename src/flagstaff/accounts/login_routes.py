@@ -55,7 +55,12 @@ def login(
     )
 
 
-@router.post("/logout", operation_id="logout", response_model=None)
+@router.post(
+    "/logout",
+    operation_id="logout",
+    response_model=None,
+    responses={303: {"description": "From a browser (Accept: text/html): on to the login page."}},
+)
 def logout(request: Request, db: SessionDep, context: ContextDep) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:

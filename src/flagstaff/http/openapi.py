@@ -53,6 +53,20 @@ ERROR_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "message": {"type": "string"},
                     "path": {"type": "string", "description": "Where in the request."},
+                    "line": {
+                        "type": "string",
+                        "description": "A provisioning file's problem: the line it is on.",
+                    },
+                    "kind": {
+                        "type": "string",
+                        "enum": ["user", "serviceAccount", "project"],
+                        "description": "A role in use: what holds it.",
+                    },
+                    "id": {"type": "string", "description": "A role in use: the holder's id."},
+                    "project": {
+                        "type": "string",
+                        "description": "A role in use: the project it is held in.",
+                    },
                 },
             },
         },
@@ -61,6 +75,10 @@ ERROR_SCHEMA: dict[str, Any] = {
             "items": {"type": "string"},
             "description": "On a 403: the permissions the request needed.",
         },
+        # On a 401, as Unleash's: where a person signs in, so its web UI shows the login form.
+        "path": {"type": "string", "description": "On a 401: the login page's path."},
+        "type": {"type": "string", "enum": ["password"], "description": "On a 401."},
+        "defaultHidden": {"type": "boolean", "description": "On a 401."},
     },
 }
 
@@ -79,20 +97,50 @@ DESCRIPTIONS = {
 # What only the operation knows, by operationId: a name in use or a conflicting change (409), an
 # identifier in the body that names nothing (404), a wrong password (401), a throttle (429).
 OPERATION_STATUSES: dict[str, set[int]] = {
-    "login": {401, 429},
-    "validateContextFieldName": {409},
+    "addEnvironmentToProject": {409},
+    "applyProvisioningFile": {409},
+    "archiveProject": {409},
+    "cloneFeature": {409},
+    "createContextField": {404, 409},
     "createContextFieldForProject": {409},
+    "createFeature": {409},
+    "createProject": {409},
     "createRole": {409},
-    "validateRole": {409},
+    "createSegment": {404, 409},
+    "createServiceAccount": {409},
+    "createServiceAccountToken": {409},
+    "createServiceAccountTrustPolicy": {409},
+    "createStrategy": {409},
+    "createTag": {404, 409},
+    "createTagType": {409},
+    "deleteContextField": {409},
+    "deleteInactiveUsers": {404},
+    "disableAccountToken": {409},
+    "exchangeOidcToken": {401, 429},
+    "exportFeatures": {404},
+    "getUserRoles": {404},
+    "importToggles": {404},
+    "login": {401, 429},
+    "removeSegment": {409},
+    "removeStrategy": {409},
+    "reportLeakedTokens": {429},
+    "reviveProject": {409},
+    "revokeAccountTokens": {404},
+    "rotateOwnToken": {409},
+    "rotateServiceAccountToken": {409},
+    "setServiceAccountTokenSelfRotation": {409},
+    "updateFeatureStrategySegments": {404},
+    "updateRole": {409},
+    "updateSegment": {409},
+    "updateServiceAccountTrustPolicy": {409},
+    "updateSortOrder": {404},
+    "validateContextFieldName": {409},
+    "validateContextFieldNameForProject": {409},
+    "validateFeature": {409},
+    "validateImport": {404},
+    "validateRole": {404, 409},
     "validateSegment": {409},
     "validateTagType": {409},
-    "exportFeatures": {404},
-    "validateImport": {404},
-    "importToggles": {404},
-    "updateFeatureStrategySegments": {404},
-    "revokeAccountTokens": {404},
-    "deleteInactiveUsers": {404},
-    "updateSortOrder": {404},
 }
 
 # Paths whose handlers resolve an SDK token themselves rather than through resolve_principal.
@@ -153,7 +201,8 @@ def _complete_operation(
     for key, response in responses.items():
         if key.isdigit() and int(key) >= 400:
             response.setdefault("description", DESCRIPTIONS.get(int(key), "An error."))
-            response["content"] = {"application/json": {"schema": {"$ref": ERROR_REF}}}
+            if "content" not in response:  # a route may give its own (``/ready``'s 503)
+                response["content"] = {"application/json": {"schema": {"$ref": ERROR_REF}}}
 
 
 def _model_alone(schema: dict[str, Any]) -> dict[str, Any]:
