@@ -101,7 +101,8 @@ class Deliverer:
         )
 
     def start(self) -> None:
-        self._open()
+        # The HTTP client (its TLS context costs milliseconds and memory) opens on the first
+        # delivery: most servers have no webhook, and every test starts a server.
         self._periodic.start()
 
     def _open(self) -> None:
@@ -153,7 +154,7 @@ class Deliverer:
             job_failed(self._periodic.name)
 
     def _sender(self) -> ThreadPoolExecutor:
-        self._open()  # run_once without start (tests, a command)
+        self._open()  # on the first delivery, from the sweep's thread (or a test, a command)
         assert self._pool is not None
         return self._pool
 
