@@ -151,12 +151,22 @@ class CredentialResolver:
         found = self._cached(digest)
         if not isinstance(found, NotCached):
             return found
+        resolved = self._load(digest, load)
+        if isinstance(resolved, Principal) and resolved.expired(time.time()):
+            if resolved.rotated_until is None:
+                return None
+            # A rotated token's grace window ended between the query and now: its use is now a
+            # stolen token's, which only the database's answer says (and reports).
+            resolved = self._load(digest, load)
+            if isinstance(resolved, Principal) and resolved.expired(time.time()):
+                return None
+        return resolved
+
+    def _load(self, digest: str, load: Loader) -> Resolved:
         generation = self._cache.generation
         with self._database.session(write=False) as session:
             resolved = load(session, digest, utcnow())
         self._cache.put(digest, resolved, generation)
-        if isinstance(resolved, Principal) and resolved.expired(time.time()):
-            return None
         return resolved
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -11,10 +13,12 @@ from flagstaff.core import revision
 from flagstaff.core.db import utcnow
 from flagstaff.credentials.account_tokens import format
 from flagstaff.credentials.account_tokens.models import AccountToken
+from flagstaff.credentials.account_tokens.rotation import REUSED_MESSAGE
 from flagstaff.credentials.account_tokens.service import AccountTokenService, NewToken
+from flagstaff.credentials.refusal import Refusal
 from flagstaff.events.service import SYSTEM
 from flagstaff.http.context import AppContext
-from flagstaff.rbac.principal import CredentialKind
+from flagstaff.rbac.principal import CredentialKind, Principal
 from tests.factories import make_user
 
 
@@ -98,6 +102,36 @@ def test_resolve__expired_token__refused_even_from_cache(context: AppContext) ->
         session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
     context.credentials.clear()
     assert context.resolver.from_token(secret) is None
+
+
+def test_resolve__grace_window_ends_during_the_lookup__refused_as_reuse_not_unknown(
+    context: AppContext,
+) -> None:
+    """The query finds a rotated token inside its grace window, which ends before the answer
+    is checked: the answer is the reuse refusal (from a second look), never "unknown"."""
+    user = make_user(context)
+    secret = _issue(context, user.id)
+    grace_until = utcnow() + timedelta(seconds=0.2)
+    with context.database.transaction() as session:
+        session.execute(update(AccountToken).values(rotated_at=utcnow(), grace_until=grace_until))
+    [authenticator] = [a for a in context.resolver._authenticators if a.matches(secret)]
+    real_load = authenticator.load
+    loads = []
+
+    def slow_load(session: Any, digest: str, now: datetime) -> Any:
+        loaded = real_load(session, digest, now)
+        loads.append(loaded)
+        if len(loads) == 1:  # the window ends while the first answer is on its way
+            time.sleep(max(0.0, (grace_until - utcnow()).total_seconds()) + 0.05)
+        return loaded
+
+    authenticator.load = slow_load  # type: ignore[method-assign]
+
+    found = context.resolver.from_token(secret)
+
+    assert isinstance(loads[0], Principal)  # inside the window at the first query
+    assert isinstance(found, Refusal)
+    assert found.message == REUSED_MESSAGE
 
 
 def test_database__holds_no_usable_secret(context: AppContext) -> None:
