@@ -78,7 +78,7 @@ def get_me(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict
             account = accounts(db, context).get_account(principal.account_id)
         except NotFoundError:
             # Deleted a moment ago, before this process saw the revision move.
-            raise UnauthorizedError("You must log in to use Unleash.") from None
+            raise UnauthorizedError("You must log in to use Flagstaff.") from None
         user = user_out(account, active_sessions=count_sessions(db, account.id))
     environments = db.scalars(
         select(Environment.name).order_by(Environment.sort_order, Environment.name)
@@ -101,7 +101,7 @@ def _own_account(principal: Principal, db: SessionDep, context: ContextDep) -> A
     try:
         return accounts(db, context).get_account(principal.account_id)
     except NotFoundError:
-        raise UnauthorizedError("You must log in to use Unleash.") from None
+        raise UnauthorizedError("You must log in to use Flagstaff.") from None
 
 
 @router.get("/api/admin/user/profile", operation_id="getProfile", response_model=ProfileOut)

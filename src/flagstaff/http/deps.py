@@ -77,7 +77,7 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
     cookie = request.cookies.get(SESSION_COOKIE)
     if header:
         found = await resolve_token(context.resolver, bearer(header))
-        principal = await _accepted(request, context, found, "You must log in to use Unleash.")
+        principal = await _accepted(request, context, found, "You must log in to use Flagstaff.")
     elif cookie:
         found = await resolve_session(context.resolver, cookie)
         if found is None:
@@ -93,8 +93,8 @@ async def resolve_principal(request: Request, context: ContextDep) -> Principal:
     else:
         path = login_path(request)
         raise AuthenticationRequiredError(
-            "You must log in to use Unleash. Your request had no authorization header, so we "
-            f"could not authorize you. Try logging in at {path}",
+            "You must log in to use Flagstaff: this request carried neither an Authorization "
+            f"header nor a session. People log in at {path}",
             login_path=path,
         )
     if principal.scope is not None:

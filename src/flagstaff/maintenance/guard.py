@@ -2,7 +2,7 @@
 
 As Unleash's maintenance middleware: after the caller is authenticated (a stranger still gets
 401), before permissions and body validation, writes to the Admin API are answered 503 with
-"Unleash is currently in maintenance mode."; reads, the Client and Frontend APIs (not routed
+Flagstaff's own message (``MESSAGE``); reads, the Client and Frontend APIs (not routed
 through here), logging in and out, and switching maintenance off go through. Two deliberate
 differences: PATCH is a write here too (Unleash lets it through, so a JSON-patch could still
 change a flag), and only ``/api/admin/maintenance`` itself is exempt (Unleash exempts every path
@@ -21,7 +21,7 @@ from flagstaff.core.errors import MaintenanceModeError
 from flagstaff.instance.state import instance_settings
 from flagstaff.rbac.principal import Principal
 
-MESSAGE = "Unleash is currently in maintenance mode."
+MESSAGE = "Flagstaff is in maintenance mode: changes are refused until an admin switches it off."
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ADMIN_API = "/api/admin/"
 TOGGLE_PATH = "/api/admin/maintenance"

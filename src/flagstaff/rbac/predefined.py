@@ -101,54 +101,48 @@ PREDEFINED_ROLES: tuple[PredefinedRole, ...] = (
         ADMIN_ROLE_ID,
         "Admin",
         RoleType.ROOT,
-        "Users with the root admin role have superuser access to Unleash and can perform any "
-        "operation within the Unleash platform.",
+        "Everything, everywhere in Flagstaff: every project, every setting, and the people, "
+        "service accounts, roles and tokens that reach them.",
         (P.ADMIN,),
     ),
     PredefinedRole(
         EDITOR_ROLE_ID,
         "Editor",
         RoleType.ROOT,
-        "Users with the root editor role have access to most features in Unleash, but can not "
-        "manage users and roles in the root scope. Editors will be added as project owners when "
-        "creating projects and get superuser rights within the context of these projects. Users "
-        "with the editor role will also get access to most permissions on the default project by "
-        "default.",
+        "Works on flags, strategies, segments, context fields and tags across Flagstaff, and "
+        "may create projects, becoming the owner of each one created. Does not manage people, "
+        "roles or instance settings.",
         (*_EDITOR_ROOT, *_FLAG_WORK, P.MOVE_FEATURE_TOGGLE, P.UPDATE_PROJECT, P.DELETE_PROJECT),
     ),
     PredefinedRole(
         VIEWER_ROLE_ID,
         "Viewer",
         RoleType.ROOT,
-        "Users with the root viewer role can only read root resources in Unleash. Viewers can be "
-        "added to specific projects as project members. Users with the viewer role may not view "
-        "API tokens.",
+        "Reads what Flagstaff holds, API tokens excepted, and changes nothing unless a project "
+        "role grants more in that project.",
         (),
     ),
     PredefinedRole(
         OWNER_ROLE_ID,
         "Owner",
         RoleType.PROJECT,
-        "Users with the project owner role have full control over the project, and can add and "
-        "manage other users within the project context, manage feature flags within the project, "
-        "and control advanced project features like archiving and deleting the project.",
+        "Runs the project: its flags, its settings and who has access to it, up to archiving "
+        "or deleting it.",
         _OWNER_PROJECT,
     ),
     PredefinedRole(
         MEMBER_ROLE_ID,
         "Member",
         RoleType.PROJECT,
-        "Users with the project member role are allowed to view, create, and update feature flags "
-        "within a project, but have limited permissions in regards to managing the project's user "
-        "access and can not archive or delete the project.",
+        "Creates, changes and switches the project's flags; does not manage the project's "
+        "access, archive it or delete it.",
         _FLAG_WORK,
     ),
     PredefinedRole(
         READER_ROLE_ID,
         "Reader",
         RoleType.PROJECT,
-        "Users with the project reader role have read-only access to the project and cannot make "
-        "changes.",
+        "Reads the project and changes nothing in it.",
         (),
     ),
 )

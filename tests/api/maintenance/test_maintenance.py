@@ -20,7 +20,7 @@ from tests.api.roles.helpers import create_role
 from tests.conftest import FAST_PASSWORDS
 
 URL = "/api/admin/maintenance"
-MESSAGE = "Unleash is currently in maintenance mode."
+MESSAGE = "Flagstaff is in maintenance mode: changes are refused until an admin switches it off."
 
 
 def _turn(client: TestClient, enabled: bool) -> None:

@@ -110,7 +110,7 @@ class FavoriteService:
             raise OperationDeniedError(NO_ACCOUNT)
         if self.session.get(Account, account_id) is None:
             # Deleted a moment ago, before this process saw the revision move.
-            raise UnauthorizedError("You must log in to use Unleash.")
+            raise UnauthorizedError("You must log in to use Flagstaff.")
         return account_id
 
     def _feature(self, project_id: str, feature_name: str) -> Feature:
