@@ -9,9 +9,10 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from flagstaff.accounts.login import LoginService, count_sessions
-from flagstaff.accounts.schemas import LoginIn, user_out
+from flagstaff.accounts.schemas import LoginIn, UserSchema, user_out
 from flagstaff.core.errors import PasswordMismatchError
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import SESSION_COOKIE, ContextDep, SessionDep, client_ip
 
@@ -28,7 +29,7 @@ def login_service(db: Session, context: AppContext) -> LoginService:
     return LoginService(db, context.passwords, context.login_policy, context.keys)
 
 
-@router.post("/auth/simple/login", operation_id="login")
+@router.post("/auth/simple/login", operation_id="login", responses=answers(UserSchema))
 def login(
     body: LoginIn, request: Request, response: Response, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from flagstaff.accounts.schemas import (
     ProfileOut,
     UpdateUserIn,
     UserRolesOut,
+    UserSchema,
+    UserSearchHit,
     UsersOut,
     digits_only,
     listed_permissions,
@@ -39,6 +41,7 @@ from flagstaff.core.errors import (
     UnauthorizedError,
 )
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.environments.models import Environment
 from flagstaff.flags.projects.access import profile_projects, roles_in_project
 from flagstaff.flags.projects.models import Project
@@ -158,7 +161,7 @@ def login_throttle(db: SessionDep, context: ContextDep) -> LoginThrottle:
     return LoginThrottle(db, context.keys, context.login_policy.throttle)
 
 
-@router.get("/api/admin/user-admin", operation_id="getUsers", response_model=UsersOut)
+@router.get("/api/admin/user-admin", operation_id="getUsers", responses=answers(UsersOut))
 def get_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     users = accounts(db, context).list_users()
     attempts = login_throttle(db, context).failures_of(users)
@@ -168,7 +171,11 @@ def get_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any
     }
 
 
-@router.get("/api/admin/user-admin/search", operation_id="searchUsers")
+@router.get(
+    "/api/admin/user-admin/search",
+    operation_id="searchUsers",
+    responses=answers(list[UserSearchHit]),
+)
 def search_users(
     _: PrincipalDep,
     db: SessionDep,
@@ -201,14 +208,19 @@ def validate_password(body: PasswordIn, _: PrincipalDep) -> Response:
     return Response(status_code=200)
 
 
-@router.get("/api/admin/user-admin/{id}", operation_id="getUser")
+@router.get("/api/admin/user-admin/{id}", operation_id="getUser", responses=answers(UserSchema))
 def get_user(id: UserId, _: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     account = accounts(db, context).get_user(id)
     attempts = login_throttle(db, context).failures_of([account])
     return user_out(account, login_attempts=attempts[account.id])
 
 
-@router.post("/api/admin/user-admin", operation_id="createUser", status_code=201)
+@router.post(
+    "/api/admin/user-admin",
+    operation_id="createUser",
+    status_code=201,
+    responses=answers(UserSchema, 201),
+)
 def create_user(
     body: CreateUserIn,
     response: Response,
@@ -229,7 +241,7 @@ def create_user(
     return user_out(account)
 
 
-@router.put("/api/admin/user-admin/{id}", operation_id="updateUser")
+@router.put("/api/admin/user-admin/{id}", operation_id="updateUser", responses=answers(UserSchema))
 def update_user(
     id: UserId,
     body: UpdateUserIn,

@@ -59,9 +59,49 @@ class PasswordIn(InputModel):
     confirm_password: Annotated[StrictStr, Field(max_length=256)] | None = None
 
 
+class UserSchema(WireModel):
+    """A user as admins see it (Unleash's userSchema), with Flagstaff's ``disabled``."""
+
+    id: int
+    name: str | None
+    email: str | None = Field(None, description="Absent when the user has no e-mail address")
+    username: str | None = Field(None, description="Absent when the user has no username")
+    image_url: str
+    seen_at: str | None = Field(description="The last time the user was seen; null if never")
+    login_attempts: int = Field(
+        description="Recent failed logins with the user's names, from every address"
+    )
+    created_at: str
+    root_role: int = Field(description="The id of the user's root role")
+    account_type: str
+    invite_link: str
+    email_sent: bool
+    disabled: bool = Field(
+        description="Flagstaff: a disabled user cannot log in; their sessions and tokens are "
+        "refused"
+    )
+    active_sessions: int | None = Field(
+        None, description="Sent on login only: how many sessions the user has open"
+    )
+
+
 class UsersOut(WireModel):
-    users: list[dict[str, Any]]
+    """Every user, with the root roles they may hold (Unleash's usersSchema)."""
+
+    users: list[UserSchema]
     root_roles: list[RoleOut]
+
+
+class UserSearchHit(WireModel):
+    """A user found by a search: no role and no login counters (Unleash's userSchema)."""
+
+    id: int
+    name: str | None = None
+    username: str | None = None
+    email: str | None = None
+    account_type: str
+    image_url: str
+    seen_at: str | None
 
 
 class MeOut(WireModel):

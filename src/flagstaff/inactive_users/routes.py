@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StrictInt
 
 from flagstaff.accounts.schemas import MAX_ID
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import InputModel, iso
+from flagstaff.core.schemas import InputModel, WireModel, answers, iso
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.inactive_users.service import InactiveUser, InactiveUsers
 
@@ -29,7 +29,28 @@ class IdsIn(InputModel):
     ids: Annotated[list[Annotated[StrictInt, Field(ge=0, le=MAX_ID)]], Field(max_length=MAX_IDS)]
 
 
-@router.get(BASE, operation_id="getInactiveUsers")
+class InactiveUserSchema(WireModel):
+    """A user unseen for 180 days (Unleash's inactiveUserSchema)."""
+
+    id: int
+    name: str | None
+    email: str | None
+    username: str | None
+    seen_at: str | None = Field(description="The user's last login; null if never")
+    created_at: str
+    pat_seen_at: str | None = Field(
+        description="The last use of any of the user's personal access tokens; null if never"
+    )
+
+
+class InactiveUsersSchema(WireModel):
+    """The users unseen for 180 days (Unleash's inactiveUsersSchema)."""
+
+    version: int
+    inactive_users: list[InactiveUserSchema]
+
+
+@router.get(BASE, operation_id="getInactiveUsers", responses=answers(InactiveUsersSchema))
 def get_inactive_users(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     users = InactiveUsers(db, context.passwords).find()
     return {"version": 1, "inactiveUsers": [_inactive_user_out(u) for u in users]}
