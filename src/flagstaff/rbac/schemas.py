@@ -12,11 +12,72 @@ from flagstaff.rbac.permissions import PERMISSIONS, PermissionType, parse_permis
 
 
 class RoleOut(WireModel):
+    """A role (Unleash's roleSchema)."""
+
     id: int
     type: str
     name: str
     description: str | None = None
     project: str | None = None
+
+
+class RolesWithVersionSchema(WireModel):
+    """Every role (Unleash's rolesWithVersionSchema)."""
+
+    version: int
+    roles: list[RoleOut]
+
+
+class RoleWithVersionSchema(WireModel):
+    """The role just created or changed (Unleash's roleWithVersionSchema: one role under
+    ``roles``)."""
+
+    version: int
+    roles: RoleOut
+
+
+class AdminPermissionSchema(WireModel):
+    """One permission a role may hold (Unleash's adminPermissionSchema)."""
+
+    id: int
+    name: str
+    display_name: str
+    type: str = Field(description="root, project, or the environment's name")
+    environment: str | None = Field(
+        None, description="The environment it applies to; absent where it applies to none"
+    )
+
+
+class RoleWithPermissionsSchema(WireModel):
+    """A role and the permissions it grants (Unleash's roleWithPermissionsSchema)."""
+
+    id: int
+    type: str
+    name: str
+    description: str | None
+    permissions: list[AdminPermissionSchema]
+
+
+class EnvironmentPermissionsSchema(WireModel):
+    """The permissions a role may hold in an environment (``*``: in every one)."""
+
+    name: str
+    permissions: list[AdminPermissionSchema]
+
+
+class PermissionsByScope(WireModel):
+    """The permissions, by where they apply."""
+
+    root: list[AdminPermissionSchema]
+    project: list[AdminPermissionSchema]
+    environments: list[EnvironmentPermissionsSchema]
+
+
+class AdminPermissionsSchema(WireModel):
+    """Every permission a role may hold (Unleash's adminPermissionsSchema)."""
+
+    version: int
+    permissions: PermissionsByScope
 
 
 class PermissionIn(InputModel):

@@ -7,11 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import ActorDep, AdminDep, PrincipalDep, SessionDep
 from flagstaff.rbac.models import MAX_ID
 from flagstaff.rbac.permissions import PERMISSIONS, PermissionType
 from flagstaff.rbac.schemas import (
+    AdminPermissionsSchema,
     RoleIn,
+    RolesWithVersionSchema,
+    RoleWithPermissionsSchema,
+    RoleWithVersionSchema,
     ValidateRoleIn,
     role_out,
     role_with_permissions,
@@ -27,18 +32,24 @@ def _refs(body: RoleIn) -> list[PermissionRef]:
     return [PermissionRef(p.id, p.name, p.environment) for p in body.permissions]
 
 
-@router.get("/api/admin/roles", operation_id="getRoles")
+@router.get("/api/admin/roles", operation_id="getRoles", responses=answers(RolesWithVersionSchema))
 def get_roles(_: PrincipalDep, db: SessionDep) -> dict[str, Any]:
     roles = RoleService(db).list_roles()
     return {"version": 1, "roles": [role_out(r).model_dump(by_alias=True) for r in roles]}
 
 
-@router.get("/api/admin/roles/{roleId}", operation_id="getRoleById")
+@router.get(
+    "/api/admin/roles/{roleId}",
+    operation_id="getRoleById",
+    responses=answers(RoleWithPermissionsSchema),
+)
 def get_role(role_id: RoleId, _: PrincipalDep, db: SessionDep) -> dict[str, Any]:
     return role_with_permissions(RoleService(db).get(role_id))
 
 
-@router.post("/api/admin/roles", operation_id="createRole")
+@router.post(
+    "/api/admin/roles", operation_id="createRole", responses=answers(RoleWithVersionSchema)
+)
 def create_role(
     body: RoleIn, actor: ActorDep, principal: AdminDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -48,7 +59,9 @@ def create_role(
     return {"version": 1, "roles": role_out(role).model_dump(by_alias=True)}
 
 
-@router.put("/api/admin/roles/{roleId}", operation_id="updateRole")
+@router.put(
+    "/api/admin/roles/{roleId}", operation_id="updateRole", responses=answers(RoleWithVersionSchema)
+)
 def update_role(
     role_id: RoleId,
     body: RoleIn,
@@ -79,7 +92,11 @@ def validate_role(body: ValidateRoleIn, _: AdminDep, db: SessionDep) -> Response
     return Response(status_code=200)
 
 
-@router.get("/api/admin/permissions", operation_id="getPermissions")
+@router.get(
+    "/api/admin/permissions",
+    operation_id="getPermissions",
+    responses=answers(AdminPermissionsSchema),
+)
 def get_permissions(_: PrincipalDep) -> dict[str, Any]:
     def rows(kind: PermissionType) -> list[dict[str, Any]]:
         return [
