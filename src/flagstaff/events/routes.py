@@ -8,7 +8,12 @@ from fastapi import APIRouter, Path, Query
 
 from flagstaff.accounts.service import display_names
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.events.schemas import (
+    EventCreatorSchema,
+    EventSearchResponseSchema,
+    EventsSchema,
+    FeatureEventsSchema,
     checked_text,
     creators,
     date_bound,
@@ -30,7 +35,7 @@ LIST_LIMIT = 100
 Filter = Annotated[str | None, Query(max_length=1000)]
 
 
-@router.get("/api/admin/events", operation_id="getEvents")
+@router.get("/api/admin/events", operation_id="getEvents", responses=answers(EventsSchema))
 def get_events(
     _: AdminDep, db: SessionDep, project: Annotated[str | None, Query(max_length=100)] = None
 ) -> dict[str, Any]:
@@ -40,7 +45,11 @@ def get_events(
     return {"version": 1, "events": [event_out(e) for e in events], "totalEvents": total}
 
 
-@router.get("/api/admin/event-creators", operation_id="getEventCreators")
+@router.get(
+    "/api/admin/event-creators",
+    operation_id="getEventCreators",
+    responses=answers(list[EventCreatorSchema]),
+)
 def get_event_creators(_: AdminDep, db: SessionDep) -> list[dict[str, Any]]:
     """Admin only, as the unfiltered event log: the list names people (Unleash lets any
     account read it)."""
@@ -52,7 +61,11 @@ def get_event_creators(_: AdminDep, db: SessionDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/api/admin/events/{featureName}", operation_id="getEventsForToggle")
+@router.get(
+    "/api/admin/events/{featureName}",
+    operation_id="getEventsForToggle",
+    responses=answers(FeatureEventsSchema),
+)
 def get_feature_events(
     feature_name: Annotated[str, Path(alias="featureName", max_length=255)],
     _: PrincipalDep,
@@ -68,7 +81,11 @@ def get_feature_events(
     }
 
 
-@router.get("/api/admin/search/events", operation_id="searchEvents")
+@router.get(
+    "/api/admin/search/events",
+    operation_id="searchEvents",
+    responses=answers(EventSearchResponseSchema),
+)
 def search_events(
     principal: PrincipalDep,
     db: SessionDep,

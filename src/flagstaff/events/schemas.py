@@ -6,9 +6,12 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from pydantic import Field
+
 from flagstaff.core.errors import BadDataError
-from flagstaff.core.schemas import iso
+from flagstaff.core.schemas import WireModel, iso
 from flagstaff.events.models import Event
+from flagstaff.flags.tags.schemas import TagOut
 
 MAX_DB_INT = 2_147_483_647
 MIN_DB_INT = -2_147_483_648
@@ -28,6 +31,59 @@ OTHER_OPERATORS = (
 )
 _OPERATOR = re.compile(r"^([A-Z_]+):")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class EventSchema(WireModel):
+    """One change in the event log (Unleash's eventSchema), with Flagstaff's token and user
+    agent."""
+
+    id: int
+    type: str
+    created_at: str
+    created_by: str
+    created_by_user_id: int | None
+    data: Any = Field(description="The changed thing after the change (JSON), if any")
+    pre_data: Any = Field(description="The changed thing before the change (JSON), if any")
+    tags: list[TagOut]
+    feature_name: str | None
+    project: str | None
+    environment: str | None
+    ip: str | None
+    token_id: int | None = Field(
+        description="Flagstaff: the id of the account token the change was made with, if any"
+    )
+    token_hint: str | None = Field(
+        description="Flagstaff: the visible start of that token, to recognise it by"
+    )
+    user_agent: str | None = Field(description="Flagstaff: the caller's User-Agent header")
+
+
+class EventsSchema(WireModel):
+    """The latest events (Unleash's eventsSchema)."""
+
+    version: int
+    events: list[EventSchema]
+    total_events: int = Field(description="How many events match, beyond those listed")
+
+
+class FeatureEventsSchema(EventsSchema):
+    """The latest events of one flag (Unleash's featureEventsSchema)."""
+
+    toggle_name: str
+
+
+class EventSearchResponseSchema(WireModel):
+    """A page of the events matching a search (Unleash's eventSearchResponseSchema)."""
+
+    events: list[EventSchema]
+    total: int = Field(description="How many events match in all pages")
+
+
+class EventCreatorSchema(WireModel):
+    """Someone who has made a change: a user id and the name to show."""
+
+    id: int
+    name: str
 
 
 def event_out(event: Event) -> dict[str, Any]:
