@@ -12,11 +12,17 @@ from sqlalchemy.orm import Session
 
 from flagstaff.core.db import utcnow
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import iso
+from flagstaff.core.schemas import answers, iso
 from flagstaff.credentials.api_tokens.service import count_for_project
 from flagstaff.flags.deps import ProjectId
 from flagstaff.flags.favorites.service import FavoriteService
 from flagstaff.flags.features.views import feature_list_json
+from flagstaff.flags.overview.schemas import (
+    HealthReportSchema,
+    ProjectFlagCreatorSchema,
+    ProjectOverviewSchema,
+    ProjectStatusSchema,
+)
 from flagstaff.flags.overview.service import ProjectOverviewService, health_of
 from flagstaff.flags.projects.models import Project
 from flagstaff.http.deps import AnyAccountDep, SessionDep
@@ -42,7 +48,11 @@ def _common(db: Session, project: Project, principal: Principal) -> dict[str, An
     }
 
 
-@router.get(BASE + "/overview", operation_id="getProjectOverview")
+@router.get(
+    BASE + "/overview",
+    operation_id="getProjectOverview",
+    responses=answers(ProjectOverviewSchema),
+)
 def get_project_overview(
     project_id: ProjectId, principal: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -71,7 +81,11 @@ def get_project_overview(
     }
 
 
-@router.get(BASE + "/health-report", operation_id="getProjectHealthReport")
+@router.get(
+    BASE + "/health-report",
+    operation_id="getProjectHealthReport",
+    responses=answers(HealthReportSchema),
+)
 def get_project_health_report(
     project_id: ProjectId, principal: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -95,7 +109,11 @@ def get_project_health_report(
     }
 
 
-@router.get(BASE + "/flag-creators", operation_id="getProjectFlagCreators")
+@router.get(
+    BASE + "/flag-creators",
+    operation_id="getProjectFlagCreators",
+    responses=answers(list[ProjectFlagCreatorSchema]),
+)
 def get_project_flag_creators(
     project_id: ProjectId, _: AnyAccountDep, db: SessionDep
 ) -> list[dict[str, Any]]:
@@ -104,7 +122,9 @@ def get_project_flag_creators(
     return service.flag_creators(project_id)
 
 
-@router.get(BASE + "/status", operation_id="getProjectStatus")
+@router.get(
+    BASE + "/status", operation_id="getProjectStatus", responses=answers(ProjectStatusSchema)
+)
 def get_project_status(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = ProjectOverviewService(db)
     service.project(project_id)

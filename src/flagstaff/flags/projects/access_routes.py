@@ -7,9 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.deps import ProjectId
 from flagstaff.flags.projects.access import ProjectAccessService
-from flagstaff.flags.projects.schemas import AccountRef, AddAccessIn, SetRolesIn
+from flagstaff.flags.projects.schemas import (
+    AccountRef,
+    AddAccessIn,
+    ProjectAccessSchema,
+    SetRolesIn,
+)
 from flagstaff.flags.projects.views import member_json, role_json
 from flagstaff.http.deps import ActorDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
@@ -30,7 +36,11 @@ def _ids(refs: list[int | AccountRef]) -> list[int]:
     return [ref.id if isinstance(ref, AccountRef) else ref for ref in refs]
 
 
-@router.get("/api/admin/projects/{projectId}/access", operation_id="getProjectAccess")
+@router.get(
+    "/api/admin/projects/{projectId}/access",
+    operation_id="getProjectAccess",
+    responses=answers(ProjectAccessSchema),
+)
 def get_access(project_id: ProjectId, _: ReadAccessDep, db: SessionDep) -> dict[str, Any]:
     service = ProjectAccessService(db)
     members = service.members(project_id)

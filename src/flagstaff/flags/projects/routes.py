@@ -7,12 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.deps import Environment, ProjectId
 from flagstaff.flags.environments.service import EnvironmentService
 from flagstaff.flags.favorites.service import FavoriteService
 from flagstaff.flags.projects.schemas import (
     CreateProjectIn,
+    EnvironmentsProjectSchema,
+    ProjectCreatedSchema,
     ProjectEnvironmentIn,
+    ProjectSchema,
+    ProjectsSchema,
     UpdateProjectIn,
 )
 from flagstaff.flags.projects.service import ProjectFields, ProjectService
@@ -43,7 +48,7 @@ DeleteProjectDep = Annotated[
 ]
 
 
-@router.get("/api/admin/projects", operation_id="getProjects")
+@router.get("/api/admin/projects", operation_id="getProjects", responses=answers(ProjectsSchema))
 def get_projects(
     principal: AnyAccountDep,
     db: SessionDep,
@@ -66,7 +71,9 @@ def get_projects(
     }
 
 
-@router.get("/api/admin/projects/{projectId}", operation_id="getProject")
+@router.get(
+    "/api/admin/projects/{projectId}", operation_id="getProject", responses=answers(ProjectSchema)
+)
 def get_project(project_id: ProjectId, principal: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     service = ProjectService(db)
     project = service.get(project_id)
@@ -76,7 +83,12 @@ def get_project(project_id: ProjectId, principal: AnyAccountDep, db: SessionDep)
     }
 
 
-@router.post("/api/admin/projects", operation_id="createProject", status_code=201)
+@router.post(
+    "/api/admin/projects",
+    operation_id="createProject",
+    status_code=201,
+    responses=answers(ProjectCreatedSchema, 201),
+)
 def create_project(
     body: CreateProjectIn, actor: ActorDep, principal: CreateProjectDep, db: SessionDep
 ) -> dict[str, Any]:
@@ -153,7 +165,11 @@ def remove_environment(
     return Response(status_code=200)
 
 
-@router.get("/api/admin/environments/project/{projectId}", operation_id="getProjectEnvironments")
+@router.get(
+    "/api/admin/environments/project/{projectId}",
+    operation_id="getProjectEnvironments",
+    responses=answers(EnvironmentsProjectSchema),
+)
 def get_project_environments(
     project_id: ProjectId, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
