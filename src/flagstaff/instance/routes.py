@@ -10,8 +10,9 @@ from flagstaff import __version__
 from flagstaff.config import first_invalid
 from flagstaff.core.errors import BadDataError
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
-from flagstaff.instance.schemas import SetCorsIn
+from flagstaff.instance.schemas import SetCorsIn, UiConfigSchema
 from flagstaff.instance.service import InstanceSettingsService
 from flagstaff.instance.state import instance_settings
 from flagstaff.rbac.permissions import Permission
@@ -34,7 +35,7 @@ UI_FLAGS: dict[str, Any] = {
 }
 
 
-@router.get(BASE, operation_id="getUiConfig")
+@router.get(BASE, operation_id="getUiConfig", responses=answers(UiConfigSchema))
 async def get_ui_config(request: Request, _: AnyAccountDep, context: ContextDep) -> dict[str, Any]:
     """What the Unleash Admin UI needs to set itself up. Read from memory (the settings
     snapshot of the current revision), so every page load costs no query."""

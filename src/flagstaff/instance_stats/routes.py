@@ -9,7 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import AdminDep, ContextDep, SessionDep
+from flagstaff.instance_stats.schemas import InstanceAdminStatsSchema
 from flagstaff.instance_stats.service import InstanceStatsService
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Instance Admin"])
@@ -17,7 +19,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Instance Admin"])
 BASE = "/api/admin/instance-admin/statistics"
 
 
-@router.get(BASE, operation_id="getInstanceAdminStats")
+@router.get(BASE, operation_id="getInstanceAdminStats", responses=answers(InstanceAdminStatsSchema))
 def get_instance_stats(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     return InstanceStatsService(db, context.keys).stats()
 

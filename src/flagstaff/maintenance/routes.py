@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import ActorDep, ContextDep, SessionDep, require
 from flagstaff.instance.service import InstanceSettingsService
 from flagstaff.instance.state import instance_settings
-from flagstaff.maintenance.schemas import ToggleMaintenanceIn
+from flagstaff.maintenance.schemas import MaintenanceSchema, ToggleMaintenanceIn
 from flagstaff.rbac.permissions import Permission
 
 router = APIRouter(
@@ -21,7 +22,7 @@ router = APIRouter(
 PATH = "/api/admin/maintenance"
 
 
-@router.get(PATH, operation_id="getMaintenance")
+@router.get(PATH, operation_id="getMaintenance", responses=answers(MaintenanceSchema))
 async def get_maintenance(context: ContextDep) -> dict[str, bool]:
     cache = instance_settings(context)
     return {"enabled": cache.maintenance_enabled(await cache.current())}
