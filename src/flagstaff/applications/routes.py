@@ -7,11 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from flagstaff.applications.schemas import ApplicationIn, SortBy, SortOrder
+from flagstaff.applications.schemas import (
+    ApplicationDetailsOut,
+    ApplicationIn,
+    ApplicationOverviewSchema,
+    ApplicationsSchema,
+    SortBy,
+    SortOrder,
+)
 from flagstaff.applications.service import ApplicationQuery, ApplicationService
 from flagstaff.applications.state import metrics_buffer
 from flagstaff.core.db import NAME_LENGTH
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import ActorDep, AnyAccountDep, ContextDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
 
@@ -34,7 +42,7 @@ def _service(db: SessionDep, context: ContextDep) -> ApplicationService:
 ServiceDep = Annotated[ApplicationService, Depends(_service)]
 
 
-@router.get(BASE, operation_id="getApplications")
+@router.get(BASE, operation_id="getApplications", responses=answers(ApplicationsSchema))
 def get_applications(
     _: AnyAccountDep,
     service: ServiceDep,
@@ -49,12 +57,18 @@ def get_applications(
     return {"applications": page.applications, "total": page.total}
 
 
-@router.get(BASE + "/{appName}", operation_id="getApplication")
+@router.get(
+    BASE + "/{appName}", operation_id="getApplication", responses=answers(ApplicationDetailsOut)
+)
 def get_application(app_name: AppName, _: AnyAccountDep, service: ServiceDep) -> dict[str, Any]:
     return service.details(app_name)
 
 
-@router.get(BASE + "/{appName}/overview", operation_id="getApplicationOverview")
+@router.get(
+    BASE + "/{appName}/overview",
+    operation_id="getApplicationOverview",
+    responses=answers(ApplicationOverviewSchema),
+)
 def get_application_overview(
     app_name: AppName, _: AnyAccountDep, service: ServiceDep
 ) -> dict[str, Any]:

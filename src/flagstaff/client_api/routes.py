@@ -19,9 +19,10 @@ from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_princip
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import iso
+from flagstaff.core.schemas import answers, iso
 from flagstaff.flags.features.models import Feature
 from flagstaff.flags.metrics.models import ClientMetric, ClientMetricVariant
+from flagstaff.flags.metrics.schemas import FeatureMetricsSchema, FeatureUsageSchema
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import ContextDep, PrincipalDep, SessionDep
 from flagstaff.rbac.principal import ApiTokenScope
@@ -172,7 +173,9 @@ def _existing(db: SessionDep, name: str) -> str:
 
 
 @admin_router.get(
-    "/api/admin/client-metrics/features/{name}/raw", operation_id="getRawFeatureMetrics"
+    "/api/admin/client-metrics/features/{name}/raw",
+    operation_id="getRawFeatureMetrics",
+    responses=answers(FeatureMetricsSchema),
 )
 def get_raw_feature_metrics(
     name: FeatureName, _: PrincipalDep, db: SessionDep, context: ContextDep
@@ -213,7 +216,9 @@ def get_raw_feature_metrics(
 
 
 @admin_router.get(
-    "/api/admin/client-metrics/features/{name}", operation_id="getFeatureUsageSummary"
+    "/api/admin/client-metrics/features/{name}",
+    operation_id="getFeatureUsageSummary",
+    responses=answers(FeatureUsageSchema),
 )
 def get_feature_usage_summary(
     name: FeatureName, _: PrincipalDep, db: SessionDep, context: ContextDep
