@@ -41,7 +41,14 @@ class AccountRef(InputModel):
 class AddAccessIn(InputModel):
     roles: list[Id]
     users: list[Id | AccountRef] = []
-    groups: list[Id | AccountRef] = []
+    # Documented as empty; the service refuses groups itself, saying why (400).
+    groups: Annotated[
+        list[Id | AccountRef],
+        Field(
+            json_schema_extra={"maxItems": 0},
+            description="Flagstaff has no groups: leave empty, or out",
+        ),
+    ] = []
 
 
 class SetRolesIn(InputModel):
