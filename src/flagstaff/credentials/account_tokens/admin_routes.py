@@ -15,7 +15,7 @@ from flagstaff.accounts.models import Account
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import BadDataError
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import InputModel
+from flagstaff.core.schemas import InputModel, WireModel, answers
 from flagstaff.credentials.account_tokens.inventory import (
     InventoryFilter,
     InventoryRow,
@@ -29,7 +29,7 @@ from flagstaff.credentials.account_tokens.lifetimes import (
 )
 from flagstaff.credentials.account_tokens.models import TokenClientIp
 from flagstaff.credentials.account_tokens.routes import token_service
-from flagstaff.credentials.account_tokens.schemas import token_out
+from flagstaff.credentials.account_tokens.schemas import PatSchema, token_out
 from flagstaff.credentials.account_tokens.service import TokenOwnerKind, addresses_of
 from flagstaff.credentials.account_tokens.states import TokenState
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
@@ -55,6 +55,67 @@ class TokenPolicyIn(InputModel):
     max_lifetime_days: Days | None = None
     allow_never_expires: StrictBool = True
     revoke_unused_after_days: Days | None = None
+
+
+class TokenOwnerOut(WireModel):
+    """Who holds a token, as the inventory shows it."""
+
+    id: int
+    name: str | None
+    username: str | None
+    email: str | None
+    is_service: bool
+    disabled: bool
+
+
+class InventoryTokenOut(PatSchema):
+    """An account token in the inventory: the token, whose it is, and which kind of owner."""
+
+    kind: TokenOwnerKind
+    owner: TokenOwnerOut
+
+
+class InventoryOut(WireModel):
+    """A page of the token inventory."""
+
+    tokens: list[InventoryTokenOut]
+    total: int = Field(description="How many tokens match, over all pages")
+
+
+class RevokedTokensOut(WireModel):
+    """The tokens a bulk revocation revoked."""
+
+    revoked: list[int]
+
+
+class TokenPolicyOut(WireModel):
+    """The token lifetime policy in force, and where it comes from."""
+
+    max_lifetime_days: int | None = Field(description="null: no maximum")
+    allow_never_expires: bool
+    revoke_unused_after_days: int | None = Field(description="null: unused tokens stay")
+    retention_days: int = Field(description="How long retired token records are kept")
+    source: Literal["stored", "environment"] = Field(
+        description="stored: set by an admin; environment: the server's settings"
+    )
+
+
+# The state filter is a comma-separated list of states; FastAPI would document the raw string,
+# so the document states it as what it is: a form-style list of the known states.
+STATE_PARAMETER = {
+    "name": "state",
+    "in": "query",
+    "required": False,
+    "style": "form",
+    "explode": False,
+    "description": "Only tokens in one of these states (comma-separated)",
+    "schema": {
+        "type": "array",
+        "items": {"type": "string", "enum": [state.value for state in TokenState]},
+        "uniqueItems": True,
+        "maxItems": len(TokenState),
+    },
+}
 
 
 def _states(raw: str | None) -> frozenset[TokenState]:
@@ -86,12 +147,17 @@ def _row_out(row: InventoryRow, addresses: list[TokenClientIp]) -> dict[str, Any
     return body
 
 
-@router.get(BASE, operation_id="getAccountTokens")
+@router.get(
+    BASE,
+    operation_id="getAccountTokens",
+    responses=answers(InventoryOut),
+    openapi_extra={"parameters": [STATE_PARAMETER]},
+)
 def get_account_tokens(
     _: AdminDep,
     db: SessionDep,
     context: ContextDep,
-    state: Annotated[str | None, Query(max_length=200)] = None,
+    state: Annotated[str | None, Query(max_length=200, include_in_schema=False)] = None,
     owner: Annotated[str | None, Query(max_length=255)] = None,
     kind: Literal["personal", "service-account"] | None = None,
     unused_for_days: Annotated[int | None, Query(alias="unusedForDays", ge=0, le=36_500)] = None,
@@ -116,7 +182,9 @@ def get_account_tokens(
     return {"tokens": [_row_out(row, seen_from[row.token.id]) for row in rows], "total": total}
 
 
-@router.post(f"{BASE}/revoke", operation_id="revokeAccountTokens")
+@router.post(
+    f"{BASE}/revoke", operation_id="revokeAccountTokens", responses=answers(RevokedTokensOut)
+)
 def revoke_account_tokens(
     body: RevokeTokensIn, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
@@ -144,13 +212,17 @@ for _action, _disabled in (("disable", True), ("enable", False)):
     )
 
 
-@router.get(f"{BASE}/policy", operation_id="getAccountTokenPolicy")
+@router.get(
+    f"{BASE}/policy", operation_id="getAccountTokenPolicy", responses=answers(TokenPolicyOut)
+)
 def get_token_policy(_: AdminDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     """Flagstaff: how long account tokens may live, and where that rule comes from."""
     return _policy_out(db, context)
 
 
-@router.put(f"{BASE}/policy", operation_id="setAccountTokenPolicy")
+@router.put(
+    f"{BASE}/policy", operation_id="setAccountTokenPolicy", responses=answers(TokenPolicyOut)
+)
 def set_token_policy(
     body: TokenPolicyIn, actor: ActorDep, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:

@@ -19,10 +19,14 @@ from flagstaff.core.db import utcnow
 from flagstaff.core.errors import OperationDeniedError, UnauthorizedError
 from flagstaff.core.http_errors import error_response
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.credentials.account_tokens.models import AccountToken
 from flagstaff.credentials.account_tokens.rotation import TokenReusedError, TokenRotation
 from flagstaff.credentials.account_tokens.schemas import (
     CreateTokenIn,
+    OwnTokenOut,
+    PatSchema,
+    PatsSchema,
     RotationBody,
     SelfRotationIn,
     new_token,
@@ -107,7 +111,7 @@ def _owner(
     return AccountService(db, context.passwords).get_account(_human(principal))
 
 
-@router.get(BASE, operation_id="getPats")
+@router.get(BASE, operation_id="getPats", responses=answers(PatsSchema))
 def get_pats(
     principal: PrincipalDep, db: SessionDep, context: ContextDep, state: StateFilter = None
 ) -> dict[str, Any]:
@@ -116,7 +120,9 @@ def get_pats(
     return {"pats": tokens_out(token_service(db, context), owner, retired=state == "revoked")}
 
 
-@router.post(BASE, operation_id="createPat", status_code=201)
+@router.post(
+    BASE, operation_id="createPat", status_code=201, responses=answers(PatSchema, 201)
+)
 def create_pat(
     body: CreateTokenIn,
     response: Response,
@@ -132,7 +138,7 @@ def create_pat(
     return issued_out(service, owner, issued)
 
 
-@router.get(f"{BASE}/self", operation_id="getOwnToken")
+@router.get(f"{BASE}/self", operation_id="getOwnToken", responses=answers(OwnTokenOut))
 def get_own_token(principal: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     """Flagstaff: the calling token itself (never its secret), its account, and what it may do
     here, so a pipeline can check its credential before it runs."""
@@ -154,7 +160,12 @@ def get_own_token(principal: PrincipalDep, db: SessionDep, context: ContextDep) 
     }
 
 
-@router.post(f"{BASE}/self/rotate", operation_id="rotateOwnToken", status_code=201)
+@router.post(
+    f"{BASE}/self/rotate",
+    operation_id="rotateOwnToken",
+    status_code=201,
+    responses=answers(PatSchema, 201),
+)
 def rotate_own_token(
     response: Response,
     principal: PrincipalDep,
@@ -195,7 +206,12 @@ def delete_pat(
     return Response(status_code=200)
 
 
-@router.post(f"{BASE}/{{id}}/rotate", operation_id="rotatePat", status_code=201)
+@router.post(
+    f"{BASE}/{{id}}/rotate",
+    operation_id="rotatePat",
+    status_code=201,
+    responses=answers(PatSchema, 201),
+)
 def rotate_pat(
     id: TokenId,
     response: Response,

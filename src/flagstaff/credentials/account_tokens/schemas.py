@@ -10,7 +10,7 @@ from fastapi import Body
 from pydantic import Field, StrictBool, StrictInt, StrictStr, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from flagstaff.core.schemas import InputModel, iso, parse_datetime
+from flagstaff.core.schemas import InputModel, WireModel, iso, parse_datetime
 from flagstaff.credentials.account_tokens.lifetimes import warning_starts
 from flagstaff.credentials.account_tokens.models import AccountToken, TokenClientIp
 from flagstaff.credentials.account_tokens.rotation import MAX_GRACE_SECONDS, Rotation
@@ -76,6 +76,109 @@ def rotation_of(body: RotateTokenIn | None) -> Rotation:
 
 class SelfRotationIn(InputModel):
     enabled: StrictBool
+
+
+class ScopesOut(WireModel):
+    """What a token may do, narrower than its account (Flagstaff); a null list: no limit there."""
+
+    permissions: Literal["read"] | list[str] | None = Field(
+        description='"read" (no writes), or the permission names the token may use'
+    )
+    projects: list[str] | None
+    environments: list[str] | None
+
+
+class FederationOut(WireModel):
+    """Where a token minted by the OIDC exchange came from (Flagstaff)."""
+
+    issuer: str
+    subject: str | None
+    trust_policy_id: int | None = Field(
+        description="The trust policy that matched; null once that policy is deleted"
+    )
+
+
+class SeenAddressOut(WireModel):
+    """A client address a token was used from, and when last."""
+
+    ip: str
+    seen_at: str | None
+
+
+ExpiryWarning = Literal["expired", "expires-soon"]
+
+
+class PatSchema(WireModel):
+    """Unleash's patSchema: an account token (never its secret, except when just issued),
+    with Flagstaff's lifecycle fields (docs/extensions.md)."""
+
+    id: int
+    description: str
+    expires_at: str
+    created_at: str
+    seen_at: str | None
+    user_id: int
+    hint: str = Field(description="The secret's last characters, to recognise it by")
+    state: TokenState
+    self_rotation: bool = Field(description="May the token rotate itself")
+    family_id: int | None = Field(description="The first token of its rotation family")
+    scopes: ScopesOut | None = Field(description="null: everything its account may do")
+    federated: FederationOut | None = Field(description="null unless minted by the exchange")
+    last_ips: list[SeenAddressOut] = Field(description="Its last distinct addresses, newest first")
+    expiry_warning: ExpiryWarning | None = Field(
+        None, description="Sent once the token is expired or inside its warning window"
+    )
+    disabled_at: str | None = None
+    disabled_by: str | None = None
+    rotated_at: str | None = None
+    valid_until: str | None = Field(
+        None, description="A rotated token works until then (its grace window)"
+    )
+    successor_id: int | None = None
+    revoked_at: str | None = None
+    revoked_by: str | None = None
+    revoke_reason: str | None = None
+    secret: str | None = Field(None, description="Sent once, in the answer that issues it")
+
+
+class PatsSchema(WireModel):
+    """Unleash's patsSchema: an account's tokens."""
+
+    pats: list[PatSchema]
+
+
+class TokenAccountOut(WireModel):
+    """The account a token belongs to, in the shape of Unleash's userSchema."""
+
+    id: int
+    name: str | None
+    email: str | None = None
+    username: str | None = None
+    image_url: str
+    seen_at: str | None
+    login_attempts: int
+    created_at: str
+    root_role: int | None = None
+    account_type: str
+    invite_link: str
+    email_sent: bool
+    disabled: bool
+
+
+class PermissionGrantOut(WireModel):
+    """One permission held: everywhere (root), in a project, or in a project's environment."""
+
+    permission: str
+    project: str | None = None
+    environment: str | None = None
+
+
+class OwnTokenOut(WireModel):
+    """The calling token (Flagstaff): itself, its account, and what it may do."""
+
+    account: TokenAccountOut
+    token: PatSchema
+    permissions: list[PermissionGrantOut]
 
 
 def new_token(session: Session, body: CreateTokenIn) -> NewToken:
