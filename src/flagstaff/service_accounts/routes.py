@@ -10,7 +10,7 @@ from pydantic import Field, StrictInt
 from flagstaff.accounts.models import Account
 from flagstaff.core.errors import PermissionDeniedError
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import InputModel
+from flagstaff.core.schemas import InputModel, answers
 from flagstaff.credentials.account_tokens.routes import (
     StateFilter,
     issued_out,
@@ -19,6 +19,8 @@ from flagstaff.credentials.account_tokens.routes import (
 )
 from flagstaff.credentials.account_tokens.schemas import (
     CreateTokenIn,
+    PatSchema,
+    PatsSchema,
     RotationBody,
     SelfRotationIn,
     new_token,
@@ -43,6 +45,9 @@ from flagstaff.rbac.schemas import role_out
 from flagstaff.roles.service import RoleService
 from flagstaff.service_accounts.schemas import (
     CreateServiceAccountIn,
+    ServiceAccountPermissionsOut,
+    ServiceAccountSchema,
+    ServiceAccountsSchema,
     UpdateServiceAccountIn,
     service_account_out,
 )
@@ -85,7 +90,7 @@ def _account_out(service: ServiceAccountService, account: Account) -> dict[str, 
     return body
 
 
-@router.get(BASE, operation_id="getServiceAccounts")
+@router.get(BASE, operation_id="getServiceAccounts", responses=answers(ServiceAccountsSchema))
 def get_service_accounts(
     principal: PrincipalDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
@@ -100,7 +105,12 @@ def get_service_accounts(
     }
 
 
-@router.post(BASE, operation_id="createServiceAccount", status_code=201)
+@router.post(
+    BASE,
+    operation_id="createServiceAccount",
+    status_code=201,
+    responses=answers(ServiceAccountSchema, 201),
+)
 def create_service_account(
     body: CreateServiceAccountIn,
     response: Response,
@@ -116,7 +126,9 @@ def create_service_account(
     return service_account_out(account, [])
 
 
-@router.put(f"{BASE}/{{id}}", operation_id="updateServiceAccount")
+@router.put(
+    f"{BASE}/{{id}}", operation_id="updateServiceAccount", responses=answers(ServiceAccountSchema)
+)
 def update_service_account(
     account_id: AccountId,
     body: UpdateServiceAccountIn,
@@ -139,7 +151,9 @@ def delete_service_account(
     return Response(status_code=200)
 
 
-@router.get(f"{BASE}/{{id}}/token", operation_id="getServiceAccountTokens")
+@router.get(
+    f"{BASE}/{{id}}/token", operation_id="getServiceAccountTokens", responses=answers(PatsSchema)
+)
 def get_tokens(
     account_id: AccountId,
     _: ManagerDep,
@@ -152,7 +166,12 @@ def get_tokens(
     return {"pats": tokens_out(service.tokens, account, retired=state == "revoked")}
 
 
-@router.post(f"{BASE}/{{id}}/token", operation_id="createServiceAccountToken", status_code=201)
+@router.post(
+    f"{BASE}/{{id}}/token",
+    operation_id="createServiceAccountToken",
+    status_code=201,
+    responses=answers(PatSchema, 201),
+)
 def create_token(
     account_id: AccountId,
     body: CreateTokenIn,
@@ -186,6 +205,7 @@ def delete_token(
     f"{BASE}/{{id}}/token/{{tokenId}}/rotate",
     operation_id="rotateServiceAccountToken",
     status_code=201,
+    responses=answers(PatSchema, 201),
 )
 def rotate_token(
     account_id: AccountId,
@@ -270,7 +290,11 @@ class ManagersIn(InputModel):
     ]
 
 
-@router.put(f"{BASE}/{{id}}/managers", operation_id="setServiceAccountManagers")
+@router.put(
+    f"{BASE}/{{id}}/managers",
+    operation_id="setServiceAccountManagers",
+    responses=answers(ServiceAccountSchema),
+)
 def set_managers(
     account_id: AccountId,
     body: ManagersIn,
@@ -284,7 +308,11 @@ def set_managers(
     return _account_out(service, service.set_managers(actor, account_id, body.managers))
 
 
-@router.get(f"{BASE}/{{id}}/permissions", operation_id="getServiceAccountPermissions")
+@router.get(
+    f"{BASE}/{{id}}/permissions",
+    operation_id="getServiceAccountPermissions",
+    responses=answers(ServiceAccountPermissionsOut),
+)
 def get_permissions(
     account_id: AccountId,
     _: ManagerDep,

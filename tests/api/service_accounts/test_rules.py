@@ -180,3 +180,22 @@ def test_permissions_overview__lists_root_project_and_environment_rows(
     assert {r["name"]: r["hasPermission"] for r in other["overview"]["project"]}[
         "CREATE_FEATURE"
     ] is False
+
+
+def test_permissions_overview__of_a_scoped_token__the_token_and_its_narrower_rows(
+    admin_client: TestClient,
+) -> None:
+    account = create_account(admin_client, role="Editor")
+    token = admin_client.post(
+        f"{BASE}/{account['id']}/token",
+        json={"description": "read", "expiresAt": in_days(30), "scopes": {"permissions": "read"}},
+    ).json()
+    response = admin_client.get(
+        f"{BASE}/{account['id']}/permissions?project=default&tokenId={token['id']}"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token"]["id"] == token["id"]
+    assert body["token"]["scopes"]["permissions"] == "read"
+    project = {r["name"]: r["hasPermission"] for r in body["overview"]["project"]}
+    assert project["CREATE_FEATURE"] is False

@@ -120,9 +120,7 @@ def get_pats(
     return {"pats": tokens_out(token_service(db, context), owner, retired=state == "revoked")}
 
 
-@router.post(
-    BASE, operation_id="createPat", status_code=201, responses=answers(PatSchema, 201)
-)
+@router.post(BASE, operation_id="createPat", status_code=201, responses=answers(PatSchema, 201))
 def create_pat(
     body: CreateTokenIn,
     response: Response,

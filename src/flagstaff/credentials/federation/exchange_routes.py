@@ -21,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from flagstaff.core.errors import BadDataError
+from flagstaff.core.schemas import answers
 from flagstaff.credentials.federation.exchange import ExchangeRequest, TokenExchange
+from flagstaff.credentials.federation.schemas import TokenExchangeOut
 from flagstaff.credentials.federation.state import issuer_keys
 from flagstaff.http.deps import ContextDep, client_ip
 
@@ -50,7 +52,7 @@ class ExchangeIn(BaseModel):
     actor_token: StrictStr | None = None
 
 
-@router.post(PATH, operation_id="exchangeOidcToken")
+@router.post(PATH, operation_id="exchangeOidcToken", responses=answers(TokenExchangeOut))
 async def exchange_oidc_token(request: Request, context: ContextDep) -> JSONResponse:
     """Flagstaff: a short-lived token of a service account for an ID token its trust policies
     accept (RFC 8693 token exchange)."""

@@ -8,7 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.credentials.federation.schemas import TrustPolicyIn, trust_policy_out
+from flagstaff.core.schemas import answers
+from flagstaff.credentials.federation.schemas import (
+    TrustPoliciesOut,
+    TrustPolicyIn,
+    TrustPolicyOut,
+    trust_policy_out,
+)
 from flagstaff.credentials.federation.service import TrustPolicyService
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 
@@ -23,7 +29,9 @@ def _service(db: SessionDep, context: ContextDep) -> TrustPolicyService:
     return TrustPolicyService(db, context.settings)
 
 
-@router.get(BASE, operation_id="getServiceAccountTrustPolicies")
+@router.get(
+    BASE, operation_id="getServiceAccountTrustPolicies", responses=answers(TrustPoliciesOut)
+)
 def get_trust_policies(
     account_id: AccountId, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
@@ -33,7 +41,12 @@ def get_trust_policies(
     return {"trustPolicies": [trust_policy_out(p) for p in service.list_for(account)]}
 
 
-@router.post(BASE, operation_id="createServiceAccountTrustPolicy", status_code=201)
+@router.post(
+    BASE,
+    operation_id="createServiceAccountTrustPolicy",
+    status_code=201,
+    responses=answers(TrustPolicyOut, 201),
+)
 def create_trust_policy(
     account_id: AccountId,
     body: TrustPolicyIn,
@@ -52,7 +65,11 @@ def create_trust_policy(
     return trust_policy_out(policy)
 
 
-@router.get(f"{BASE}/{{policyId}}", operation_id="getServiceAccountTrustPolicy")
+@router.get(
+    f"{BASE}/{{policyId}}",
+    operation_id="getServiceAccountTrustPolicy",
+    responses=answers(TrustPolicyOut),
+)
 def get_trust_policy(
     account_id: AccountId, policy_id: PolicyId, _: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
@@ -60,7 +77,11 @@ def get_trust_policy(
     return trust_policy_out(service.get(service.service_account(account_id), policy_id))
 
 
-@router.put(f"{BASE}/{{policyId}}", operation_id="updateServiceAccountTrustPolicy")
+@router.put(
+    f"{BASE}/{{policyId}}",
+    operation_id="updateServiceAccountTrustPolicy",
+    responses=answers(TrustPolicyOut),
+)
 def update_trust_policy(
     account_id: AccountId,
     policy_id: PolicyId,

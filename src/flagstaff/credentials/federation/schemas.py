@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, Field, StrictInt, StrictStr, field_validator
 
-from flagstaff.core.schemas import InputModel, RequiredName, iso
-from flagstaff.credentials.account_tokens.schemas import ScopesIn
+from flagstaff.core.schemas import InputModel, RequiredName, WireModel, iso
+from flagstaff.credentials.account_tokens.schemas import ScopesIn, ScopesOut
 from flagstaff.credentials.federation.claims import REGISTERED_CLAIMS, matches_anything
 from flagstaff.credentials.federation.models import MAX_AUDIENCE, MAX_ISSUER, TrustPolicy
 
@@ -48,6 +48,40 @@ class TrustPolicyIn(InputModel):
                 "something narrower than '*'"
             )
         return value
+
+
+class TrustPolicyOut(WireModel):
+    """A trust policy (Flagstaff): whose OIDC ID tokens get this service account's tokens."""
+
+    id: int
+    service_account_id: int
+    name: str
+    issuer: str
+    audience: str
+    conditions: dict[str, str] = Field(
+        description="Claim name to the value it must have (exact, or a glob with * and ?)"
+    )
+    max_token_lifetime_seconds: int | None = Field(description="null: the server's cap")
+    scopes: ScopesOut | None = Field(description="null: the minted tokens are unscoped")
+    created_at: str
+    created_by: str | None
+    updated_at: str | None
+
+
+class TokenExchangeOut(BaseModel):
+    """The answer of a token exchange (RFC 8693, keys as it names them): a short-lived token
+    of the service account."""
+
+    access_token: str = Field(description="The service account's token; sent this once")
+    issued_token_type: Literal["urn:ietf:params:oauth:token-type:access_token"]
+    token_type: Literal["Bearer"]
+    expires_in: int = Field(description="Seconds until the token expires")
+
+
+class TrustPoliciesOut(WireModel):
+    """A service account's trust policies."""
+
+    trust_policies: list[TrustPolicyOut]
 
 
 def trust_policy_out(policy: TrustPolicy) -> dict[str, Any]:
