@@ -11,10 +11,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 
 from flagstaff.addons.providers import providers_out
-from flagstaff.addons.schemas import AddonIn, delivery_out
+from flagstaff.addons.schemas import (
+    AddonIn,
+    AddonSchema,
+    AddonsSchema,
+    CreatedAddonSchema,
+    IntegrationEventsSchema,
+    delivery_out,
+)
 from flagstaff.addons.service import AddonService
 from flagstaff.addons.signing import Secrets
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import ActorDep, ContextDep, PrincipalDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.principal import Principal
@@ -33,7 +41,7 @@ def _service(db: SessionDep, context: ContextDep) -> AddonService:
     return AddonService(db, context.settings, Secrets(context.keys))
 
 
-@router.get(BASE, operation_id="getAddons")
+@router.get(BASE, operation_id="getAddons", responses=answers(AddonsSchema))
 def get_addons(_: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str, Any]:
     """Every addon, its sensitive parameters masked, and the providers one can be made with."""
     return {
@@ -42,7 +50,7 @@ def get_addons(_: PrincipalDep, db: SessionDep, context: ContextDep) -> dict[str
     }
 
 
-@router.post(BASE, operation_id="createAddon")
+@router.post(BASE, operation_id="createAddon", responses=answers(CreatedAddonSchema))
 def create_addon(
     body: AddonIn,
     response: Response,
@@ -58,14 +66,14 @@ def create_addon(
     return {**view.out(), "signingSecret": secret}
 
 
-@router.get(f"{BASE}/{{id}}", operation_id="getAddon")
+@router.get(f"{BASE}/{{id}}", operation_id="getAddon", responses=answers(AddonSchema))
 def get_addon(
     addon_id: AddonId, _: PrincipalDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:
     return _service(db, context).get(addon_id).out()
 
 
-@router.put(f"{BASE}/{{id}}", operation_id="updateAddon")
+@router.put(f"{BASE}/{{id}}", operation_id="updateAddon", responses=answers(AddonSchema))
 def update_addon(
     addon_id: AddonId,
     body: AddonIn,
@@ -86,7 +94,11 @@ def delete_addon(
     return Response(status_code=200)
 
 
-@router.get(f"{BASE}/{{id}}/events", operation_id="getIntegrationEvents")
+@router.get(
+    f"{BASE}/{{id}}/events",
+    operation_id="getIntegrationEvents",
+    responses=answers(IntegrationEventsSchema),
+)
 def get_integration_events(
     addon_id: AddonId,
     _: UpdateDep,
