@@ -7,17 +7,22 @@ from typing import Any
 from fastapi import APIRouter
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.credentials.account_tokens.routes import token_service
 from flagstaff.http.deps import ActorDep, AdminDep, ContextDep, SessionDep
 from flagstaff.provisioning.render import plan_out
-from flagstaff.provisioning.schemas import ApplyIn
+from flagstaff.provisioning.schemas import ApplyIn, ProvisioningPlanOut
 from flagstaff.provisioning.service import Provisioner
 from flagstaff.service_accounts.service import ServiceAccountService
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Provisioning"])
 
 
-@router.post("/api/admin/provisioning/apply", operation_id="applyProvisioningFile")
+@router.post(
+    "/api/admin/provisioning/apply",
+    operation_id="applyProvisioningFile",
+    responses=answers(ProvisioningPlanOut),
+)
 def apply_file(
     body: ApplyIn, actor: ActorDep, principal: AdminDep, db: SessionDep, context: ContextDep
 ) -> dict[str, Any]:

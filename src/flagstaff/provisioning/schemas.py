@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 from pydantic.alias_generators import to_camel
 
-from flagstaff.core.schemas import InputModel, LongText, Name, RequiredName
+from flagstaff.core.schemas import InputModel, LongText, Name, RequiredName, WireModel
 from flagstaff.credentials.account_tokens.schemas import ScopesIn
 from flagstaff.credentials.federation.schemas import TrustPolicyIn
 from flagstaff.credentials.federation.service import MAX_POLICIES_PER_ACCOUNT
@@ -124,3 +124,42 @@ class ApplyIn(InputModel):
     file: StrictStr
     dry_run: StrictBool = False
     prune: StrictBool = False
+
+
+class FieldChangeOut(WireModel):
+    """One field of an object: its value before (not sent when creating) and after."""
+
+    from_: Any = Field(None, alias="from", description="The value before; absent on create")
+    to: Any = Field(description="The value the file declares")
+
+
+class PlannedChangeOut(WireModel):
+    """What the file does (or would do) to one object."""
+
+    kind: Literal["role", "project", "serviceAccount"]
+    name: str = Field(description="The object's key in the file: a name, id or username")
+    action: Literal["create", "update", "unchanged", "delete"]
+    line: int | None = Field(description="Where the file declares it; null for a deletion")
+    fields: dict[str, FieldChangeOut] | None = Field(
+        None, description="The fields it sets, by name; sent for create and update"
+    )
+
+
+class PlanSummaryOut(WireModel):
+    """How many objects each action touches."""
+
+    create: int
+    update: int
+    unchanged: int
+    delete: int
+
+
+class ProvisioningPlanOut(WireModel):
+    """The plan of a provisioning file (Flagstaff), applied unless it was a dry run."""
+
+    file: str = Field(description="The file's name")
+    dry_run: bool
+    prune: bool
+    applied: bool = Field(description="Whether the changes were made")
+    summary: PlanSummaryOut
+    changes: list[PlannedChangeOut]
