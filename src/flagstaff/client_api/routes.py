@@ -15,6 +15,11 @@ from starlette.types import Receive, Scope, Send
 from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api import handlers
 from flagstaff.client_api.asgi import serve_stream
+from flagstaff.client_api.schemas import (
+    ClientFeatureSchema,
+    ClientFeaturesDeltaSchema,
+    ClientFeaturesSchema,
+)
 from flagstaff.client_api.sdk import Reply, SdkRequest, error_reply, sdk_principal
 from flagstaff.core.db import utcnow
 from flagstaff.core.errors import FlagstaffError, NotFoundError
@@ -34,6 +39,11 @@ SDK_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "The request does not match the schema."},
     401: {"description": "No API token, or an unknown or expired one."},
     403: {"description": "A token of another kind (frontend, admin, account token)."},
+}
+# What SDKs report: answered 202 with no body (and no Content-Type).
+ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Accepted: counted in memory, written with the next batch. No body."},
+    **SDK_RESPONSES,
 }
 RAW_WINDOW = timedelta(hours=48)
 FeatureName = Annotated[str, Path(max_length=255)]
@@ -68,7 +78,11 @@ def _response(reply: Reply) -> Response:
 @client_router.get(
     "/api/client/features",
     operation_id="getAllClientFeatures",
-    responses={304: {"description": "Not modified since the ETag given"}, **SDK_RESPONSES},
+    responses={
+        **answers(ClientFeaturesSchema),
+        304: {"description": "Not modified since the ETag given"},
+        **SDK_RESPONSES,
+    },
 )
 async def get_all_client_features(request: Request) -> Response:
     """The flags of the token's projects in its environment, for local evaluation."""
@@ -78,7 +92,11 @@ async def get_all_client_features(request: Request) -> Response:
 @client_router.get(
     "/api/client/delta",
     operation_id="getDelta",
-    responses={304: {"description": "Nothing changed since the revision given"}, **SDK_RESPONSES},
+    responses={
+        **answers(ClientFeaturesDeltaSchema),
+        304: {"description": "Nothing changed since the revision given"},
+        **SDK_RESPONSES,
+    },
 )
 async def get_delta(request: Request) -> Response:
     """What changed in the token's scope since the revision in ``If-None-Match`` (the ``ETag``
@@ -107,7 +125,7 @@ class _EventStream(Response):
         200: {
             "description": "Server-sent events: `unleash-connected` with the whole state, "
             "then `unleash-updated` with each change, both in the delta format",
-            "content": {"text/event-stream": {}},
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
         429: {"description": "This process has as many streams as it allows: poll instead"},
         **SDK_RESPONSES,
@@ -121,7 +139,11 @@ async def connect(request: Request) -> Response:
 @client_router.get(
     "/api/client/features/{featureName}",
     operation_id="getClientFeature",
-    responses={404: {"description": "No such flag in scope"}, **SDK_RESPONSES},
+    responses={
+        **answers(ClientFeatureSchema),
+        404: {"description": "No such flag in scope"},
+        **SDK_RESPONSES,
+    },
 )
 async def get_client_feature(
     request: Request, feature_name: Annotated[str, Path(alias="featureName")]
@@ -136,7 +158,8 @@ async def get_client_feature(
     "/api/client/metrics",
     operation_id="registerClientMetrics",
     status_code=202,
-    responses=SDK_RESPONSES,
+    response_class=Response,
+    responses=ACCEPTED,
 )
 async def register_client_metrics(request: Request) -> Response:
     """Evaluation counts (clientMetricsSchema); aggregated in memory and written in batches."""
@@ -147,7 +170,8 @@ async def register_client_metrics(request: Request) -> Response:
     "/api/client/metrics/bulk",
     operation_id="clientBulkMetrics",
     status_code=202,
-    responses=SDK_RESPONSES,
+    response_class=Response,
+    responses=ACCEPTED,
 )
 async def client_bulk_metrics(request: Request) -> Response:
     """What Unleash Edge gathered from its SDKs (bulkMetricsSchema): registrations and hourly
@@ -159,7 +183,8 @@ async def client_bulk_metrics(request: Request) -> Response:
     "/api/client/register",
     operation_id="registerClientApplication",
     status_code=202,
-    responses=SDK_RESPONSES,
+    response_class=Response,
+    responses=ACCEPTED,
 )
 async def register_client_application(request: Request) -> Response:
     """An SDK instance announcing itself (clientApplicationSchema)."""

@@ -17,8 +17,10 @@ from flagstaff.applications.state import metrics_buffer
 from flagstaff.client_api.handlers import etag_matches
 from flagstaff.client_api.sdk import sdk_principal, validation_reply
 from flagstaff.core.errors import BadDataError
+from flagstaff.core.schemas import answers
 from flagstaff.frontend_api import context as evaluation
 from flagstaff.frontend_api.engine import engines
+from flagstaff.frontend_api.schemas import FrontendApiFeaturesSchema
 from flagstaff.http.context import AppContext
 from flagstaff.http.deps import client_ip
 from flagstaff.rbac.principal import ApiTokenScope
@@ -40,6 +42,8 @@ async def frontend_token(request: Request) -> ApiTokenScope:
     return principal.api_scope
 
 
+FEATURES_RESPONSES = {**answers(FrontendApiFeaturesSchema), **RESPONSES}
+
 TokenDep = Annotated[ApiTokenScope, Depends(frontend_token)]
 
 
@@ -60,7 +64,7 @@ async def _features(request: Request, token: ApiTokenScope, data: dict[str, Any]
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.get("/api/frontend", operation_id="getFrontendFeatures", responses=RESPONSES)
+@router.get("/api/frontend", operation_id="getFrontendFeatures", responses=FEATURES_RESPONSES)
 async def get_frontend_features(request: Request, token: TokenDep) -> Response:
     """Context from query parameters: ``userId=…&properties[tenant]=…``."""
     return await _features(
@@ -68,7 +72,11 @@ async def get_frontend_features(request: Request, token: TokenDep) -> Response:
     )
 
 
-@router.post("/api/frontend", operation_id="getFrontendApiFeaturesWithPost", responses=RESPONSES)
+@router.post(
+    "/api/frontend",
+    operation_id="getFrontendApiFeaturesWithPost",
+    responses=FEATURES_RESPONSES,
+)
 async def post_frontend_features(request: Request, token: TokenDep) -> Response:
     """Context in the body: ``{"context": {"userId": …, "properties": {…}}}``."""
     raw = await request.body()
