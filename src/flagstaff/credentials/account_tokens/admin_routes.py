@@ -100,22 +100,16 @@ class TokenPolicyOut(WireModel):
     )
 
 
-# The state filter is a comma-separated list of states; FastAPI would document the raw string,
-# so the document states it as what it is: a form-style list of the known states.
-STATE_PARAMETER = {
-    "name": "state",
-    "in": "query",
-    "required": False,
-    "style": "form",
-    "explode": False,
-    "description": "Only tokens in one of these states (comma-separated)",
-    "schema": {
-        "type": "array",
-        "items": {"type": "string", "enum": [state.value for state in TokenState]},
-        "uniqueItems": True,
-        "maxItems": len(TokenState),
-    },
-}
+# The state filter: a comma-separated list of states, each maybe padded with spaces, or nothing.
+# Stated as a pattern (the service checks it itself, naming the known states), so that the
+# document describes exactly what is accepted.
+_STATE_NAMES = "|".join(state.value for state in TokenState)
+STATES_PATTERN = rf"^(?:\s*(?:{_STATE_NAMES})\s*(?:,\s*(?:{_STATE_NAMES})\s*)*)?$"
+StatesQuery = Query(
+    max_length=200,
+    description=f"Only tokens in one of these states, comma-separated: {', '.join(TokenState)}",
+    json_schema_extra={"pattern": STATES_PATTERN},
+)
 
 
 def _states(raw: str | None) -> frozenset[TokenState]:
@@ -151,13 +145,12 @@ def _row_out(row: InventoryRow, addresses: list[TokenClientIp]) -> dict[str, Any
     BASE,
     operation_id="getAccountTokens",
     responses=answers(InventoryOut),
-    openapi_extra={"parameters": [STATE_PARAMETER]},
 )
 def get_account_tokens(
     _: AdminDep,
     db: SessionDep,
     context: ContextDep,
-    state: Annotated[str | None, Query(max_length=200, include_in_schema=False)] = None,
+    state: Annotated[str | None, StatesQuery] = None,
     owner: Annotated[str | None, Query(max_length=255)] = None,
     kind: Literal["personal", "service-account"] | None = None,
     unused_for_days: Annotated[int | None, Query(alias="unusedForDays", ge=0, le=36_500)] = None,
