@@ -56,9 +56,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("positive_data_acceptance", "POST /api/admin/ui-config/cors"): "origins must be URLs",
     ("positive_data_acceptance", "GET /api/admin/search/events"): FILTERS,
     ("positive_data_acceptance", "GET /api/admin/search/features"): FILTERS,
-    ("positive_data_acceptance", "GET /api/admin/tokens"): (
-        "state: a list of token states the document does not enumerate yet (to fix)"
-    ),
     ("positive_data_acceptance", "GET /api/admin/user/roles"): (
         "an API token has no user (as for /profile)"
     ),
