@@ -85,10 +85,11 @@ def shared_database(tmp_path: Path) -> Iterator[dict[str, str]]:
 def server_pair(tmp_path: Path, **settings: str) -> Iterator[tuple[Server, Server]]:
     """Two servers on one database, started with ``settings`` (``FLAGSTAFF_*`` variables) on
     top of the shared environment."""
+    # Started together: each start is seconds of imports and migration on a loaded machine,
+    # and a fresh database raced by two processes is what production does anyway.
     with (
         shared_database(tmp_path) as env,
-        running_server({**env, **settings}, tmp_path) as first,
-        running_server({**env, **settings}, tmp_path) as second,
+        running_servers({**env, **settings}, tmp_path, count=2) as (first, second),
     ):
         yield first, second
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.multiprocess.servers import Server, running_server, shared_database
+from tests.multiprocess.servers import Server, server_pair
 
 pytestmark = pytest.mark.slow
 REVOCATION_BUDGET = 1.0
@@ -20,12 +20,8 @@ REVOCATION_BUDGET = 1.0
 def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
     """Shared by the module: each test makes its own service account."""
     tmp_path = tmp_path_factory.mktemp("revocation")
-    with (
-        shared_database(tmp_path) as env,
-        running_server(env, tmp_path) as first,
-        running_server(env, tmp_path) as second,
-    ):
-        yield first, second
+    with server_pair(tmp_path) as pair:
+        yield pair
 
 
 def _token(admin: httpx.Client, username: str) -> tuple[int, int, str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.client_api.sse import EventStream
-from tests.multiprocess.servers import Server, running_server, shared_database
+from tests.multiprocess.servers import Server, server_pair
 
 pytestmark = pytest.mark.slow
 CLIENT = "*:development.multi-process-client-token-0123456789"
@@ -21,10 +21,8 @@ FLAG = "/api/admin/projects/default/features/cross"
 
 @pytest.fixture
 def two_servers(tmp_path: Path) -> Iterator[tuple[Server, Server]]:
-    with shared_database(tmp_path) as env:
-        env = {**env, "INIT_CLIENT_API_TOKENS": CLIENT}
-        with running_server(env, tmp_path) as first, running_server(env, tmp_path) as second:
-            yield first, second
+    with server_pair(tmp_path, INIT_CLIENT_API_TOKENS=CLIENT) as pair:
+        yield pair
 
 
 def stream(server: Server) -> EventStream:

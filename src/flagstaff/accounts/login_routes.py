@@ -60,6 +60,7 @@ def login(
     "/logout",
     operation_id="logout",
     response_model=None,
+    response_class=Response,  # no body: the session cookie is cleared
     responses={303: {"description": "From a browser (Accept: text/html): on to the login page."}},
 )
 def logout(request: Request, db: SessionDep, context: ContextDep) -> Response:
