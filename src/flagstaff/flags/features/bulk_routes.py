@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.deps import (
     CreateFeatureDep,
     DeleteFeatureDep,
@@ -19,7 +20,13 @@ from flagstaff.flags.deps import (
 )
 from flagstaff.flags.features.bulk_archive import ArchiveBulkService
 from flagstaff.flags.features.cloning import CloneService
-from flagstaff.flags.features.schemas import BatchFeaturesIn, BatchStaleIn, CloneFeatureIn
+from flagstaff.flags.features.schemas import (
+    BatchFeaturesIn,
+    BatchStaleIn,
+    CloneFeatureIn,
+    CreatedFeatureSchema,
+    ValidateArchiveFeaturesSchema,
+)
 from flagstaff.flags.features.views import feature_created_json
 from flagstaff.flags.toggles.bulk import BulkService
 from flagstaff.flags.toggles.schemas import BulkToggleIn
@@ -32,7 +39,10 @@ BULK_TOGGLE = PROJECT + "/bulk_features/environments/{environment}"
 
 
 @router.post(
-    PROJECT + "/features/{featureName}/clone", operation_id="cloneFeature", status_code=201
+    PROJECT + "/features/{featureName}/clone",
+    operation_id="cloneFeature",
+    status_code=201,
+    responses=answers(CreatedFeatureSchema, 201),
 )
 def clone_feature(
     project_id: ProjectId,
@@ -95,7 +105,11 @@ def archive_features(
     return Response(status_code=202)
 
 
-@router.post(PROJECT + "/archive/validate", operation_id="validateArchiveFeatures")
+@router.post(
+    PROJECT + "/archive/validate",
+    operation_id="validateArchiveFeatures",
+    responses=answers(ValidateArchiveFeaturesSchema),
+)
 def validate_archive_features(
     project_id: ProjectId, body: BatchFeaturesIn, _: DeleteFeatureDep, db: SessionDep
 ) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import AfterValidator
@@ -68,7 +68,7 @@ def list_parent_options(
 
 
 @router.get("/api/admin/projects/{projectId}/dependencies", operation_id="checkDependenciesExist")
-def check_dependencies_exist(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> Any:
+def check_dependencies_exist(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> bool:
     return DependencyService(db).project_has_dependencies(project_id)
 
 

@@ -9,9 +9,14 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.deps import FeatureName, ProjectId, UpdateFeatureDep
 from flagstaff.flags.features.lifecycle import LifecycleService, stage_json
-from flagstaff.flags.features.schemas import LifecycleCompletedIn
+from flagstaff.flags.features.schemas import (
+    FeatureLifecycleCountSchema,
+    LifecycleCompletedIn,
+    LifecycleStageSchema,
+)
 from flagstaff.flags.search.routes import visibility
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 
@@ -20,7 +25,11 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Features"])
 LIFECYCLE = "/api/admin/projects/{projectId}/features/{featureName}/lifecycle"
 
 
-@router.get(LIFECYCLE, operation_id="getFeatureLifecycle")
+@router.get(
+    LIFECYCLE,
+    operation_id="getFeatureLifecycle",
+    responses=answers(list[LifecycleStageSchema]),
+)
 def get_feature_lifecycle(
     project_id: ProjectId, feature_name: FeatureName, _: AnyAccountDep, db: SessionDep
 ) -> list[dict[str, Any]]:
@@ -52,7 +61,11 @@ def uncomplete(
     return Response(status_code=200)
 
 
-@router.get("/api/admin/lifecycle/count", operation_id="getFeatureLifecycleStageCount")
+@router.get(
+    "/api/admin/lifecycle/count",
+    operation_id="getFeatureLifecycleStageCount",
+    responses=answers(FeatureLifecycleCountSchema),
+)
 def get_lifecycle_count(principal: AnyAccountDep, db: SessionDep) -> dict[str, int]:
     """Private projects count only for their members and admins, as Unleash's count."""
     return LifecycleService(db).count(visibility(principal))

@@ -9,7 +9,7 @@ from pydantic import Field, StrictInt
 from starlette.concurrency import run_in_threadpool
 
 from flagstaff.core.routing import TransactionalRoute
-from flagstaff.core.schemas import InputModel
+from flagstaff.core.schemas import InputModel, answers
 from flagstaff.flags import lookup
 from flagstaff.flags.deps import (
     CreateFeatureDep,
@@ -21,7 +21,13 @@ from flagstaff.flags.deps import (
 )
 from flagstaff.flags.features.models import Feature
 from flagstaff.flags.features.schemas import (
+    ArchivedFeaturesSchema,
+    CreatedFeatureSchema,
     CreateFeatureIn,
+    FeatureSchema,
+    FeatureTypeSchema,
+    FeatureTypesSchema,
+    ProjectFeaturesSchema,
     UpdateFeatureIn,
     ValidateFeatureIn,
 )
@@ -58,7 +64,11 @@ class FeatureTypeLifetimeIn(InputModel):
     lifetime_days: Annotated[StrictInt, Field(ge=0, le=2_147_483_647)] | None
 
 
-@router.get("/api/admin/feature-types", operation_id="getAllFeatureTypes")
+@router.get(
+    "/api/admin/feature-types",
+    operation_id="getAllFeatureTypes",
+    responses=answers(FeatureTypesSchema),
+)
 def get_feature_types(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"version": 1, "types": [t.to_json() for t in FeatureTypeService(db).all()]}
 
@@ -67,6 +77,7 @@ def get_feature_types(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     "/api/admin/feature-types/{id}/lifetime",
     operation_id="updateFeatureTypeLifetime",
     tags=["Feature Types"],
+    responses=answers(FeatureTypeSchema),
 )
 def update_feature_type_lifetime(
     type_id: FeatureTypeId,
@@ -84,7 +95,11 @@ def validate_feature(body: ValidateFeatureIn, _: AnyAccountDep, db: SessionDep) 
     return Response(status_code=200)
 
 
-@router.get("/api/admin/projects/{projectId}/features", operation_id="getFeatures")
+@router.get(
+    "/api/admin/projects/{projectId}/features",
+    operation_id="getFeatures",
+    responses=answers(ProjectFeaturesSchema),
+)
 def get_features(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     features = FeatureService(db).all(project_id)
     # Unleash's list names neither the project (it is in the path) nor archivedAt (none is).
@@ -96,7 +111,10 @@ def get_features(project_id: ProjectId, _: AnyAccountDep, db: SessionDep) -> dic
 
 
 @router.post(
-    "/api/admin/projects/{projectId}/features", operation_id="createFeature", status_code=201
+    "/api/admin/projects/{projectId}/features",
+    operation_id="createFeature",
+    status_code=201,
+    responses=answers(CreatedFeatureSchema, 201),
 )
 def create_feature(
     project_id: ProjectId,
@@ -120,7 +138,7 @@ def create_feature(
     return feature_created_json(feature)
 
 
-@router.get(FEATURE_PATH, operation_id="getFeature", response_model=dict[str, Any])
+@router.get(FEATURE_PATH, operation_id="getFeature", responses=answers(FeatureSchema))
 async def get_feature(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -143,7 +161,7 @@ async def get_feature(
     return Response(body, media_type="application/json")
 
 
-@router.put(FEATURE_PATH, operation_id="updateFeature")
+@router.put(FEATURE_PATH, operation_id="updateFeature", responses=answers(FeatureSchema))
 def update_feature(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -162,7 +180,7 @@ def update_feature(
     return feature_json(db, feature, principal.account_id)
 
 
-@router.patch(FEATURE_PATH, operation_id="patchFeature")
+@router.patch(FEATURE_PATH, operation_id="patchFeature", responses=answers(FeatureSchema))
 def patch_feature(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -188,13 +206,19 @@ def archive_feature(
     return Response(status_code=202)
 
 
-@router.get("/api/admin/archive/features", operation_id="getArchivedFeatures")
+@router.get(
+    "/api/admin/archive/features",
+    operation_id="getArchivedFeatures",
+    responses=answers(ArchivedFeaturesSchema),
+)
 def get_archived(_: AnyAccountDep, db: SessionDep) -> dict[str, Any]:
     return {"version": 2, "features": feature_list_json(db, FeatureService(db).archived())}
 
 
 @router.get(
-    "/api/admin/archive/features/{projectId}", operation_id="getArchivedFeaturesByProjectId"
+    "/api/admin/archive/features/{projectId}",
+    operation_id="getArchivedFeaturesByProjectId",
+    responses=answers(ArchivedFeaturesSchema),
 )
 def get_archived_in_project(
     project_id: ProjectId, _: AnyAccountDep, db: SessionDep

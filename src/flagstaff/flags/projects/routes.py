@@ -28,7 +28,7 @@ from flagstaff.flags.projects.views import (
 )
 from flagstaff.flags.strategies.defaults import DefaultStrategyService
 from flagstaff.flags.strategies.routes import strategy_input
-from flagstaff.flags.strategies.schemas import StrategyIn
+from flagstaff.flags.strategies.schemas import CreateFeatureStrategySchema, StrategyIn
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
 from flagstaff.rbac.principal import Principal
@@ -189,6 +189,7 @@ def get_project_environments(
 @router.post(
     "/api/admin/projects/{projectId}/environments/{environment}/default-strategy",
     operation_id="addDefaultStrategyToProjectEnvironment",
+    responses=answers(CreateFeatureStrategySchema),
 )
 def set_default_strategy(
     project_id: ProjectId,

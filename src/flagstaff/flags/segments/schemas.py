@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flagstaff.core.schemas import InputModel, LongText, Name, WireModel
-from flagstaff.flags.constraints.schemas import ConstraintIn
+from flagstaff.flags.constraints.schemas import ConstraintIn, ConstraintSchema
 
 
 class SegmentIn(InputModel):
@@ -26,7 +26,7 @@ class SegmentOut(WireModel):
     name: str
     description: str | None
     project: str | None
-    constraints: list[dict[str, Any]]
+    constraints: list[ConstraintSchema]
     created_by: str | None
     created_at: str
 

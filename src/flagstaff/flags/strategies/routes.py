@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.constraints.schemas import ConstraintIn
 from flagstaff.flags.constraints.validation import validate_constraint
 from flagstaff.flags.deps import Environment, FeatureName, ProjectId, StrategyId, env_permission
 from flagstaff.flags.schemas import PatchOperationIn, dumped
-from flagstaff.flags.strategies.schemas import SortOrderIn, StrategyIn
+from flagstaff.flags.strategies.schemas import FeatureStrategySchema, SortOrderIn, StrategyIn
 from flagstaff.flags.strategies.service import StrategyInput, StrategyService, strategy_json
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.rbac.permissions import Permission
@@ -23,6 +24,7 @@ STRATEGIES = (
     "/api/admin/projects/{projectId}/features/{featureName}/environments/{environment}/strategies"
 )
 ONE = STRATEGIES + "/{strategyId}"
+ONE_STRATEGY = answers(FeatureStrategySchema)
 
 
 CreateDep = Annotated[Principal, env_permission(Permission.CREATE_FEATURE_STRATEGY)]
@@ -50,7 +52,11 @@ def validate_one_constraint(body: ConstraintIn, _: AnyAccountDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get(STRATEGIES, operation_id="getFeatureStrategies")
+@router.get(
+    STRATEGIES,
+    operation_id="getFeatureStrategies",
+    responses=answers(list[FeatureStrategySchema]),
+)
 def get_strategies(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -62,7 +68,7 @@ def get_strategies(
     return [strategy_json(s) for s in strategies]
 
 
-@router.post(STRATEGIES, operation_id="addFeatureStrategy")
+@router.post(STRATEGIES, operation_id="addFeatureStrategy", responses=ONE_STRATEGY)
 def add_strategy(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -93,7 +99,7 @@ def set_sort_order(
     return Response(status_code=200)
 
 
-@router.get(ONE, operation_id="getFeatureStrategy")
+@router.get(ONE, operation_id="getFeatureStrategy", responses=ONE_STRATEGY)
 def get_strategy(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -106,7 +112,7 @@ def get_strategy(
     return strategy_json(service.get(project_id, feature_name, environment, strategy_id))
 
 
-@router.put(ONE, operation_id="updateFeatureStrategy")
+@router.put(ONE, operation_id="updateFeatureStrategy", responses=ONE_STRATEGY)
 def update_strategy(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -123,7 +129,7 @@ def update_strategy(
     return strategy_json(strategy)
 
 
-@router.patch(ONE, operation_id="patchFeatureStrategy")
+@router.patch(ONE, operation_id="patchFeatureStrategy", responses=ONE_STRATEGY)
 def patch_strategy(
     project_id: ProjectId,
     feature_name: FeatureName,

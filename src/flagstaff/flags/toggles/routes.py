@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags import lookup
 from flagstaff.flags.deps import Environment, FeatureName, ProjectId, ToggleDep
-from flagstaff.flags.features.schemas import PushVariantsIn
+from flagstaff.flags.features.schemas import FeatureEnvironmentSchema, PushVariantsIn
 from flagstaff.flags.features.views import feature_environment_json
 from flagstaff.flags.schemas import PatchOperationIn, dumped
-from flagstaff.flags.strategies.schemas import VariantIn
+from flagstaff.flags.strategies.schemas import FeatureVariantsSchema, VariantIn
 from flagstaff.flags.toggles.service import ToggleService
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep, require
 from flagstaff.rbac.permissions import Permission
@@ -32,12 +33,15 @@ EnvVariantsDep = Annotated[
         )
     ),
 ]
+VARIANTS = answers(FeatureVariantsSchema)
 VariantsDep = Annotated[
     Principal, Depends(require(Permission.UPDATE_FEATURE_VARIANTS, project_param="projectId"))
 ]
 
 
-@router.get(ENV_PATH, operation_id="getFeatureEnvironment")
+@router.get(
+    ENV_PATH, operation_id="getFeatureEnvironment", responses=answers(FeatureEnvironmentSchema)
+)
 def get_feature_environment(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -77,7 +81,9 @@ def _variants_body(variants: list[dict[str, Any]]) -> dict[str, Any]:
     return {"version": 1, "variants": variants}
 
 
-@router.get(ENV_PATH + "/variants", operation_id="getEnvironmentFeatureVariants")
+@router.get(
+    ENV_PATH + "/variants", operation_id="getEnvironmentFeatureVariants", responses=VARIANTS
+)
 def get_environment_variants(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -89,7 +95,9 @@ def get_environment_variants(
     return _variants_body(service.environment_variants(project_id, feature_name, environment))
 
 
-@router.put(ENV_PATH + "/variants", operation_id="overwriteEnvironmentFeatureVariants")
+@router.put(
+    ENV_PATH + "/variants", operation_id="overwriteEnvironmentFeatureVariants", responses=VARIANTS
+)
 def put_environment_variants(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -105,7 +113,9 @@ def put_environment_variants(
     return _variants_body(variants)
 
 
-@router.patch(ENV_PATH + "/variants", operation_id="patchEnvironmentsFeatureVariants")
+@router.patch(
+    ENV_PATH + "/variants", operation_id="patchEnvironmentsFeatureVariants", responses=VARIANTS
+)
 def patch_environment_variants(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -121,14 +131,14 @@ def patch_environment_variants(
     return _variants_body(variants)
 
 
-@router.get(FEATURE_PATH + "/variants", operation_id="getFeatureVariants")
+@router.get(FEATURE_PATH + "/variants", operation_id="getFeatureVariants", responses=VARIANTS)
 def get_feature_variants(
     project_id: ProjectId, feature_name: FeatureName, _: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:
     return _variants_body(ToggleService(db).feature_variants(project_id, feature_name))
 
 
-@router.put(FEATURE_PATH + "/variants", operation_id="overwriteFeatureVariants")
+@router.put(FEATURE_PATH + "/variants", operation_id="overwriteFeatureVariants", responses=VARIANTS)
 def put_feature_variants(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -143,7 +153,7 @@ def put_feature_variants(
     )
 
 
-@router.patch(FEATURE_PATH + "/variants", operation_id="patchFeatureVariants")
+@router.patch(FEATURE_PATH + "/variants", operation_id="patchFeatureVariants", responses=VARIANTS)
 def patch_feature_variants(
     project_id: ProjectId,
     feature_name: FeatureName,
@@ -158,7 +168,11 @@ def patch_feature_variants(
     return _variants_body(variants)
 
 
-@router.put(FEATURE_PATH + "/variants-batch", operation_id="overwriteFeatureVariantsOnEnvironments")
+@router.put(
+    FEATURE_PATH + "/variants-batch",
+    operation_id="overwriteFeatureVariantsOnEnvironments",
+    responses=VARIANTS,
+)
 def put_variants_batch(
     project_id: ProjectId,
     feature_name: FeatureName,
