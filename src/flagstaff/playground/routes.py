@@ -11,9 +11,15 @@ from typing import Any
 from fastapi import APIRouter
 
 from flagstaff.client_api.state import client_api_state
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import AnyAccountDep, ContextDep
 from flagstaff.playground import context as playground_context
-from flagstaff.playground.schemas import AdvancedPlaygroundIn, PlaygroundIn
+from flagstaff.playground.schemas import (
+    AdvancedPlaygroundIn,
+    AdvancedPlaygroundResponseSchema,
+    PlaygroundIn,
+    PlaygroundResponseSchema,
+)
 from flagstaff.playground.service import PlaygroundService
 
 router = APIRouter(tags=["Playground"])
@@ -34,14 +40,22 @@ def _service(app: ContextDep) -> PlaygroundService:
     return PlaygroundService(app.database, client_api_state(app).payloads.get)
 
 
-@router.post("/api/admin/playground", operation_id="getPlayground")
+@router.post(
+    "/api/admin/playground",
+    operation_id="getPlayground",
+    responses=answers(PlaygroundResponseSchema),
+)
 def get_playground(body: PlaygroundIn, _: AnyAccountDep, app: ContextDep) -> dict[str, Any]:
     checked = playground_context.check(body.context, lenient=False)
     features = _service(app).evaluate(_projects(body.projects), body.environment, checked)
     return {"input": _input(body, checked), "features": features}
 
 
-@router.post("/api/admin/playground/advanced", operation_id="getAdvancedPlayground")
+@router.post(
+    "/api/admin/playground/advanced",
+    operation_id="getAdvancedPlayground",
+    responses=answers(AdvancedPlaygroundResponseSchema),
+)
 def get_advanced_playground(
     body: AdvancedPlaygroundIn, _: AnyAccountDep, app: ContextDep
 ) -> dict[str, Any]:

@@ -13,9 +13,15 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.http.deps import ActorDep, AnyAccountDep, SessionDep
 from flagstaff.transfer.export import ExportQuery, ExportService
-from flagstaff.transfer.schemas import ExportQueryIn, ImportIn
+from flagstaff.transfer.schemas import (
+    ExportQueryIn,
+    ExportResultSchema,
+    ImportIn,
+    ImportTogglesValidateSchema,
+)
 from flagstaff.transfer.service import ImportService
 
 router = APIRouter(route_class=TransactionalRoute, tags=["Import/Export"])
@@ -23,7 +29,7 @@ router = APIRouter(route_class=TransactionalRoute, tags=["Import/Export"])
 BASE = "/api/admin/features-batch"
 
 
-@router.post(f"{BASE}/export", operation_id="exportFeatures", response_model=dict[str, Any])
+@router.post(f"{BASE}/export", operation_id="exportFeatures", responses=answers(ExportResultSchema))
 def export_features(
     body: ExportQueryIn, actor: ActorDep, _: AnyAccountDep, db: SessionDep
 ) -> Response:
@@ -41,7 +47,11 @@ def export_features(
     return JSONResponse(result, headers=headers)
 
 
-@router.post(f"{BASE}/validate", operation_id="validateImport")
+@router.post(
+    f"{BASE}/validate",
+    operation_id="validateImport",
+    responses=answers(ImportTogglesValidateSchema),
+)
 def validate_import(
     body: ImportIn, actor: ActorDep, principal: AnyAccountDep, db: SessionDep
 ) -> dict[str, Any]:

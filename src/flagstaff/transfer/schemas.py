@@ -1,6 +1,7 @@
-"""Wire formats of import and export: Unleash's exportQuerySchema, exportResultSchema and
-importTogglesSchema. Unknown keys are ignored (Unleash's exports carry more than a flag needs);
-a wrong type or a missing required key is a 400 before anything runs."""
+"""Wire formats of import and export: Unleash's exportQuerySchema, exportResultSchema,
+importTogglesSchema and importTogglesValidateSchema. Unknown keys are ignored (Unleash's exports
+carry more than a flag needs); a wrong type or a missing required key is a 400 before anything
+runs."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import ConfigDict, Field, StrictBool, StrictStr, model_validator
 
-from flagstaff.core.schemas import InputModel, LongText, Name
+from flagstaff.core.schemas import InputModel, LongText, Name, WireModel
 from flagstaff.flags.constraints.schemas import ConstraintIn
-from flagstaff.flags.context.schemas import LegalValueIn, SortOrder
+from flagstaff.flags.context.schemas import LegalValueIn, LegalValueOut, SortOrder
+from flagstaff.flags.features.schemas import FeatureDependencySchema
 from flagstaff.flags.schemas import Id, Text
-from flagstaff.flags.strategies.schemas import VariantIn
+from flagstaff.flags.strategies.schemas import FeatureStrategySchema, VariantIn, VariantSchema
+from flagstaff.flags.tags.schemas import TagTypeOut
 
 # The body limit (1 MiB by default) bounds a document long before these do; they keep one list
 # from being a denial of service on its own when an operator raises that limit.
@@ -141,3 +144,91 @@ class ImportIn(InputModel):
     project: Annotated[StrictStr, Field(max_length=100)]
     environment: Annotated[StrictStr, Field(max_length=100)]
     data: ExportDocumentIn
+
+
+# What export and validation answer
+
+
+class ExportedFeatureSchema(WireModel):
+    """A flag as exported: its own fields, without when it was created."""
+
+    name: str
+    description: str | None
+    type: str
+    project: str
+    stale: bool
+    impression_data: bool
+    archived: bool
+
+
+class ExportedFeatureEnvironmentSchema(WireModel):
+    """A flag in the exported environment."""
+
+    name: str = Field(description="The flag's name again, as Unleash's export has it")
+    feature_name: str
+    environment: str
+    enabled: bool
+    variants: list[VariantSchema]
+
+
+class ExportedContextFieldSchema(WireModel):
+    """A context field the exported strategies or variants name."""
+
+    name: str
+    description: str | None
+    stickiness: bool
+    sort_order: int
+    legal_values: list[LegalValueOut]
+    project: str | None = Field(default=None, description="Only on a project's own field")
+
+
+class FeatureTagSchema(WireModel):
+    """A tag on an exported flag."""
+
+    feature_name: str
+    tag_type: str
+    tag_value: str
+
+
+class ExportedSegmentSchema(WireModel):
+    """A segment the exported strategies use (its constraints are not exported)."""
+
+    id: int
+    name: str
+
+
+class FeatureDependenciesSchema(WireModel):
+    """An exported flag and the parents it depends on."""
+
+    feature: str
+    dependencies: list[FeatureDependencySchema]
+
+
+class ExportResultSchema(WireModel):
+    """Flags as one environment sees them, with what an import needs to recreate them."""
+
+    features: list[ExportedFeatureSchema]
+    feature_strategies: list[FeatureStrategySchema]
+    feature_environments: list[ExportedFeatureEnvironmentSchema]
+    context_fields: list[ExportedContextFieldSchema]
+    feature_tags: list[FeatureTagSchema]
+    segments: list[ExportedSegmentSchema]
+    tag_types: list[TagTypeOut]
+    dependencies: list[FeatureDependenciesSchema]
+    links: list[dict[str, Any]] = Field(description="Always empty: Flagstaff keeps no flag links")
+
+
+class ImportTogglesValidateItemSchema(WireModel):
+    """A problem an import would meet, and what it concerns."""
+
+    message: str
+    affected_items: list[str]
+
+
+class ImportTogglesValidateSchema(WireModel):
+    """What importing the document would meet: errors stop it, warnings do not, and the
+    permissions the caller lacks."""
+
+    errors: list[ImportTogglesValidateItemSchema]
+    warnings: list[ImportTogglesValidateItemSchema]
+    permissions: list[ImportTogglesValidateItemSchema]

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from flagstaff.core.routing import TransactionalRoute
+from flagstaff.core.schemas import answers
 from flagstaff.flags.features.lifecycle import STAGES
 from flagstaff.flags.projects.visibility import Visibility
 from flagstaff.flags.search.query import (
@@ -26,6 +27,7 @@ from flagstaff.flags.search.query import (
     parse_tag,
     parse_terms,
 )
+from flagstaff.flags.search.schemas import SearchFeaturesSchema
 from flagstaff.flags.search.service import FeatureSearch
 from flagstaff.http.deps import AnyAccountDep, SessionDep
 from flagstaff.rbac.policy import reads_every_project
@@ -47,7 +49,11 @@ def visibility(principal: Principal) -> Visibility:
     return Visibility(every_project=False, member_of=member_of, only=only)
 
 
-@router.get("/api/admin/search/features", operation_id="searchFeatures")
+@router.get(
+    "/api/admin/search/features",
+    operation_id="searchFeatures",
+    responses=answers(SearchFeaturesSchema),
+)
 def search_features(
     principal: AnyAccountDep,
     db: SessionDep,
