@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from flagstaff.core.schemas import InputModel, LongText, Name, WireModel
+from flagstaff.core.schemas import NOT_BLANK, InputModel, LongText, Name, WireModel
 from flagstaff.flags.constraints.schemas import ConstraintIn, ConstraintSchema
 
 
 class SegmentIn(InputModel):
-    name: Name
+    name: Annotated[Name, NOT_BLANK]  # stated; the service refuses a blank name itself
     description: LongText | None = None
     project: Name | None = None
     constraints: list[ConstraintIn]
