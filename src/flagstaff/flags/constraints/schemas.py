@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, StrictBool, StrictStr
+from pydantic import ConfigDict, Field, JsonValue, StrictBool, StrictStr
+from pydantic.config import JsonDict
 
 from flagstaff.core.schemas import NOT_BLANK, InputModel, Name, WireModel, stated
 from flagstaff.flags.constraints.validation import (
@@ -29,21 +30,25 @@ def _ascii_digits(pattern: str) -> str:
     return pattern.replace("\\d", "[0-9]")
 
 
-def _single_value(operators: frozenset[str] | set[str], value: dict[str, object]) -> object:
+def _names(operators: frozenset[str] | set[str]) -> list[JsonValue]:
+    return [*sorted(operators)]
+
+
+def _single_value(operators: frozenset[str] | set[str], value: dict[str, str]) -> JsonDict:
     return {
         "required": ["value"],
         "properties": {
-            "operator": {"enum": sorted(operators)},
+            "operator": {"enum": _names(operators)},
             "value": {"type": "string", "minLength": 1, **value},
         },
     }
 
 
 # What each operator needs of ``value``, as ``validation.normalize_constraint`` checks it.
-BY_OPERATOR = [
+BY_OPERATOR: list[JsonValue] = [
     {
         "properties": {
-            "operator": {"enum": sorted(MULTI_VALUE_OPERATORS)},
+            "operator": {"enum": _names(MULTI_VALUE_OPERATORS)},
             "value": {"minLength": 1},
         }
     },
