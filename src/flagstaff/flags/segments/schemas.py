@@ -1,8 +1,10 @@
-"""What clients send about segments."""
+"""What clients send about segments, and what they get."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+
+from pydantic import Field
 
 from flagstaff.core.schemas import NOT_BLANK, InputModel, LongText, Name, WireModel
 from flagstaff.flags.constraints.schemas import ConstraintIn, ConstraintSchema
@@ -61,4 +63,6 @@ class SegmentStrategyOut(WireModel):
 
 class SegmentStrategiesOut(WireModel):
     strategies: list[SegmentStrategyOut]
-    change_request_strategies: list[dict[str, Any]]
+    change_request_strategies: list[dict[str, Any]] = Field(
+        description="Always empty: there are no change requests"
+    )
