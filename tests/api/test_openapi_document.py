@@ -177,3 +177,31 @@ def test_declared_answer_schemas__with_data_in_place__answers_match(
     ]
 
     assert problems == []
+
+
+def loose(schema: dict[str, Any]) -> bool:
+    """A schema that says nothing of the answer's shape: any value, or any object."""
+    if "$ref" in schema or "properties" in schema or "oneOf" in schema or "anyOf" in schema:
+        return False
+    if schema.get("type") == "array":
+        return loose(schema.get("items", {}))
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        return loose(extra)
+    return schema.get("type") in (None, "object")
+
+
+def test_document__every_json_success__typed(document: dict[str, Any]) -> None:
+    """Each operation's JSON success answer has a schema a generated client can use; answers
+    that are not JSON (the stream, the CSV, Prometheus's text) are declared with their own
+    media types."""
+    untyped = [
+        f"{method} {path} {status}"
+        for method, path, operation in operations(document)
+        for status, response in operation["responses"].items()
+        if status.startswith("2")
+        for media, content in response.get("content", {}).items()
+        if media == "application/json" and loose(content.get("schema", {}))
+    ]
+
+    assert untyped == []

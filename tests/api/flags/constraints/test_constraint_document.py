@@ -41,14 +41,7 @@ def constraint_schema(client: TestClient) -> Draft202012Validator:
             },
             True,
         ),
-        pytest.param(
-            {"contextName": "currentTime", "operator": "DATE_BEFORE", "value": "soon"},
-            False,
-            marks=pytest.mark.skipif(
-                "date-time" not in FormatChecker.checkers,
-                reason="jsonschema checks date-time only with rfc3339-validator installed",
-            ),
-        ),
+        ({"contextName": "currentTime", "operator": "DATE_BEFORE", "value": "soon"}, False),
         ({"contextName": "version", "operator": "SEMVER_LT", "value": "2.0.0-rc.1"}, True),
         ({"contextName": "version", "operator": "SEMVER_EQ", "value": "v2"}, False),
         ({"contextName": "userId", "operator": "REGEX", "value": "^[a-z]+$"}, True),
