@@ -21,8 +21,12 @@ from flagstaff.flags.tags.schemas import TagIn
 MAX_FEATURE_NAME = 100  # as Unleash
 
 
+# As check_feature_name enforces it on every new name, stated for the document.
+FeatureName = Annotated[Name, stated(maxLength=MAX_FEATURE_NAME), URL_FRIENDLY_NAME]
+
+
 class CreateFeatureIn(InputModel):
-    name: Name
+    name: FeatureName
     type: StrictStr | None = None
     description: LongText | None = None
     impression_data: StrictBool | None = None
@@ -49,11 +53,11 @@ class DependencyIn(InputModel):
 
 
 class ValidateFeatureIn(InputModel):
-    name: Annotated[Name, stated(maxLength=MAX_FEATURE_NAME), URL_FRIENDLY_NAME]
+    name: FeatureName
 
 
 class CloneFeatureIn(InputModel):
-    name: Name
+    name: FeatureName
     replace_group_id: StrictBool | None = None
 
 
