@@ -7,21 +7,17 @@ from typing import Literal
 from pydantic import Field
 
 from flagstaff.core.schemas import WireModel
-from flagstaff.flags.features.schemas import FeatureCreatorSchema, LifecycleStageSchema
+from flagstaff.flags.features.schemas import (
+    FeatureCreatorSchema,
+    LifecycleStageSchema,
+    ProjectFeatureEnvironmentSchema,
+)
 from flagstaff.flags.tags.schemas import TagOut
 
 
-class FeatureSearchEnvironmentSchema(WireModel):
+class FeatureSearchEnvironmentSchema(ProjectFeatureEnvironmentSchema):
     """A found flag in one environment, with its recent evaluations."""
 
-    name: str
-    enabled: bool
-    type: str
-    sort_order: int
-    variant_count: int
-    last_seen_at: str | None
-    has_strategies: bool
-    has_enabled_strategies: bool
     yes: int = Field(description="Evaluations to true in the last hour")
     no: int = Field(description="Evaluations to false in the last hour")
     change_request_ids: list[int] = Field(description="Always empty: there are no change requests")
