@@ -23,7 +23,7 @@ from tests.db import POSTGRES_URL
 
 FLAGSTAFF = Path(sys.executable).parent / "flagstaff"
 COMMAND_TIMEOUT = 60.0
-START_TIMEOUT = 30.0
+START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 # Variables of the developer's shell that would change what the command does.
 FOREIGN_VARIABLES = ("FLAGSTAFF_", "DATABASE_URL", "INIT_")

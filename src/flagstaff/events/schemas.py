@@ -11,7 +11,6 @@ from pydantic import Field
 from flagstaff.core.errors import BadDataError
 from flagstaff.core.schemas import WireModel, iso
 from flagstaff.events.models import Event
-from flagstaff.flags.tags.schemas import TagOut
 
 MAX_DB_INT = 2_147_483_647
 MIN_DB_INT = -2_147_483_648
@@ -33,6 +32,13 @@ _OPERATOR = re.compile(r"^([A-Z_]+):")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+class EventTagSchema(WireModel):
+    """A tag of the flag the event is about, as it was when the event was recorded."""
+
+    type: str
+    value: str
+
+
 class EventSchema(WireModel):
     """One change in the event log (Unleash's eventSchema), with Flagstaff's token and user
     agent."""
@@ -44,7 +50,7 @@ class EventSchema(WireModel):
     created_by_user_id: int | None
     data: Any = Field(description="The changed thing after the change (JSON), if any")
     pre_data: Any = Field(description="The changed thing before the change (JSON), if any")
-    tags: list[TagOut]
+    tags: list[EventTagSchema]
     feature_name: str | None
     project: str | None
     environment: str | None
